@@ -4,17 +4,25 @@
 //! Data flows one way:
 //!
 //! ```text
-//! exports ──ingest──► Contribution ──identity──► Person ──policy──► Grant ──roll──► Roll ──report──► files
+//! exports ──ingest──► Change ──identity──► Person ──policy──► Grant ──roll──► Roll ──report──► files
 //! ballots ──tally──► Tally ──report──► table / JSON
 //! ```
 //!
 //! - [`ingest`] reads files and knows nothing of policy; every record keeps its origin
 //!   (file and line) so every error and every decision can point back to its input.
-//! - [`identity`] merges accounts, e-mail addresses and handles into people.
+//! - [`identity`] merges accounts, e-mail addresses and membership records into people.
 //! - [`policy`] is pure: contributions, people and the election's dates in, grants out.
 //! - [`roll`] turns grants into rolls and answers "why is X on or off roll R".
-//! - [`tally`] counts ballots; it is independent of rolls.
-//! - [`report`] renders rolls and tallies as tables, CSV and JSON.
-//! - [`cli`] is the only module that knows about flags, terminals and the file system layout.
+//! - [`report`] renders rolls, explanations and tallies as tables, CSV and JSON.
+//! - [`cli`] is the only module that knows about flags, terminals and output files.
 
 pub mod cli;
+pub mod diagnostics;
+pub mod identity;
+pub mod ingest;
+pub mod located_toml;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod roll;
+pub mod symbols;

@@ -1,5 +1,13 @@
 //! The command line: flag definitions, one file per subcommand, and the mapping from
-//! outcomes to exit codes. Nothing below this module touches the terminal.
+//! outcomes to exit codes. This is the only module that knows about terminals, progress
+//! bars and where output files go.
+
+mod check;
+mod explain;
+mod output;
+mod policy;
+mod roll;
+mod settings;
 
 use std::process::ExitCode;
 
@@ -7,14 +15,20 @@ use clap::{Parser, Subcommand};
 
 /// Electorate rolls, policy what-ifs and election tallies for open-source governance.
 #[derive(Debug, Parser)]
-#[command(name = "electorate", version, about, long_about = None)]
+#[command(name = "electorate", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Roll(roll::RollArgs),
+    Explain(explain::ExplainArgs),
+    Check(check::CheckArgs),
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+}
 
 /// What a command found, as opposed to whether it could run at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +41,7 @@ pub enum Outcome {
 
 /// Parse the command line, run, print an error once, return the exit code:
 /// 0 success, 1 ran but found problems, 2 could not run.
+#[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -47,7 +62,12 @@ pub fn main() -> ExitCode {
 /// # Errors
 /// Any failure that stops the command from running (exit code 2).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    match cli.command {}
+    match cli.command {
+        Command::Roll(args) => roll::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Policy(command) => policy::run(&command),
+    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -1,0 +1,173 @@
+//! Problems found in the inputs, each with its location: the file, the line (or record),
+//! the field, what was found and what was expected. Readers collect every problem instead
+//! of stopping at the first, so an official fixes an export in one pass.
+
+use std::fmt;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The record cannot be used: a roll built without it could be wrong.
+    Error,
+    /// Worth knowing, but nothing is lost.
+    Warning,
+}
+
+/// One problem in one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line, when the format has lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// 1-based column, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+    /// 1-based record number, for formats where lines mean little (JSON arrays).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    #[must_use]
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            record: None,
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
+    }
+
+    #[must_use]
+    pub fn at_line(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    #[must_use]
+    pub fn at_column(mut self, column: u64) -> Self {
+        self.column = Some(column);
+        self
+    }
+
+    #[must_use]
+    pub fn at_record(mut self, record: u64) -> Self {
+        self.record = Some(record);
+        self
+    }
+
+    #[must_use]
+    pub fn in_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, ":{line}:{column}")?,
+            (Some(line), None) => write!(f, ":{line}")?,
+            _ => {}
+        }
+        if let Some(record) = self.record {
+            write!(f, ": record {record}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The problems of a run, in the order they were found.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics {
+    problems: Vec<Problem>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.problems.extend(other.problems);
+    }
+
+    #[must_use]
+    pub fn all(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_read_file_line_field_message() {
+        let p = Problem::error("changes.csv", "\"x\" is not a number")
+            .at_line(7)
+            .in_field("change_number");
+        assert_eq!(
+            p.to_string(),
+            "changes.csv:7: field change_number: \"x\" is not a number"
+        );
+        let q = Problem::warning("rest.json", "no submitted time")
+            .at_record(3)
+            .in_field("submitted");
+        assert_eq!(
+            q.to_string(),
+            "rest.json: record 3: field submitted: no submitted time"
+        );
+        let r = Problem::error("projects.yaml", "unknown key")
+            .at_line(4)
+            .at_column(3);
+        assert_eq!(r.to_string(), "projects.yaml:4:3: unknown key");
+    }
+}

@@ -1,0 +1,321 @@
+//! The compact store that every change reader appends to: accounts as the exports name
+//! them, and changes as integer-keyed records with their origin. A million changes fit in
+//! well under a hundred megabytes this way.
+
+use rustc_hash::FxHashMap;
+
+use crate::model::{Instant, Origin};
+use crate::symbols::{Sym, Symbols};
+
+/// An account as an export identifies it: by Gerrit account id when the export has one,
+/// else by its exact e-mail address. Folding case and merging accounts that share an
+/// address is the identity module's job, so the choice can follow the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AccountKey {
+    Gerrit(u64),
+    Email(Sym),
+}
+
+/// Index of an [`Account`] in [`ChangeLog::accounts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AccountIdx(pub u32);
+
+impl AccountIdx {
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub key: AccountKey,
+    pub gerrit_id: Option<u64>,
+    /// Every address seen for this account, exact, in order of first sight.
+    pub emails: Vec<Sym>,
+    /// The first non-empty full name seen.
+    pub name: Option<Sym>,
+    pub username: Option<Sym>,
+    /// Where the account was first seen.
+    pub first_seen: Origin,
+}
+
+/// How a change's merge time was established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MergeTime {
+    /// A `merged_at` column or REST `submitted`: the submit time itself.
+    Submitted,
+    /// The `SUBM` approval's `grantedOn` in `gerrit query` output.
+    SubmitApproval,
+    /// `lastUpdated`, for `gerrit query` changes without a `SUBM` approval: usually the
+    /// merge, but a later comment moves it. Counted and warned about.
+    LastUpdated,
+    /// The change did not merge and has no merge time.
+    None,
+}
+
+/// Someone other than the owner who a policy may credit for a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    pub account: AccountIdx,
+    pub role: CreditRole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CreditRole {
+    /// Named in a `Co-Authored-By` trailer.
+    CoAuthor,
+    /// Voted on the change: the label (interned, e.g. `Code-Review`) and the vote.
+    Reviewer { label: Sym, value: i8 },
+}
+
+/// One change as exported.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub repo: Sym,
+    pub branch: Sym,
+    pub owner: AccountIdx,
+    /// The owner's address on this record, if any.
+    pub email: Option<Sym>,
+    pub merged: bool,
+    /// The export's status when it is not `MERGED` (for explanations).
+    pub status: Option<Sym>,
+    pub merged_at: Option<Instant>,
+    pub merge_time: MergeTime,
+    pub number: Option<u64>,
+    pub change_id: Option<Sym>,
+    /// Range in [`ChangeLog::credits`].
+    pub credits_start: u32,
+    pub credits_len: u16,
+    pub origin: Origin,
+}
+
+impl Change {
+    /// How to name the change to a person: its number, else its Change-Id, else where it
+    /// was read.
+    #[must_use]
+    pub fn label(&self, symbols: &Symbols) -> Option<String> {
+        self.number
+            .map(|n| n.to_string())
+            .or_else(|| self.change_id.map(|id| symbols.resolve(id).to_owned()))
+    }
+}
+
+/// Row accounting for one input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRows {
+    /// Records read (data rows, JSON changes), including rejected ones.
+    pub read: u64,
+    /// Records that could not be parsed and were left out.
+    pub rejected: u64,
+    /// Records that are not changes at all (a `gerrit query` stats line).
+    pub ignored: u64,
+}
+
+/// Everything the change readers produce.
+#[derive(Debug, Default)]
+pub struct ChangeLog {
+    pub symbols: Symbols,
+    pub accounts: Vec<Account>,
+    pub changes: Vec<Change>,
+    pub credits: Vec<Credit>,
+    by_key: FxHashMap<AccountKey, AccountIdx>,
+}
+
+/// What a reader knows about an account on one record.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountSighting<'a> {
+    pub gerrit_id: Option<u64>,
+    pub email: Option<&'a str>,
+    pub name: Option<&'a str>,
+    pub username: Option<&'a str>,
+}
+
+impl ChangeLog {
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The account for a sighting, created or enriched. Returns `None` when the sighting
+    /// has neither an account id nor an address.
+    pub fn account(&mut self, seen: AccountSighting<'_>, origin: Origin) -> Option<AccountIdx> {
+        let email = seen
+            .email
+            .filter(|e| !e.is_empty())
+            .map(|e| self.symbols.intern(e));
+        let key = match (seen.gerrit_id, email) {
+            (Some(id), _) => AccountKey::Gerrit(id),
+            (None, Some(email)) => AccountKey::Email(email),
+            (None, None) => return None,
+        };
+        let name = seen
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .map(|n| self.symbols.intern(n.trim()));
+        let username = seen
+            .username
+            .filter(|u| !u.is_empty())
+            .map(|u| self.symbols.intern(u));
+        let idx = match self.by_key.get(&key) {
+            Some(&idx) => idx,
+            None => {
+                let idx = AccountIdx(u32::try_from(self.accounts.len()).unwrap_or(u32::MAX));
+                self.accounts.push(Account {
+                    key,
+                    gerrit_id: seen.gerrit_id,
+                    emails: Vec::new(),
+                    name: None,
+                    username: None,
+                    first_seen: origin,
+                });
+                self.by_key.insert(key, idx);
+                idx
+            }
+        };
+        let account = &mut self.accounts[idx.index()];
+        if let Some(email) = email {
+            if !account.emails.contains(&email) {
+                account.emails.push(email);
+            }
+        }
+        if account.name.is_none() {
+            account.name = name;
+        }
+        if account.username.is_none() {
+            account.username = username;
+        }
+        Some(idx)
+    }
+
+    /// Append credits for the next change; returns the range to store on it.
+    pub fn add_credits(&mut self, credits: impl IntoIterator<Item = Credit>) -> (u32, u16) {
+        let start = u32::try_from(self.credits.len()).unwrap_or(u32::MAX);
+        self.credits.extend(credits);
+        let len = self.credits.len() - start as usize;
+        (start, u16::try_from(len).unwrap_or(u16::MAX))
+    }
+
+    #[must_use]
+    pub fn credits_of(&self, change: &Change) -> &[Credit] {
+        let start = change.credits_start as usize;
+        self.credits
+            .get(start..start + usize::from(change.credits_len))
+            .unwrap_or(&[])
+    }
+}
+
+/// Parse a `Co-Authored-By` value: `Name <email>`, `Name (email)`, `Name email`, a bare
+/// address, possibly quoted. Returns the name (may be empty) and the address, or `None`
+/// when there is no address in it.
+#[must_use]
+pub fn parse_person(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim().trim_matches('"').trim();
+    let address = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ','))
+        .find(|word| is_plausible_email(word))?;
+    let name_end = text.find(address).unwrap_or(0);
+    let name = text[..name_end]
+        .trim_end_matches(['<', '(', ' ', '\t'])
+        .trim();
+    Some((name, address))
+}
+
+/// An address has one `@` with something on both sides, no spaces and a dot in the
+/// domain. Deliberately loose: the point is to catch corrupt fields (a name in the
+/// address column), not to validate RFC 5322.
+#[must_use]
+pub fn is_plausible_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')
+                })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FileId, Position};
+
+    fn origin(line: u32) -> Origin {
+        Origin {
+            file: FileId(0),
+            position: line,
+            kind: Position::Line,
+        }
+    }
+
+    #[test]
+    fn co_author_forms() {
+        assert_eq!(
+            parse_person("Jane Doe <jane@example.org>"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("Jane Doe (jane@example.org)"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("Jane Doe jane@example.org"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("\"Jane Doe <jane@example.org>\""),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("jane@example.org"),
+            Some(("", "jane@example.org"))
+        );
+        assert_eq!(parse_person("Jane Doe (janed)"), None);
+    }
+
+    #[test]
+    fn plausible_addresses() {
+        assert!(is_plausible_email("jane.doe@example.org"));
+        assert!(is_plausible_email("Jane.Doe+gerrit@Example.ORG"));
+        assert!(!is_plausible_email(
+            "maileter-jenkins.comOSGhostInstanceCheck"
+        ));
+        assert!(!is_plausible_email("jane@localhost"));
+        assert!(!is_plausible_email("jane doe@example.org"));
+        assert!(!is_plausible_email("a@b@example.org"));
+    }
+
+    #[test]
+    fn accounts_are_keyed_by_id_then_exact_email() {
+        let mut log = ChangeLog::new();
+        let sighting = |id, email| AccountSighting {
+            gerrit_id: id,
+            email: Some(email),
+            ..AccountSighting::default()
+        };
+        let a = log
+            .account(sighting(Some(7), "a@example.org"), origin(2))
+            .unwrap();
+        let b = log
+            .account(sighting(Some(7), "b@example.org"), origin(3))
+            .unwrap();
+        let c = log
+            .account(sighting(None, "a@example.org"), origin(4))
+            .unwrap();
+        let d = log
+            .account(sighting(None, "A@example.org"), origin(5))
+            .unwrap();
+        assert_eq!(a, b, "same id, one account, two addresses");
+        assert_eq!(log.accounts[a.index()].emails.len(), 2);
+        assert_ne!(a, c, "merging by address is identity's job");
+        assert_ne!(c, d, "exact addresses at ingest");
+        assert_eq!(log.account(AccountSighting::default(), origin(6)), None);
+    }
+}

@@ -1,0 +1,453 @@
+//! `election.toml`: the election's name, its window and reference date, the policy, and
+//! its input files (paths relative to the election file).
+//!
+//! ```toml
+//! [election]
+//! name = "Newton TC election"
+//! window = { start = "2015-03-04T00:00:00Z", end = "2016-03-04T00:00:00Z" }  # [start, end)
+//! as_of = "2016-03-04T00:00:00Z"   # optional, defaults to the window end
+//! policy = "openstack"             # a shipped policy name, or a path
+//!
+//! [inputs]
+//! changes = ["gerrit/changes.csv"] # .csv, .json (Gerrit REST), .jsonl (gerrit query)
+//! governance = { projects = "governance/projects.yaml", legacy = "governance/legacy.yaml" }
+//! members = "members.csv"          # optional; without it no membership check is made
+//! ```
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::timestamp::parse_config_instant;
+use crate::ingest::{FileDigest, InputPath, read_text, resolve};
+use crate::model::{Instant, Window};
+
+/// The format of a changes export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeFormat {
+    /// The changes CSV of DESIGN §4.
+    Csv,
+    /// A Gerrit REST `/changes/` answer.
+    GerritRest,
+    /// `gerrit query --format=JSON` output.
+    GerritQuery,
+}
+
+impl ChangeFormat {
+    /// The format a file name implies.
+    #[must_use]
+    pub fn from_path(path: &str) -> Option<Self> {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".csv") {
+            Some(Self::Csv)
+        } else if lower.ends_with(".json") {
+            Some(Self::GerritRest)
+        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+            Some(Self::GerritQuery)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeInput {
+    pub input: InputPath,
+    pub format: ChangeFormat,
+}
+
+/// The governance files; each is optional, but an election without `projects` has no
+/// official repositories and says so.
+#[derive(Debug, Clone, Default)]
+pub struct GovernanceInputs {
+    pub projects: Option<InputPath>,
+    pub legacy: Option<InputPath>,
+    pub sigs: Option<InputPath>,
+    pub technical_committee: Option<InputPath>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    pub changes: Vec<ChangeInput>,
+    pub governance: GovernanceInputs,
+    pub members: Option<InputPath>,
+}
+
+/// A checked election configuration.
+#[derive(Debug, Clone)]
+pub struct Election {
+    pub file: InputPath,
+    pub digest: FileDigest,
+    pub name: String,
+    pub window: Window,
+    /// The reference date for rolling windows and expiries; defaults to the window end.
+    pub as_of: Instant,
+    /// A shipped policy name or a path resolved against the election file.
+    pub policy: Option<String>,
+    pub inputs: Inputs,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    election: RawElection,
+    inputs: RawInputs,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawElection {
+    name: String,
+    window: Spanned<RawWindow>,
+    #[serde(default)]
+    as_of: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    policy: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    /// A string or a TOML datetime; both go through the same parser.
+    start: Spanned<toml::Value>,
+    end: Spanned<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInputs {
+    #[serde(default)]
+    changes: Option<Spanned<OneOrMany<RawChangeInput>>>,
+    #[serde(default)]
+    governance: Option<RawGovernance>,
+    #[serde(default)]
+    members: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        Self::Many(Vec::new())
+    }
+}
+
+impl<T> OneOrMany<T> {
+    fn into_vec(self) -> Vec<T> {
+        match self {
+            Self::One(one) => vec![one],
+            Self::Many(many) => many,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawChangeInput {
+    Path(String),
+    Table { path: String, format: ChangeFormat },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawGovernance {
+    Projects(String),
+    Files(RawGovernanceFiles),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGovernanceFiles {
+    #[serde(default)]
+    projects: Option<String>,
+    #[serde(default)]
+    legacy: Option<String>,
+    #[serde(default)]
+    sigs: Option<String>,
+    #[serde(default, alias = "technical_committee", alias = "tc-repos")]
+    tc_repos: Option<String>,
+}
+
+/// 1-based line and column of a byte offset.
+#[must_use]
+pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, column)
+}
+
+/// Read and check an election file. All problems are reported; `None` when any is an error.
+///
+/// # Errors
+/// Only when the file cannot be read.
+pub fn read(path: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Option<Election>> {
+    let display = path.display().to_string();
+    let file = InputPath::new(path, &display);
+    let (text, digest) = read_text(&file)?;
+    Ok(parse(&file, &text, digest, diagnostics))
+}
+
+fn parse(
+    file: &InputPath,
+    text: &str,
+    digest: FileDigest,
+    diagnostics: &mut Diagnostics,
+) -> Option<Election> {
+    let name = file.display.as_str();
+    let at = |span: Range<usize>, message: String| {
+        let (line, column) = line_column(text, span.start);
+        Problem::error(name, message)
+            .at_line(line)
+            .at_column(column)
+    };
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let message = err.message().trim_end().to_owned();
+            let problem = match err.span() {
+                Some(span) => at(span, message),
+                None => Problem::error(name, message),
+            };
+            diagnostics.push(problem);
+            return None;
+        }
+    };
+    let mut ok = true;
+    let mut instant = |value: &Spanned<toml::Value>, field: &str| -> Option<Instant> {
+        let text = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(dt) => dt.to_string(),
+            other => {
+                diagnostics.push(
+                    at(value.span(), format!("found a {}, expected an RFC 3339 timestamp such as \"2015-03-04T00:00:00Z\"", other.type_str()))
+                        .in_field(field),
+                );
+                ok = false;
+                return None;
+            }
+        };
+        match parse_config_instant(&text) {
+            Ok(instant) => Some(instant),
+            Err(message) => {
+                diagnostics.push(at(value.span(), message).in_field(field));
+                ok = false;
+                None
+            }
+        }
+    };
+    let window = raw.election.window.get_ref();
+    let start = instant(&window.start, "election.window.start");
+    let end = instant(&window.end, "election.window.end");
+    let as_of = raw
+        .election
+        .as_of
+        .as_ref()
+        .and_then(|v| instant(v, "election.as_of"));
+    let window = match (start, end) {
+        (Some(start), Some(end)) if start < end => Some(Window::new(start, end)),
+        (Some(start), Some(end)) => {
+            diagnostics.push(
+                at(
+                    raw.election.window.span(),
+                    format!(
+                        "window ends ({}) before or when it starts ({}), expected start < end",
+                        crate::model::format_instant(end),
+                        crate::model::format_instant(start)
+                    ),
+                )
+                .in_field("election.window"),
+            );
+            ok = false;
+            None
+        }
+        _ => None,
+    };
+
+    let input = |relative: &str| InputPath::new(resolve(&file.path, relative), relative);
+    let mut changes = Vec::new();
+    let (changes_span, change_entries) = match raw.inputs.changes {
+        Some(spanned) => (spanned.span(), spanned.into_inner().into_vec()),
+        None => (0..0, Vec::new()),
+    };
+    for entry in change_entries {
+        let span = changes_span.clone();
+        let (path, format) = match entry {
+            RawChangeInput::Path(path) => {
+                let format = ChangeFormat::from_path(&path);
+                (path, format)
+            }
+            RawChangeInput::Table { path, format } => (path, Some(format)),
+        };
+        match format {
+            Some(format) => changes.push(ChangeInput {
+                input: input(&path),
+                format,
+            }),
+            None => {
+                diagnostics.push(
+                    at(span, format!("cannot tell the format of \"{path}\", expected a .csv, .json or .jsonl file, or {{ path = \"...\", format = \"csv\" | \"gerrit-rest\" | \"gerrit-query\" }}"))
+                        .in_field("inputs.changes"),
+                );
+                ok = false;
+            }
+        }
+    }
+    let governance = match raw.inputs.governance {
+        None => GovernanceInputs::default(),
+        Some(RawGovernance::Projects(projects)) => GovernanceInputs {
+            projects: Some(input(&projects)),
+            ..GovernanceInputs::default()
+        },
+        Some(RawGovernance::Files(files)) => GovernanceInputs {
+            projects: files.projects.as_deref().map(input),
+            legacy: files.legacy.as_deref().map(input),
+            sigs: files.sigs.as_deref().map(input),
+            technical_committee: files.tc_repos.as_deref().map(input),
+        },
+    };
+    let members = raw.inputs.members.as_ref().map(|m| input(m.get_ref()));
+    let policy = raw.election.policy.map(|p| {
+        if p.ends_with(".toml") {
+            resolve(&file.path, &p).to_string_lossy().into_owned()
+        } else {
+            p
+        }
+    });
+    if !ok {
+        return None;
+    }
+    let window = window?;
+    Some(Election {
+        file: file.clone(),
+        digest,
+        name: raw.election.name,
+        window,
+        as_of: as_of.unwrap_or(window.end),
+        policy,
+        inputs: Inputs {
+            changes,
+            governance,
+            members,
+        },
+    })
+}
+
+impl Election {
+    /// Every input file with its role, in a fixed order.
+    #[must_use]
+    pub fn input_files(&self) -> Vec<(&'static str, &InputPath)> {
+        let mut files = Vec::new();
+        for change in &self.inputs.changes {
+            files.push(("changes", &change.input));
+        }
+        let g = &self.inputs.governance;
+        for (role, path) in [
+            ("governance-projects", &g.projects),
+            ("governance-legacy", &g.legacy),
+            ("governance-sigs", &g.sigs),
+            ("governance-tc-repos", &g.technical_committee),
+            ("members", &self.inputs.members),
+        ] {
+            if let Some(path) = path {
+                files.push((role, path));
+            }
+        }
+        files
+    }
+
+    /// The directory the election file is in.
+    #[must_use]
+    pub fn directory(&self) -> PathBuf {
+        self.file
+            .path
+            .parent()
+            .map_or_else(PathBuf::new, Path::to_path_buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format_instant;
+
+    fn load(text: &str) -> (Option<Election>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let file = InputPath::new("/elections/newton/election.toml", "election.toml");
+        let digest = FileDigest {
+            bytes: 0,
+            sha256: String::new(),
+        };
+        let e = parse(&file, text, digest, &mut d);
+        (e, d.all().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn reads_a_full_election() {
+        let (e, problems) = load(
+            r#"
+[election]
+name = "Newton TC"
+window = { start = "2015-03-04T00:00:00Z", end = 2016-03-04T00:00:00Z }
+policy = "openstack"
+
+[inputs]
+changes = ["gerrit/changes.csv", { path = "gerrit/extra.txt", format = "gerrit-query" }, "rest.json"]
+governance = { projects = "gov/projects.yaml", legacy = "gov/legacy.yaml" }
+members = "members.csv"
+"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let e = e.unwrap();
+        assert_eq!(format_instant(e.window.end), "2016-03-04T00:00:00Z");
+        assert_eq!(e.as_of, e.window.end);
+        assert_eq!(e.inputs.changes.len(), 3);
+        assert_eq!(e.inputs.changes[1].format, ChangeFormat::GerritQuery);
+        assert_eq!(e.inputs.changes[2].format, ChangeFormat::GerritRest);
+        assert_eq!(
+            e.inputs.changes[0].input.path,
+            Path::new("/elections/newton/gerrit/changes.csv")
+        );
+        assert_eq!(e.inputs.changes[0].input.display, "gerrit/changes.csv");
+        assert_eq!(e.input_files().len(), 6);
+    }
+
+    #[test]
+    fn problems_have_lines_and_columns() {
+        let (e, problems) = load(
+            "[election]\nname = \"x\"\nwindow = { start = \"2016-03-04 00:00:00\", end = \"2015-01-01\" }\n[inputs]\nchanges = \"a.txt\"\n",
+        );
+        assert!(e.is_none());
+        assert_eq!(
+            problems,
+            [
+                "election.toml:3:20: field election.window.start: \"2016-03-04 00:00:00\" has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\"",
+                "election.toml:5:11: field inputs.changes: cannot tell the format of \"a.txt\", expected a .csv, .json or .jsonl file, or { path = \"...\", format = \"csv\" | \"gerrit-rest\" | \"gerrit-query\" }",
+            ]
+        );
+        let (_, problems) = load(
+            "[election]\nname = \"x\"\nwindow = { start = \"2016-03-04\", end = \"2015-01-01\" }\n[inputs]\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "election.toml:3:10: field election.window: window ends (2015-01-01T00:00:00Z) before or when it starts (2016-03-04T00:00:00Z), expected start < end"
+            ]
+        );
+        let (_, problems) = load("[election]\nname = \"x\"\nwindw = 3\n");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("election.toml:3:1: unknown field `windw`"),
+            "{problems:?}"
+        );
+    }
+}

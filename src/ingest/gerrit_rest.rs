@@ -1,0 +1,473 @@
+//! Gerrit REST `/changes/` answers: a JSON array of `ChangeInfo`, possibly behind the
+//! `)]}'` line Gerrit prepends against cross-site script inclusion, and possibly several
+//! pages (arrays) one after another in one file. The merge time is `submitted` (UTC); the
+//! owner is `owner._account_id`, `email`, `name`, `username` (`DETAILED_ACCOUNTS`).
+//! With `CURRENT_REVISION`+`CURRENT_COMMIT`, `Co-Authored-By` trailers of the commit
+//! message are read; with `DETAILED_LABELS`, the votes in `labels.*.all`.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::changes::{
+    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
+    is_plausible_email, parse_person,
+};
+use crate::ingest::timestamp::parse_gerrit_rest;
+use crate::ingest::{FileDigest, InputPath, Progress, open, strip_bom};
+use crate::model::{FileId, Origin, Position};
+
+/// The prefix Gerrit puts before every JSON answer.
+pub const XSSI_PREFIX: &str = ")]}'";
+
+#[derive(Debug, Deserialize)]
+struct RestChange {
+    project: String,
+    branch: String,
+    status: String,
+    #[serde(default)]
+    change_id: Option<String>,
+    #[serde(default, rename = "_number")]
+    number: Option<u64>,
+    #[serde(default)]
+    submitted: Option<String>,
+    owner: RestAccount,
+    #[serde(default)]
+    current_revision: Option<String>,
+    #[serde(default)]
+    revisions: BTreeMap<String, RestRevision>,
+    #[serde(default)]
+    labels: BTreeMap<String, RestLabel>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct RestAccount {
+    #[serde(default, rename = "_account_id")]
+    account_id: Option<u64>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    username: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestRevision {
+    #[serde(default)]
+    commit: Option<RestCommit>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestCommit {
+    #[serde(default)]
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestLabel {
+    #[serde(default)]
+    all: Vec<RestVote>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RestVote {
+    #[serde(default)]
+    value: Option<i64>,
+    #[serde(flatten)]
+    account: RestAccount,
+}
+
+/// Read one REST answer file into `log`.
+///
+/// # Errors
+/// Only when the file cannot be read; everything else is a [`Problem`].
+pub fn read(
+    input: &InputPath,
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> std::io::Result<(FileDigest, FileRows)> {
+    let mut reader = open(input, progress)?;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let digest = reader.finish()?;
+    let rows = read_bytes(&input.display, strip_bom(&bytes), file, log, diagnostics);
+    Ok((digest, rows))
+}
+
+fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+) -> FileRows {
+    let mut rows = FileRows::default();
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let line = bytes[..err.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            diagnostics.push(
+                Problem::error(name, "invalid UTF-8, expected JSON text").at_line(line as u64),
+            );
+            return rows;
+        }
+    };
+    if text.trim().is_empty() {
+        diagnostics.push(Problem::error(
+            name,
+            "file is empty, expected a JSON array of changes from Gerrit's /changes/ endpoint",
+        ));
+        return rows;
+    }
+    let mut offset = 0;
+    let mut record = 0u64;
+    loop {
+        let rest = &text[offset..];
+        let trimmed = rest.trim_start();
+        let mut skipped = rest.len() - trimmed.len();
+        let trimmed = match trimmed.strip_prefix(XSSI_PREFIX) {
+            Some(after) => {
+                skipped += XSSI_PREFIX.len();
+                after
+            }
+            None => trimmed,
+        };
+        if trimmed.trim().is_empty() {
+            break;
+        }
+        offset += skipped;
+        let base_line = text[..offset].matches('\n').count() as u64;
+        let mut stream = serde_json::Deserializer::from_str(&text[offset..]).into_iter::<Value>();
+        let value = match stream.next() {
+            Some(Ok(value)) => value,
+            Some(Err(err)) => {
+                diagnostics.push(
+                    Problem::error(name, format!("invalid JSON: {}", strip_position(&err)))
+                        .at_line(base_line + err.line() as u64)
+                        .at_column(err.column() as u64),
+                );
+                rows.rejected += 1;
+                break;
+            }
+            None => break,
+        };
+        let page_line = base_line + 1;
+        offset += stream.byte_offset();
+        let changes = match value {
+            Value::Array(items) => items,
+            Value::Object(_) => vec![value],
+            other => {
+                diagnostics.push(
+                    Problem::error(
+                        name,
+                        format!(
+                            "expected a JSON array of changes, found {}",
+                            kind_of(&other)
+                        ),
+                    )
+                    .at_line(page_line),
+                );
+                break;
+            }
+        };
+        for item in changes {
+            record += 1;
+            rows.read += 1;
+            let origin = Origin {
+                file,
+                position: u32::try_from(record).unwrap_or(u32::MAX),
+                kind: Position::Record,
+            };
+            if !read_change(name, item, record, origin, log, diagnostics) {
+                rows.rejected += 1;
+            }
+        }
+    }
+    rows
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; the problem carries those.
+pub(crate) fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
+fn read_change(
+    name: &str,
+    item: Value,
+    record: u64,
+    origin: Origin,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let problem = |field: &str, message: String| {
+        Problem::error(name, message)
+            .at_record(record)
+            .in_field(field)
+    };
+    let change: RestChange = match serde_json::from_value(item) {
+        Ok(change) => change,
+        Err(err) => {
+            let message = strip_position(&err);
+            let field = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .unwrap_or("")
+                .to_owned();
+            let p = Problem::error(
+                name,
+                format!("{message}, expected a Gerrit ChangeInfo object"),
+            )
+            .at_record(record);
+            diagnostics.push(if field.is_empty() {
+                p
+            } else {
+                p.in_field(field)
+            });
+            return false;
+        }
+    };
+    let merged = change.status.eq_ignore_ascii_case("merged");
+    let merged_at = match (&change.submitted, merged) {
+        (Some(text), _) => match parse_gerrit_rest(text) {
+            Ok(at) => Some(at),
+            Err(message) => {
+                diagnostics.push(problem("submitted", message));
+                return false;
+            }
+        },
+        (None, true) => {
+            diagnostics.push(problem(
+                "submitted",
+                "is missing on a MERGED change, expected its submit time".to_owned(),
+            ));
+            return false;
+        }
+        (None, false) => None,
+    };
+    let Some(owner) = sight(log, &change.owner, origin) else {
+        diagnostics.push(problem(
+            "owner",
+            "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
+        ));
+        return false;
+    };
+    if let Some(email) = change
+        .owner
+        .email
+        .as_deref()
+        .filter(|e| !is_plausible_email(e))
+    {
+        diagnostics.push(problem(
+            "owner.email",
+            format!(
+                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
+            ),
+        ));
+        return false;
+    }
+    let mut credits = Vec::new();
+    let message = change
+        .current_revision
+        .as_ref()
+        .and_then(|rev| change.revisions.get(rev))
+        .or_else(|| change.revisions.values().next())
+        .and_then(|rev| rev.commit.as_ref())
+        .and_then(|commit| commit.message.as_deref());
+    if let Some(message) = message {
+        for co_author in co_authors(message) {
+            if let Some((co_name, email)) = parse_person(co_author) {
+                let sighting = AccountSighting {
+                    email: Some(email),
+                    name: Some(co_name),
+                    ..AccountSighting::default()
+                };
+                if let Some(account) = log.account(sighting, origin) {
+                    credits.push(Credit {
+                        account,
+                        role: CreditRole::CoAuthor,
+                    });
+                }
+            }
+        }
+    }
+    for (label, votes) in &change.labels {
+        let label_sym = log.symbols.intern(label);
+        for vote in &votes.all {
+            let Some(value) = vote.value.filter(|v| *v != 0) else {
+                continue;
+            };
+            if let Some(account) = sight(log, &vote.account, origin) {
+                credits.push(Credit {
+                    account,
+                    role: CreditRole::Reviewer {
+                        label: label_sym,
+                        value: i8::try_from(value).unwrap_or(if value > 0 {
+                            i8::MAX
+                        } else {
+                            i8::MIN
+                        }),
+                    },
+                });
+            }
+        }
+    }
+    let (credits_start, credits_len) = log.add_credits(credits);
+    let status = (!merged).then(|| log.symbols.intern(&change.status));
+    let email = change.owner.email.as_deref().map(|e| log.symbols.intern(e));
+    let change_record = Change {
+        repo: log.symbols.intern(&change.project),
+        branch: log.symbols.intern(&change.branch),
+        owner,
+        email,
+        merged,
+        status,
+        merged_at,
+        merge_time: if merged {
+            MergeTime::Submitted
+        } else {
+            MergeTime::None
+        },
+        number: change.number,
+        change_id: change.change_id.as_deref().map(|id| log.symbols.intern(id)),
+        credits_start,
+        credits_len,
+        origin,
+    };
+    log.changes.push(change_record);
+    true
+}
+
+pub(crate) fn sight(
+    log: &mut ChangeLog,
+    account: &RestAccount,
+    origin: Origin,
+) -> Option<crate::ingest::changes::AccountIdx> {
+    log.account(
+        AccountSighting {
+            gerrit_id: account.account_id,
+            email: account.email.as_deref(),
+            name: account.name.as_deref(),
+            username: account.username.as_deref(),
+        },
+        origin,
+    )
+}
+
+/// The values of `Co-Authored-By:` trailers in a commit message (case-insensitive key).
+pub fn co_authors(message: &str) -> impl Iterator<Item = &str> {
+    message.lines().filter_map(|line| {
+        let line = line.trim();
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case("co-authored-by")
+            .then(|| value.trim())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (ChangeLog, Vec<String>, FileRows) {
+        let mut log = ChangeLog::new();
+        let mut d = Diagnostics::default();
+        let rows = read_bytes("rest.json", text.as_bytes(), FileId(0), &mut log, &mut d);
+        (log, d.all().iter().map(ToString::to_string).collect(), rows)
+    }
+
+    const MERGED: &str = r#"{"project":"openstack/nova","branch":"master","status":"MERGED","_number":5,
+        "change_id":"I1","submitted":"2015-06-01 12:00:00.000000000",
+        "owner":{"_account_id":42,"name":"Jane Doe","email":"jane@example.org","username":"jdoe"},
+        "current_revision":"abc","revisions":{"abc":{"commit":{"message":"Fix\n\nCo-Authored-By: Ann Lee <ann@example.org>\nChange-Id: I1\n"}}},
+        "labels":{"Code-Review":{"all":[{"value":2,"_account_id":7,"email":"rev@example.org"},{"value":0,"_account_id":8}]}}}"#;
+
+    #[test]
+    fn reads_pages_behind_the_xssi_prefix() {
+        let text = format!(
+            ")]}}'\n[{MERGED}]\n)]}}'\n[{}]\n",
+            MERGED.replace("\"_number\":5", "\"_number\":6")
+        );
+        let (log, problems, rows) = parse(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.read, 2);
+        assert_eq!(log.changes.len(), 2);
+        let change = &log.changes[0];
+        assert_eq!(change.number, Some(5));
+        assert_eq!(log.accounts[change.owner.index()].gerrit_id, Some(42));
+        let credits = log.credits_of(change);
+        assert_eq!(credits.len(), 2, "co-author and one non-zero vote");
+        assert_eq!(credits[0].role, CreditRole::CoAuthor);
+        assert!(matches!(
+            credits[1].role,
+            CreditRole::Reviewer { value: 2, .. }
+        ));
+    }
+
+    #[test]
+    fn merged_without_submitted_is_rejected_with_its_record() {
+        let text = r#"[{"project":"p","branch":"master","status":"MERGED","owner":{"_account_id":1}},
+                       {"project":"p","branch":"master","status":"NEW","owner":{"name":"Britt"}}]"#;
+        let (log, problems, rows) = parse(text);
+        assert_eq!(
+            problems,
+            [
+                "rest.json: record 1: field submitted: is missing on a MERGED change, expected its submit time",
+                "rest.json: record 2: field owner: has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)",
+            ]
+        );
+        assert_eq!(
+            rows,
+            FileRows {
+                read: 2,
+                rejected: 2,
+                ignored: 0
+            }
+        );
+        assert!(log.changes.is_empty());
+    }
+
+    #[test]
+    fn broken_json_names_line_and_column() {
+        let (_, problems, _) = parse("[\n{\"project\": }\n]");
+        assert_eq!(problems, ["rest.json:2:13: invalid JSON: expected value"]);
+        let (_, problems, _) = parse("  \n");
+        assert_eq!(
+            problems,
+            [
+                "rest.json: file is empty, expected a JSON array of changes from Gerrit's /changes/ endpoint"
+            ]
+        );
+        let (_, problems, _) = parse("[{\"project\":\"p\"}]");
+        assert_eq!(
+            problems,
+            [
+                "rest.json: record 1: field branch: missing field `branch`, expected a Gerrit ChangeInfo object"
+            ]
+        );
+    }
+}

@@ -1,0 +1,924 @@
+//! openstack/governance reference files: which repositories are official and who owns
+//! them, and who the TC granted extra-ATC status.
+//!
+//! - `projects.yaml`: project teams, their deliverables and repositories, and their
+//!   `extra-atcs` (renamed `extra-acs` in 2023; both are read).
+//! - `legacy.yaml`: retired teams and deliverables with `retired-on` (per deliverable, or
+//!   for the whole team). A team present in both files (`partial`) keeps its current
+//!   deliverables and gains the retired ones.
+//! - `sigs-repos.yaml`: repositories of Special Interest Groups, with `extra-acs`.
+//! - `technical-committee-repos.yaml`: the TC's own repositories, with `extra-acs` (the
+//!   reference tooling reads `extra_acs` there and so drops them; we read both).
+//!
+//! The files are parsed into a located YAML tree, so every problem (and every unknown
+//! key, which may be a typo that silently drops a repository) is reported with its line
+//! and column.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use saphyr::{AnnotatedMapping, LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::{FileDigest, InputPath, read_text};
+use crate::model::{FileId, Month, Origin, Position};
+
+/// What kind of body a team is; it decides which rolls its contributors reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TeamKind {
+    /// An official project team: its contributors elect its PTL.
+    Project,
+    /// A Special Interest Group: contributors vote for the TC only.
+    Sig,
+    /// The Technical Committee's own repositories.
+    TechnicalCommittee,
+    /// A team that exists only in `legacy.yaml`.
+    Retired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TeamIdx(pub u32);
+
+impl TeamIdx {
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    /// For file names: lower-case, runs of other characters turned into one `-`.
+    pub slug: String,
+    pub kind: TeamKind,
+    /// `leadership_type` when given (`distributed` teams elect no PTL).
+    pub leadership: Option<String>,
+    pub origin: Origin,
+}
+
+/// An official (or formerly official) repository.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub team: TeamIdx,
+    pub deliverable: Option<String>,
+    /// Set for deliverables listed in `legacy.yaml`.
+    pub retired_on: Option<NaiveDate>,
+    pub origin: Origin,
+}
+
+/// One extra-ATC (extra-AC) entry.
+#[derive(Debug, Clone)]
+pub struct ExtraAtc {
+    pub team: TeamIdx,
+    pub name: String,
+    pub email: String,
+    pub expires_in: Month,
+    pub comment: Option<String>,
+    /// The key it was listed under: `extra-atcs`, `extra-acs` or `extra_acs`.
+    pub key: &'static str,
+    /// For SIG and TC entries, the repository they are listed under.
+    pub repo: Option<String>,
+    pub origin: Origin,
+}
+
+/// The governance files of an election, merged.
+#[derive(Debug, Clone, Default)]
+pub struct Governance {
+    pub teams: Vec<Team>,
+    /// Repository name (`openstack/nova`) to owner, sorted by name.
+    pub repos: BTreeMap<String, Repo>,
+    pub extra_atcs: Vec<ExtraAtc>,
+}
+
+/// Which governance file a path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GovernanceFile {
+    Projects,
+    Legacy,
+    Sigs,
+    TechnicalCommittee,
+}
+
+impl Governance {
+    #[must_use]
+    pub fn team(&self, idx: TeamIdx) -> &Team {
+        &self.teams[idx.index()]
+    }
+
+    pub fn project_teams(&self) -> impl Iterator<Item = (TeamIdx, &Team)> {
+        self.teams
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == TeamKind::Project)
+            .map(|(i, t)| (TeamIdx(u32::try_from(i).unwrap_or(u32::MAX)), t))
+    }
+
+    fn team_named(&mut self, name: &str, kind: TeamKind, origin: Origin) -> TeamIdx {
+        if let Some(i) = self
+            .teams
+            .iter()
+            .position(|t| t.name == name && (t.kind == kind || kind == TeamKind::Retired))
+        {
+            return TeamIdx(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        self.teams.push(Team {
+            name: name.to_owned(),
+            slug: slug(name),
+            kind,
+            leadership: None,
+            origin,
+        });
+        TeamIdx(u32::try_from(self.teams.len() - 1).unwrap_or(u32::MAX))
+    }
+
+    /// Read one governance file into this set, reporting problems.
+    ///
+    /// # Errors
+    /// Only when the file cannot be read as UTF-8 text.
+    pub fn read(
+        &mut self,
+        input: &InputPath,
+        file: FileId,
+        which: GovernanceFile,
+        diagnostics: &mut Diagnostics,
+    ) -> std::io::Result<FileDigest> {
+        let (text, digest) = read_text(input)?;
+        self.read_str(&input.display, &text, file, which, diagnostics);
+        Ok(digest)
+    }
+
+    /// Parse governance YAML from a string.
+    pub fn read_str(
+        &mut self,
+        name: &str,
+        text: &str,
+        file: FileId,
+        which: GovernanceFile,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let mut reader = Reader {
+            name,
+            file,
+            diagnostics,
+        };
+        if text.trim().is_empty() {
+            reader.diagnostics.push(Problem::error(
+                name,
+                format!("file is empty, expected {}", which.expected()),
+            ));
+            return;
+        }
+        let docs = match MarkedYaml::load_from_str(text) {
+            Ok(docs) => docs,
+            Err(err) => {
+                let marker = err.marker();
+                reader.diagnostics.push(
+                    Problem::error(name, format!("invalid YAML: {}", err.info()))
+                        .at_line(marker.line() as u64)
+                        .at_column(marker.col() as u64 + 1),
+                );
+                return;
+            }
+        };
+        let Some(root) = docs.first() else {
+            reader.diagnostics.push(Problem::error(
+                name,
+                format!("file is empty, expected {}", which.expected()),
+            ));
+            return;
+        };
+        let Some(entries) = reader.mapping(root, which.expected()) else {
+            return;
+        };
+        for (key, value) in entries {
+            let Some(team_name) = reader.key(key) else {
+                continue;
+            };
+            let origin = reader.origin(key);
+            match which {
+                GovernanceFile::Projects => {
+                    self.read_team(&mut reader, team_name, value, origin, false)
+                }
+                GovernanceFile::Legacy => {
+                    self.read_team(&mut reader, team_name, value, origin, true)
+                }
+                GovernanceFile::Sigs => {
+                    self.read_repo_list(&mut reader, team_name, value, origin, TeamKind::Sig)
+                }
+                GovernanceFile::TechnicalCommittee => {
+                    self.read_repo_list(
+                        &mut reader,
+                        team_name,
+                        value,
+                        origin,
+                        TeamKind::TechnicalCommittee,
+                    );
+                }
+            }
+        }
+    }
+
+    fn read_team(
+        &mut self,
+        reader: &mut Reader<'_>,
+        team_name: &str,
+        value: &MarkedYaml<'_>,
+        origin: Origin,
+        legacy: bool,
+    ) {
+        let Some(fields) = reader.mapping(value, "a team mapping with deliverables") else {
+            return;
+        };
+        let kind = if legacy {
+            TeamKind::Retired
+        } else {
+            TeamKind::Project
+        };
+        let team = self.team_named(team_name, kind, origin);
+        let mut team_retired: Option<NaiveDate> = None;
+        if legacy {
+            if let Some(node) = value.data.as_mapping_get("retired-on") {
+                team_retired = reader.date(node, "retired-on");
+            }
+        }
+        for (key, field) in fields {
+            let Some(name) = reader.key(key) else {
+                continue;
+            };
+            match name {
+                "deliverables" => {
+                    let Some(deliverables) = reader.mapping(field, "a mapping of deliverables")
+                    else {
+                        continue;
+                    };
+                    for (dkey, dvalue) in deliverables {
+                        let Some(deliverable) = reader.key(dkey) else {
+                            continue;
+                        };
+                        self.read_deliverable(
+                            reader,
+                            team,
+                            deliverable,
+                            dvalue,
+                            legacy.then_some(team_retired).flatten(),
+                            legacy,
+                        );
+                    }
+                }
+                "extra-atcs" | "extra-acs" => {
+                    let key_name = if name == "extra-atcs" {
+                        "extra-atcs"
+                    } else {
+                        "extra-acs"
+                    };
+                    self.read_extra_atcs(reader, team, field, key_name, None);
+                }
+                "leadership_type" => self.teams[team.index()].leadership = reader.text(field, name),
+                "retired-on" | "ptl" | "irc-channel" | "service" | "mission" | "url" | "tags"
+                | "liaisons" | "appointed" | "partial" | "release-management" => {}
+                other => reader.unknown_key(key, other, TEAM_KEYS),
+            }
+        }
+    }
+
+    fn read_deliverable(
+        &mut self,
+        reader: &mut Reader<'_>,
+        team: TeamIdx,
+        deliverable: &str,
+        value: &MarkedYaml<'_>,
+        team_retired: Option<NaiveDate>,
+        legacy: bool,
+    ) {
+        let Some(fields) = reader.mapping(value, "a deliverable mapping with repos") else {
+            return;
+        };
+        let mut retired_on = team_retired;
+        if let Some(node) = value.data.as_mapping_get("retired-on") {
+            retired_on = reader.date(node, "retired-on").or(retired_on);
+        }
+        if legacy && retired_on.is_none() {
+            reader.diagnostics.push(
+                reader
+                    .problem(value, format!("deliverable \"{deliverable}\" has no retired-on date, expected one here or on its team"))
+                    .in_field("retired-on"),
+            );
+            return;
+        }
+        for (key, field) in fields {
+            let Some(name) = reader.key(key) else {
+                continue;
+            };
+            match name {
+                "repos" => {
+                    let Some(repos) = reader.sequence(field, "a list of repositories") else {
+                        continue;
+                    };
+                    for repo in repos {
+                        let Some(repo_name) = reader.text(repo, "repos") else {
+                            continue;
+                        };
+                        self.add_repo(
+                            reader,
+                            &repo_name,
+                            team,
+                            Some(deliverable),
+                            retired_on,
+                            repo,
+                        );
+                    }
+                }
+                "retired-on" | "tags" | "docs" | "release-management" | "deprecated" => {}
+                other => reader.unknown_key(key, other, DELIVERABLE_KEYS),
+            }
+        }
+    }
+
+    fn read_repo_list(
+        &mut self,
+        reader: &mut Reader<'_>,
+        owner: &str,
+        value: &MarkedYaml<'_>,
+        origin: Origin,
+        kind: TeamKind,
+    ) {
+        let team = self.team_named(owner, kind, origin);
+        let Some(entries) = reader.sequence(value, "a list of `- repo: NAME` entries") else {
+            return;
+        };
+        for entry in entries {
+            let Some(fields) = reader.mapping(entry, "a `repo: NAME` mapping") else {
+                continue;
+            };
+            let Some(repo_node) = entry.data.as_mapping_get("repo") else {
+                reader.diagnostics.push(
+                    reader
+                        .problem(entry, "entry has no repo, expected `repo: NAME`".to_owned())
+                        .in_field("repo"),
+                );
+                continue;
+            };
+            let Some(repo_name) = reader.text(repo_node, "repo") else {
+                continue;
+            };
+            self.add_repo(reader, &repo_name, team, None, None, repo_node);
+            for (key, field) in fields {
+                let Some(name) = reader.key(key) else {
+                    continue;
+                };
+                match name {
+                    "repo" => {}
+                    "extra-acs" => {
+                        self.read_extra_atcs(reader, team, field, "extra-acs", Some(&repo_name))
+                    }
+                    "extra-atcs" => {
+                        self.read_extra_atcs(reader, team, field, "extra-atcs", Some(&repo_name))
+                    }
+                    "extra_acs" => {
+                        reader.diagnostics.push(reader.warning(
+                            key,
+                            "key \"extra_acs\" is read as \"extra-acs\" (the reference tooling reads only this spelling for TC repositories, and the governance files use the other)".to_owned(),
+                        ));
+                        self.read_extra_atcs(reader, team, field, "extra_acs", Some(&repo_name));
+                    }
+                    other => reader.unknown_key(key, other, REPO_ENTRY_KEYS),
+                }
+            }
+        }
+    }
+
+    fn add_repo(
+        &mut self,
+        reader: &mut Reader<'_>,
+        name: &str,
+        team: TeamIdx,
+        deliverable: Option<&str>,
+        retired_on: Option<NaiveDate>,
+        node: &MarkedYaml<'_>,
+    ) {
+        let origin = reader.origin(node);
+        if let Some(existing) = self.repos.get(name) {
+            // A team that is partly retired lists current deliverables in projects.yaml
+            // and retired ones in legacy.yaml: the current listing wins, as in the
+            // reference tooling.
+            let first = format!("line {}", existing.origin.position);
+            let owner = &self.teams[existing.team.index()].name;
+            reader.diagnostics.push(reader.warning(
+                node,
+                format!("repository \"{name}\" is listed again (first under \"{owner}\" at {first}); the first listing is used"),
+            ));
+            return;
+        }
+        self.repos.insert(
+            name.to_owned(),
+            Repo {
+                team,
+                deliverable: deliverable.map(str::to_owned),
+                retired_on,
+                origin,
+            },
+        );
+    }
+
+    fn read_extra_atcs(
+        &mut self,
+        reader: &mut Reader<'_>,
+        team: TeamIdx,
+        value: &MarkedYaml<'_>,
+        key: &'static str,
+        repo: Option<&str>,
+    ) {
+        if matches!(value.data, YamlData::Value(Scalar::Null)) {
+            return;
+        }
+        let Some(entries) = reader.sequence(value, "a list of {name, email, expires-in} entries")
+        else {
+            return;
+        };
+        for entry in entries {
+            let Some(fields) = reader.mapping(entry, "a mapping with name, email and expires-in")
+            else {
+                continue;
+            };
+            let mut name = None;
+            let mut email = None;
+            let mut expires = None;
+            let mut comment = None;
+            for (k, v) in fields {
+                let Some(field) = reader.key(k) else { continue };
+                match field {
+                    "name" => name = reader.text(v, field),
+                    "email" => email = reader.text(v, field),
+                    "expires-in" => {
+                        expires =
+                            reader
+                                .text(v, field)
+                                .and_then(|text| match Month::parse(&text) {
+                                    Ok(month) => Some(month),
+                                    Err(message) => {
+                                        reader.diagnostics.push(
+                                            reader.problem(v, message).in_field("expires-in"),
+                                        );
+                                        None
+                                    }
+                                });
+                    }
+                    "comment" => comment = reader.text(v, field),
+                    other => reader.unknown_key(k, other, EXTRA_ATC_KEYS),
+                }
+            }
+            let mut missing = Vec::new();
+            if name.is_none() {
+                missing.push("name");
+            }
+            if email.is_none() {
+                missing.push("email");
+            }
+            if expires.is_none() && entry.data.as_mapping_get("expires-in").is_none() {
+                missing.push("expires-in");
+            }
+            if !missing.is_empty() {
+                reader.diagnostics.push(reader.problem(
+                    entry,
+                    format!(
+                        "extra-ATC entry is missing {}, expected name, email and expires-in",
+                        missing.join(", ")
+                    ),
+                ));
+                continue;
+            }
+            let (Some(name), Some(email), Some(expires_in)) = (name, email, expires) else {
+                continue;
+            };
+            if !crate::ingest::changes::is_plausible_email(&email) {
+                reader.diagnostics.push(
+                    reader
+                        .problem(entry, format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""))
+                        .in_field("email"),
+                );
+                continue;
+            }
+            self.extra_atcs.push(ExtraAtc {
+                team,
+                name,
+                email,
+                expires_in,
+                comment,
+                key,
+                repo: repo.map(str::to_owned),
+                origin: reader.origin(entry),
+            });
+        }
+    }
+}
+
+const TEAM_KEYS: &[&str] = &[
+    "deliverables",
+    "extra-atcs",
+    "extra-acs",
+    "ptl",
+    "irc-channel",
+    "service",
+    "mission",
+    "url",
+    "tags",
+    "liaisons",
+    "leadership_type",
+    "appointed",
+    "retired-on",
+    "partial",
+    "release-management",
+];
+const DELIVERABLE_KEYS: &[&str] = &[
+    "repos",
+    "retired-on",
+    "tags",
+    "docs",
+    "release-management",
+    "deprecated",
+];
+const REPO_ENTRY_KEYS: &[&str] = &["repo", "extra-acs", "extra-atcs"];
+const EXTRA_ATC_KEYS: &[&str] = &["name", "email", "expires-in", "comment"];
+
+impl GovernanceFile {
+    fn expected(self) -> &'static str {
+        match self {
+            Self::Projects => "projects.yaml: a mapping of team names to teams",
+            Self::Legacy => "legacy.yaml: a mapping of team names to retired teams",
+            Self::Sigs => "sigs-repos.yaml: a mapping of SIG names to lists of repositories",
+            Self::TechnicalCommittee => {
+                "technical-committee-repos.yaml: a mapping of the owner to a list of repositories"
+            }
+        }
+    }
+}
+
+/// Turn a team name into a file-name slug: `OpenStack Charms` → `openstack-charms`.
+#[must_use]
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        "team".to_owned()
+    } else {
+        out
+    }
+}
+
+/// Walks the located tree, turning shape mismatches into problems.
+struct Reader<'a> {
+    name: &'a str,
+    file: FileId,
+    diagnostics: &'a mut Diagnostics,
+}
+
+impl Reader<'_> {
+    fn origin(&self, node: &MarkedYaml<'_>) -> Origin {
+        Origin {
+            file: self.file,
+            position: u32::try_from(node.span.start.line()).unwrap_or(u32::MAX),
+            kind: Position::Line,
+        }
+    }
+
+    fn problem(&self, node: &MarkedYaml<'_>, message: String) -> Problem {
+        Problem::error(self.name, message)
+            .at_line(node.span.start.line() as u64)
+            .at_column(node.span.start.col() as u64 + 1)
+    }
+
+    fn warning(&self, node: &MarkedYaml<'_>, message: String) -> Problem {
+        Problem::warning(self.name, message)
+            .at_line(node.span.start.line() as u64)
+            .at_column(node.span.start.col() as u64 + 1)
+    }
+
+    fn mapping<'n, 'i>(
+        &mut self,
+        node: &'n MarkedYaml<'i>,
+        expected: &str,
+    ) -> Option<&'n AnnotatedMapping<'i, MarkedYaml<'i>>> {
+        match &node.data {
+            YamlData::Mapping(map) => Some(map),
+            other => {
+                let problem = self.problem(
+                    node,
+                    format!("found {}, expected {expected}", describe(other)),
+                );
+                self.diagnostics.push(problem);
+                None
+            }
+        }
+    }
+
+    fn sequence<'n, 'i>(
+        &mut self,
+        node: &'n MarkedYaml<'i>,
+        expected: &str,
+    ) -> Option<&'n [MarkedYaml<'i>]> {
+        match &node.data {
+            YamlData::Sequence(items) => Some(items),
+            other => {
+                let problem = self.problem(
+                    node,
+                    format!("found {}, expected {expected}", describe(other)),
+                );
+                self.diagnostics.push(problem);
+                None
+            }
+        }
+    }
+
+    fn key<'n>(&mut self, node: &'n MarkedYaml<'_>) -> Option<&'n str> {
+        match &node.data {
+            YamlData::Value(Scalar::String(s)) => Some(s),
+            other => {
+                let problem = self.problem(
+                    node,
+                    format!("found {} as a key, expected a name", describe(other)),
+                );
+                self.diagnostics.push(problem);
+                None
+            }
+        }
+    }
+
+    /// A scalar as text; numbers and booleans are turned into their text.
+    fn text(&mut self, node: &MarkedYaml<'_>, field: &str) -> Option<String> {
+        let text = match &node.data {
+            YamlData::Value(Scalar::String(s)) => s.to_string(),
+            YamlData::Value(Scalar::Integer(i)) => i.to_string(),
+            YamlData::Value(Scalar::FloatingPoint(f)) => f.to_string(),
+            YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
+            other => {
+                let problem = self
+                    .problem(node, format!("found {}, expected text", describe(other)))
+                    .in_field(field);
+                self.diagnostics.push(problem);
+                return None;
+            }
+        };
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            let problem = self
+                .problem(node, "is empty, expected text".to_owned())
+                .in_field(field);
+            self.diagnostics.push(problem);
+            return None;
+        }
+        Some(text)
+    }
+
+    fn date(&mut self, node: &MarkedYaml<'_>, field: &str) -> Option<NaiveDate> {
+        let text = self.text(node, field)?;
+        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                let problem = self
+                    .problem(
+                        node,
+                        format!("\"{text}\" is not a date, expected YYYY-MM-DD"),
+                    )
+                    .in_field(field);
+                self.diagnostics.push(problem);
+                None
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, node: &MarkedYaml<'_>, key: &str, known: &[&str]) {
+        let suggestion = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(k, key), *k))
+            .filter(|(d, _)| *d <= 2)
+            .min();
+        let message = match suggestion {
+            Some((_, close)) => {
+                format!("unknown key \"{key}\" (did you mean \"{close}\"?); ignored")
+            }
+            None => format!(
+                "unknown key \"{key}\", expected one of {}; ignored",
+                known.join(", ")
+            ),
+        };
+        let problem = self.warning(node, message);
+        self.diagnostics.push(problem);
+    }
+}
+
+fn describe<'i>(data: &YamlData<'i, MarkedYaml<'i>>) -> &'static str {
+    match data {
+        YamlData::Mapping(_) => "a mapping",
+        YamlData::Sequence(_) => "a list",
+        YamlData::Value(Scalar::Null) => "nothing",
+        YamlData::Value(Scalar::String(_)) => "text",
+        YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_)) => "a number",
+        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
+        _ => "an unsupported YAML node",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(files: &[(GovernanceFile, &str)]) -> (Governance, Vec<String>) {
+        let mut g = Governance::default();
+        let mut d = Diagnostics::default();
+        for (i, (which, text)) in files.iter().enumerate() {
+            let name = match which {
+                GovernanceFile::Projects => "projects.yaml",
+                GovernanceFile::Legacy => "legacy.yaml",
+                GovernanceFile::Sigs => "sigs-repos.yaml",
+                GovernanceFile::TechnicalCommittee => "technical-committee-repos.yaml",
+            };
+            g.read_str(
+                name,
+                text,
+                FileId(u16::try_from(i).unwrap()),
+                *which,
+                &mut d,
+            );
+        }
+        (g, d.all().iter().map(ToString::to_string).collect())
+    }
+
+    const PROJECTS: &str = "\
+Nova:
+  ptl:
+    name: Jane Doe
+  deliverables:
+    nova:
+      repos:
+        - openstack/nova
+        - openstack/python-novaclient
+  extra-atcs:
+    - name: Ann Lee
+      email: ann@example.org
+      expires-in: Feb 2017
+      comment: translator
+Release Management:
+  deliverables:
+    releases:
+      repos:
+        - openstack/releases
+  extra-acs:
+    - name: Bo Chan
+      email: bo@example.org
+      expires-in: January 2016
+";
+
+    #[test]
+    fn reads_teams_repos_and_both_extra_keys() {
+        let (g, problems) = load(&[(GovernanceFile::Projects, PROJECTS)]);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(g.teams.len(), 2);
+        assert_eq!(g.teams[1].slug, "release-management");
+        assert_eq!(g.repos["openstack/python-novaclient"].team, TeamIdx(0));
+        assert_eq!(g.repos["openstack/nova"].origin.position, 7);
+        assert_eq!(g.extra_atcs.len(), 2);
+        assert_eq!(
+            g.extra_atcs[0].expires_in,
+            Month {
+                year: 2017,
+                month: 2
+            }
+        );
+        assert_eq!(g.extra_atcs[1].key, "extra-acs");
+        assert_eq!(g.extra_atcs[1].origin.position, 20);
+    }
+
+    #[test]
+    fn legacy_partial_teams_and_retirement_dates() {
+        let legacy = "\
+Nova:
+  partial: yes
+  deliverables:
+    nova-docker:
+      repos:
+        - openstack/nova-docker
+      retired-on: 2016-02-17
+Astara:
+  retired-on: 2016-10-06
+  deliverables:
+    astara:
+      repos:
+        - openstack/astara
+";
+        let (g, problems) = load(&[
+            (GovernanceFile::Projects, PROJECTS),
+            (GovernanceFile::Legacy, legacy),
+        ]);
+        assert!(problems.is_empty(), "{problems:?}");
+        let docker = &g.repos["openstack/nova-docker"];
+        assert_eq!(
+            g.team(docker.team).kind,
+            TeamKind::Project,
+            "partial team keeps its PTL roll"
+        );
+        assert_eq!(docker.retired_on, NaiveDate::from_ymd_opt(2016, 2, 17));
+        let astara = &g.repos["openstack/astara"];
+        assert_eq!(g.team(astara.team).kind, TeamKind::Retired);
+        assert_eq!(astara.retired_on, NaiveDate::from_ymd_opt(2016, 10, 6));
+    }
+
+    #[test]
+    fn sig_and_tc_repositories_with_extra_acs() {
+        let sigs = "i18n:\n  - repo: openstack/i18n\n    extra-acs:\n    - name: Ann Lee\n      email: ann@example.org\n      expires-in: August 2025\n";
+        let tc = "Technical Committee:\n  - repo: openstack/governance\n    extra_acs:\n      - name: Cy Dee\n        email: cy@example.org\n        expires-in: August 2026\n  - repo: openstack/election\n";
+        let (g, problems) = load(&[
+            (GovernanceFile::Sigs, sigs),
+            (GovernanceFile::TechnicalCommittee, tc),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "technical-committee-repos.yaml:3:5: key \"extra_acs\" is read as \"extra-acs\" (the reference tooling reads only this spelling for TC repositories, and the governance files use the other)"
+            ]
+        );
+        assert_eq!(g.teams[0].kind, TeamKind::Sig);
+        assert_eq!(g.teams[1].kind, TeamKind::TechnicalCommittee);
+        assert_eq!(g.extra_atcs.len(), 2);
+        assert_eq!(
+            g.extra_atcs[1].repo.as_deref(),
+            Some("openstack/governance")
+        );
+        assert!(g.repos.contains_key("openstack/election"));
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let bad = "\
+Nova:
+  deliverable:
+    nova:
+      repos: [openstack/nova]
+  extra-atcs:
+    - name: Ann Lee
+      email: ann-at-example.org
+      expires-in: Febuary 2017
+    - name: Bo Chan
+Glance:
+  deliverables:
+    glance:
+      repos:
+        - openstack/nova
+";
+        let (_, problems) = load(&[(GovernanceFile::Projects, bad)]);
+        assert_eq!(
+            problems,
+            [
+                "projects.yaml:2:3: unknown key \"deliverable\" (did you mean \"deliverables\"?); ignored",
+                "projects.yaml:8:19: field expires-in: \"Febuary 2017\" is not a month, expected a month and year such as \"February 2017\", \"Feb 2017\" or \"2017-02\"",
+                "projects.yaml:9:7: extra-ATC entry is missing email, expires-in, expected name, email and expires-in",
+            ]
+        );
+        let twice = format!(
+            "{PROJECTS}Glance:\n  deliverables:\n    glance:\n      repos:\n        - openstack/nova\n"
+        );
+        let (g, problems) = load(&[(GovernanceFile::Projects, &twice)]);
+        assert_eq!(
+            problems,
+            [
+                "projects.yaml:27:11: repository \"openstack/nova\" is listed again (first under \"Nova\" at line 7); the first listing is used"
+            ]
+        );
+        assert_eq!(g.repos["openstack/nova"].team, TeamIdx(0));
+    }
+
+    #[test]
+    fn broken_yaml_and_empty_files() {
+        let (_, problems) = load(&[(GovernanceFile::Projects, "Nova:\n  deliverables: [\n")]);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("projects.yaml:3:1: invalid YAML: "),
+            "{problems:?}"
+        );
+        let (_, problems) = load(&[(GovernanceFile::Sigs, "\n")]);
+        assert_eq!(
+            problems,
+            [
+                "sigs-repos.yaml: file is empty, expected sigs-repos.yaml: a mapping of SIG names to lists of repositories"
+            ]
+        );
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("OpenStack Charms"), "openstack-charms");
+        assert_eq!(slug("I18n"), "i18n");
+        assert_eq!(slug("Quality Assurance (QA)"), "quality-assurance-qa");
+        assert_eq!(slug("???"), "team");
+    }
+}

@@ -1,0 +1,203 @@
+//! Reading every input an election file names, in a fixed order, into one bundle with the
+//! digest and row counts of each file and every problem found.
+
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::changes::{ChangeLog, FileRows};
+use crate::ingest::election::{self, ChangeFormat, Election};
+use crate::ingest::governance::{Governance, GovernanceFile};
+use crate::ingest::members::{self, Members};
+use crate::ingest::{FileDigest, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest};
+use crate::model::Sources;
+
+/// One input file as the manifest records it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputFile {
+    /// `election`, `changes`, `governance-projects`, `members`, ...
+    pub role: &'static str,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<ChangeFormat>,
+    pub bytes: u64,
+    pub sha256: String,
+    /// Records read (data rows, changes), for record-oriented inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored: Option<u64>,
+}
+
+/// Everything an election reads.
+#[derive(Debug)]
+pub struct Bundle {
+    pub election: Election,
+    pub sources: Sources,
+    pub log: ChangeLog,
+    pub governance: Governance,
+    pub members: Option<Members>,
+    pub files: Vec<InputFile>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Why an election could not be read at all.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The election file has problems (all of them listed).
+    Election(Diagnostics),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Election(d) => {
+                let errors: Vec<String> = d.errors().map(ToString::to_string).collect();
+                write!(f, "{}", errors.join("\n"))
+            }
+            Self::Io(err) => write!(f, "{err}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<std::io::Error> for LoadError {
+    fn from(err: std::io::Error) -> Self {
+        Self::Io(err)
+    }
+}
+
+fn record(
+    role: &'static str,
+    input: &InputPath,
+    digest: FileDigest,
+    rows: Option<&FileRows>,
+    format: Option<ChangeFormat>,
+) -> InputFile {
+    InputFile {
+        role,
+        path: input.display.clone(),
+        format,
+        bytes: digest.bytes,
+        sha256: digest.sha256,
+        records: rows.map(|r| r.read),
+        rejected: rows.map(|r| r.rejected),
+        ignored: rows.and_then(|r| (r.ignored > 0).then_some(r.ignored)),
+    }
+}
+
+/// Read an election file and every input it names.
+///
+/// # Errors
+/// The election file is unreadable or invalid, or an input cannot be opened. Problems
+/// inside inputs are not errors here: they are in [`Bundle::diagnostics`].
+pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
+    let mut diagnostics = Diagnostics::default();
+    let Some(election) = election::read(path, &mut diagnostics)? else {
+        return Err(LoadError::Election(diagnostics));
+    };
+    let mut sources = Sources::default();
+    let mut files = vec![InputFile {
+        role: "election",
+        path: election.file.display.clone(),
+        format: None,
+        bytes: election.digest.bytes,
+        sha256: election.digest.sha256.clone(),
+        records: None,
+        rejected: None,
+        ignored: None,
+    }];
+    sources.add(election.file.display.clone());
+
+    let total: u64 = election
+        .inputs
+        .changes
+        .iter()
+        .filter_map(|c| std::fs::metadata(&c.input.path).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.start(total);
+    let mut log = ChangeLog::new();
+    for change in &election.inputs.changes {
+        let file = sources.add(change.input.display.clone());
+        let (digest, rows) = match change.format {
+            ChangeFormat::Csv => {
+                changes_csv::read(&change.input, file, &mut log, &mut diagnostics, progress)?
+            }
+            ChangeFormat::GerritRest => {
+                gerrit_rest::read(&change.input, file, &mut log, &mut diagnostics, progress)?
+            }
+            ChangeFormat::GerritQuery => {
+                gerrit_query::read(&change.input, file, &mut log, &mut diagnostics, progress)?
+            }
+        };
+        files.push(record(
+            "changes",
+            &change.input,
+            digest,
+            Some(&rows),
+            Some(change.format),
+        ));
+    }
+    progress.finish();
+
+    let mut governance = Governance::default();
+    let g = &election.inputs.governance;
+    for (role, which, input) in [
+        ("governance-projects", GovernanceFile::Projects, &g.projects),
+        ("governance-legacy", GovernanceFile::Legacy, &g.legacy),
+        ("governance-sigs", GovernanceFile::Sigs, &g.sigs),
+        (
+            "governance-tc-repos",
+            GovernanceFile::TechnicalCommittee,
+            &g.technical_committee,
+        ),
+    ] {
+        if let Some(input) = input {
+            let file = sources.add(input.display.clone());
+            let digest = governance.read(input, file, which, &mut diagnostics)?;
+            files.push(record(role, input, digest, None, None));
+        }
+    }
+    if g.projects.is_none() {
+        diagnostics.push(Problem::warning(
+            election.file.display.clone(),
+            "no governance projects file is given, so no repository is official and code-change criteria with repos = \"governed\" count nothing",
+        ));
+    }
+
+    let members = match &election.inputs.members {
+        Some(input) => {
+            let file = sources.add(input.display.clone());
+            let (members, digest) = members::read(input, file, &mut diagnostics)?;
+            let rows = FileRows {
+                read: members.rows,
+                rejected: members.rejected,
+                ignored: 0,
+            };
+            files.push(record("members", input, digest, Some(&rows), None));
+            Some(members)
+        }
+        None => None,
+    };
+    Ok(Bundle {
+        election,
+        sources,
+        log,
+        governance,
+        members,
+        files,
+        diagnostics,
+    })
+}
+
+impl Bundle {
+    /// Records rejected across all inputs.
+    #[must_use]
+    pub fn rejected(&self) -> u64 {
+        self.files.iter().filter_map(|f| f.rejected).sum()
+    }
+}

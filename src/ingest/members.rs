@@ -1,0 +1,261 @@
+//! The Foundation's membership list: who may be on a roll at all.
+//!
+//! A CSV with a header: `member_id` (or `id`), optional `name`, and one or more address
+//! columns, any column whose name starts with `email` (`email`, `email2`,
+//! `secondary_emails`, ...). An address field may hold several addresses separated by
+//! `;`, `,` or spaces. Unknown columns are ignored with a warning.
+
+use std::io::Read;
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::changes::is_plausible_email;
+use crate::ingest::{FileDigest, InputPath, open, strip_bom};
+use crate::model::{FileId, Origin, Position};
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: String,
+    pub name: Option<String>,
+    pub emails: Vec<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Members {
+    pub members: Vec<Member>,
+    /// Data rows read, including rejected ones.
+    pub rows: u64,
+    pub rejected: u64,
+}
+
+/// Read a membership list.
+///
+/// # Errors
+/// Only when the file cannot be read; everything else is a [`Problem`].
+pub fn read(
+    input: &InputPath,
+    file: FileId,
+    diagnostics: &mut Diagnostics,
+) -> std::io::Result<(Members, FileDigest)> {
+    let mut reader = open(input, &crate::ingest::Silent)?;
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes)?;
+    let digest = reader.finish()?;
+    Ok((parse(&input.display, &bytes, file, diagnostics), digest))
+}
+
+fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) -> Members {
+    let mut members = Members::default();
+    let bytes = strip_bom(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        diagnostics.push(Problem::error(
+            name,
+            "file is empty, expected a header with member_id, name and email columns",
+        ));
+        return members;
+    }
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    match csv.read_record(&mut record) {
+        Ok(true) => {}
+        Ok(false) => return members,
+        Err(err) => {
+            diagnostics
+                .push(Problem::error(name, format!("cannot read the header: {err}")).at_line(1));
+            return members;
+        }
+    }
+    let header: Vec<String> = record
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
+    let id_col = header.iter().position(|h| h == "member_id" || h == "id");
+    let name_col = header.iter().position(|h| h == "name");
+    let email_cols: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.starts_with("email") || h.ends_with("emails") || h.ends_with("email"))
+        .map(|(i, _)| i)
+        .collect();
+    if id_col.is_none() || email_cols.is_empty() {
+        let mut missing = Vec::new();
+        if id_col.is_none() {
+            missing.push("member_id");
+        }
+        if email_cols.is_empty() {
+            missing.push("email");
+        }
+        diagnostics.push(
+            Problem::error(
+                name,
+                format!("missing column {}, expected a header with member_id, name and one or more email columns (found: {})", missing.join(" and "), header.join(", ")),
+            )
+            .at_line(1),
+        );
+        return members;
+    }
+    let unknown: Vec<&str> = header
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != id_col && Some(*i) != name_col && !email_cols.contains(i))
+        .map(|(_, h)| h.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        diagnostics.push(
+            Problem::warning(
+                name,
+                format!("ignoring unknown columns: {}", unknown.join(", ")),
+            )
+            .at_line(1),
+        );
+    }
+    let id_col = id_col.unwrap_or(0);
+    loop {
+        match csv.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                members.rows += 1;
+                members.rejected += 1;
+                let line = err.position().map_or(0, csv::Position::line);
+                let message = match err.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => {
+                        format!("field {} is not valid UTF-8", err.field() + 1)
+                    }
+                    _ => format!("malformed CSV: {err}"),
+                };
+                diagnostics.push(Problem::error(name, message).at_line(line));
+                continue;
+            }
+        }
+        let line = record.position().map_or(0, csv::Position::line);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        members.rows += 1;
+        if record.len() != header.len() {
+            members.rejected += 1;
+            diagnostics.push(
+                Problem::error(
+                    name,
+                    format!(
+                        "row has {} fields, expected {} as in the header",
+                        record.len(),
+                        header.len()
+                    ),
+                )
+                .at_line(line),
+            );
+            continue;
+        }
+        let id = record.get(id_col).unwrap_or("").trim();
+        if id.is_empty() {
+            members.rejected += 1;
+            diagnostics.push(
+                Problem::error(name, "is empty, expected the member's id")
+                    .at_line(line)
+                    .in_field("member_id"),
+            );
+            continue;
+        }
+        let mut emails = Vec::new();
+        let mut bad = false;
+        for &col in &email_cols {
+            let field = header.get(col).map_or("email", String::as_str);
+            for address in record
+                .get(col)
+                .unwrap_or("")
+                .split(|c: char| c == ';' || c == ',' || c.is_whitespace())
+                .filter(|a| !a.is_empty())
+            {
+                if is_plausible_email(address) {
+                    emails.push(address.to_owned());
+                } else {
+                    bad = true;
+                    diagnostics.push(
+                        Problem::error(name, format!("\"{address}\" is not an e-mail address, expected one such as \"jane@example.org\""))
+                            .at_line(line)
+                            .in_field(field),
+                    );
+                }
+            }
+        }
+        if bad {
+            members.rejected += 1;
+            continue;
+        }
+        if emails.is_empty() {
+            diagnostics.push(
+                Problem::warning(
+                    name,
+                    format!("member {id} has no e-mail address and cannot match anyone"),
+                )
+                .at_line(line),
+            );
+        }
+        members.members.push(Member {
+            id: id.to_owned(),
+            name: name_col
+                .and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_owned),
+            emails,
+            origin: Origin {
+                file,
+                position: u32::try_from(line).unwrap_or(u32::MAX),
+                kind: Position::Line,
+            },
+        });
+    }
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Members, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let m = parse("members.csv", text.as_bytes(), FileId(0), &mut d);
+        (m, d.all().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn several_addresses_per_member() {
+        let (m, problems) = load(
+            "member_id,name,email,secondary_emails\n101,Jane Doe,jane@example.org,jd@example.net; jane@example.com\n102,Bo,bo@example.org,\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            m.members[0].emails,
+            ["jane@example.org", "jd@example.net", "jane@example.com"]
+        );
+        assert_eq!(m.members[1].origin.position, 3);
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let (m, problems) = load("id,email,team\n,a@example.org,x\n7,not-mail,y\n8\n");
+        assert_eq!(
+            problems,
+            [
+                "members.csv:1: ignoring unknown columns: team",
+                "members.csv:2: field member_id: is empty, expected the member's id",
+                "members.csv:3: field email: \"not-mail\" is not an e-mail address, expected one such as \"jane@example.org\"",
+                "members.csv:4: row has 1 fields, expected 3 as in the header",
+            ]
+        );
+        assert_eq!((m.rows, m.rejected), (3, 3));
+        let (_, problems) = load("name,mail\n");
+        assert_eq!(
+            problems,
+            [
+                "members.csv:1: missing column member_id and email, expected a header with member_id, name and one or more email columns (found: name, mail)"
+            ]
+        );
+    }
+}

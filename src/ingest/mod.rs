@@ -1,0 +1,214 @@
+//! Readers for every input format. They know file formats and nothing about policy: each
+//! yields typed records that remember their origin (file and line, or record), and reports
+//! every problem it meets with its location instead of stopping at the first.
+//!
+//! Inputs are streamed and hashed in the same pass, so the manifest's SHA-256 of each
+//! input costs no second read.
+
+pub mod changes;
+pub mod changes_csv;
+pub mod election;
+pub mod gerrit_query;
+pub mod gerrit_rest;
+pub mod governance;
+pub mod inputs;
+pub mod members;
+pub mod timestamp;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Receives how far a reader has got, for a progress bar. The library never draws one.
+pub trait Progress {
+    /// Total bytes about to be read across all inputs.
+    fn start(&self, _total_bytes: u64) {}
+    /// `bytes` more have been read.
+    fn advance(&self, _bytes: u64) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// An input file: where it is and how the user should see its name.
+#[derive(Debug, Clone)]
+pub struct InputPath {
+    pub path: PathBuf,
+    /// As written in the election file (relative to it), or as given on the command line.
+    pub display: String,
+}
+
+impl InputPath {
+    #[must_use]
+    pub fn new(path: impl Into<PathBuf>, display: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            display: display.into(),
+        }
+    }
+}
+
+/// What reading an input file established about the file itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigest {
+    pub bytes: u64,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+/// A reader that hashes everything read through it and reports progress in chunks.
+pub struct HashingReader<'p, R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+    unreported: u64,
+    progress: &'p dyn Progress,
+}
+
+impl<'p, R: Read> HashingReader<'p, R> {
+    pub fn new(inner: R, progress: &'p dyn Progress) -> Self {
+        Self {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+            unreported: 0,
+            progress,
+        }
+    }
+
+    /// Read whatever is left (so the digest covers the whole file) and return the digest.
+    ///
+    /// # Errors
+    /// An I/O error while draining the rest of the file.
+    pub fn finish(mut self) -> io::Result<FileDigest> {
+        io::copy(&mut self, &mut io::sink())?;
+        self.progress.advance(self.unreported);
+        Ok(FileDigest {
+            bytes: self.bytes,
+            sha256: hex(&self.hasher.finalize()),
+        })
+    }
+}
+
+impl<R: Read> Read for HashingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        self.unreported += n as u64;
+        if self.unreported >= 1 << 20 {
+            self.progress.advance(self.unreported);
+            self.unreported = 0;
+        }
+        Ok(n)
+    }
+}
+
+/// Open a file for streaming, hashed.
+///
+/// # Errors
+/// The file cannot be opened; the error names it.
+pub fn open<'p>(
+    input: &InputPath,
+    progress: &'p dyn Progress,
+) -> io::Result<HashingReader<'p, BufReader<File>>> {
+    let file = File::open(&input.path).map_err(|err| with_path(&err, &input.display))?;
+    Ok(HashingReader::new(
+        BufReader::with_capacity(1 << 16, file),
+        progress,
+    ))
+}
+
+/// Read a whole (small) text file, hashed. Configuration and governance files are read
+/// this way; they are small and their parsers want the whole text.
+///
+/// # Errors
+/// Unreadable, or not UTF-8 (the message names the line of the first bad byte).
+pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
+    let mut reader = open(input, &Silent)?;
+    let mut bytes = Vec::new();
+    reader
+        .read_to_end(&mut bytes)
+        .map_err(|err| with_path(&err, &input.display))?;
+    let digest = reader.finish()?;
+    let bytes = strip_bom(&bytes);
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => Ok((text, digest)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}:{line}: invalid UTF-8 (byte {at}), expected UTF-8 text",
+                    input.display
+                ),
+            ))
+        }
+    }
+}
+
+fn with_path(err: &io::Error, display: &str) -> io::Error {
+    io::Error::new(err.kind(), format!("cannot read {display}: {err}"))
+}
+
+/// The UTF-8 byte-order mark some spreadsheet programs write.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[must_use]
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// Lower-case hex.
+#[must_use]
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
+}
+
+/// SHA-256 of bytes in memory, for outputs.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Resolve `relative` against the directory of `base_file`; absolute paths stay.
+#[must_use]
+pub fn resolve(base_file: &Path, relative: &str) -> PathBuf {
+    let path = Path::new(relative);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base_file
+            .parent()
+            .unwrap_or_else(|| Path::new(""))
+            .join(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_reader_digests_what_it_reads() {
+        let data = b"hello\n".repeat(1000);
+        let mut reader = HashingReader::new(&data[..], &Silent);
+        let mut first = [0u8; 10];
+        reader.read_exact(&mut first).unwrap();
+        let digest = reader.finish().unwrap();
+        assert_eq!(digest.bytes, 6000);
+        assert_eq!(digest.sha256, sha256_hex(&data));
+    }
+}

@@ -1,0 +1,860 @@
+//! The policy engine. Given contributions, governance, the membership list and a policy,
+//! it works out who is who, which contributions each criterion could ever count, and then,
+//! for any election dates, who holds which status with what evidence.
+//!
+//! The work is split so that dates are cheap: [`Engine::new`] does everything that does
+//! not depend on the dates (identity, repository and branch selection, crediting) and
+//! keeps, per criterion, the credited contributions sorted by person, team and time;
+//! [`Engine::evaluate`] then answers for one set of dates with binary searches. Comparing
+//! a policy at 36 dates costs one preparation and 36 cheap evaluations.
+
+use chrono::NaiveDate;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::identity::{self, Claim, EmailFolding, People, PersonIdx, Record};
+use crate::ingest::changes::{AccountIdx, Change, ChangeLog, CreditRole};
+use crate::ingest::governance::{Governance, TeamIdx, TeamKind};
+use crate::ingest::members::Members;
+use crate::model::{Instant, Month, Placement, Window};
+use crate::policy::codes::{self, Code};
+use crate::policy::{
+    BranchSelector, CodeChangeRule, CreditRule, ExpiryCheck, Policy, RepoSelector, Rule, WindowRule,
+};
+use crate::symbols::Sym;
+
+/// The election's dates: everything time-dependent is decided against these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    pub window: Window,
+    pub as_of: Instant,
+}
+
+impl Dates {
+    /// The window a criterion uses.
+    #[must_use]
+    pub fn window_for(&self, rule: WindowRule) -> Window {
+        match rule {
+            WindowRule::Election => self.window,
+            WindowRule::Trailing { days } => Window::trailing(self.as_of, days),
+        }
+    }
+}
+
+/// Reproduce the reference tooling's known behaviour, to audit a past roll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compat {
+    #[default]
+    None,
+    /// `openstack/election` owners.py as published: addresses folded by domain only; the
+    /// first change of a newly found duplicate account dropped; no merging through the
+    /// membership list; extra-ATC expiry never checked; extra-ACs on TC repositories
+    /// ignored; accounts without a full name left off.
+    Reference,
+}
+
+/// The inputs the engine reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    pub log: &'a ChangeLog,
+    pub governance: &'a Governance,
+    pub members: Option<&'a Members>,
+}
+
+/// What the governance files say about a repository, precomputed per symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RepoInfo {
+    Unlisted,
+    Listed {
+        team: TeamIdx,
+        retired_on: Option<NaiveDate>,
+    },
+}
+
+/// A contribution a criterion credits to a person, before any date is applied.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    person: PersonIdx,
+    /// `u32::MAX` for repositories no team owns.
+    team: u32,
+    at: Instant,
+    change: u32,
+}
+
+const NO_TEAM: u32 = u32::MAX;
+
+/// What can be shown for a person: the name and address a roll lists.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// A stable key: `gerrit:<smallest account id>`, else `email:<smallest address>`.
+    pub key: String,
+    pub name: Option<String>,
+    /// The address a ballot goes to: the owner address on the person's latest change,
+    /// else an account address, else the extra-ATC or membership address.
+    pub email: Option<String>,
+    pub account_ids: Vec<u64>,
+    pub usernames: Vec<String>,
+    /// Membership-list entry, when a list was given and the person is on it.
+    pub member: Option<usize>,
+}
+
+/// A status a person holds, with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub person: PersonIdx,
+    pub status: usize,
+    /// Index into [`Engine::criteria`].
+    pub criterion: usize,
+    pub team: Option<TeamIdx>,
+    /// Qualifying contributions (0 for grants that are not counted, like extra-ATCs).
+    pub count: u32,
+    /// Earliest and latest qualifying change: (merge time, change index).
+    pub first: Option<(Instant, u32)>,
+    pub last: Option<(Instant, u32)>,
+    /// The extra-ATC entry behind the grant, if any.
+    pub extra_atc: Option<usize>,
+}
+
+/// Something that stopped a person from holding a status, worth telling them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Miss {
+    pub person: PersonIdx,
+    pub criterion: usize,
+    pub code: Code,
+    pub team: Option<TeamIdx>,
+    /// The extra-ATC entry, for expiries.
+    pub extra_atc: Option<usize>,
+    /// Qualifying contributions counted, for `below-min-count`.
+    pub count: u32,
+}
+
+/// The statuses held at one set of dates.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    /// Sorted by person, status, team.
+    pub grants: Vec<Grant>,
+    pub misses: Vec<Miss>,
+}
+
+impl Evaluation {
+    /// The grants of one person.
+    #[must_use]
+    pub fn of(&self, person: PersonIdx) -> &[Grant] {
+        let lo = self.grants.partition_point(|g| g.person < person);
+        let hi = self.grants.partition_point(|g| g.person <= person);
+        &self.grants[lo..hi]
+    }
+}
+
+/// How a change fared against a criterion for a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disposition {
+    pub code: Code,
+    /// Placement relative to the window when the code is about time.
+    pub placement: Option<Placement>,
+}
+
+/// Row accounting against the policy: each merged or unmerged change lands in exactly
+/// one of these.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ChangeCounts {
+    /// Counted for at least one criterion.
+    pub used: u64,
+    pub not_merged: u64,
+    pub repo_not_governed: u64,
+    pub repo_retired: u64,
+    pub outside_window: u64,
+    pub branch_excluded: u64,
+    pub dropped_duplicate_account: u64,
+}
+
+/// A criterion, flattened out of its status.
+#[derive(Debug, Clone)]
+pub struct CriterionRef<'p> {
+    pub status: usize,
+    pub id: &'p str,
+    pub rule: &'p Rule,
+}
+
+/// A policy applied to an election's inputs, ready to be evaluated at any dates.
+pub struct Engine<'a> {
+    pub policy: &'a Policy,
+    pub inputs: Inputs<'a>,
+    pub compat: Compat,
+    pub people: People,
+    pub profiles: Vec<Profile>,
+    pub criteria: Vec<CriterionRef<'a>>,
+    repo_info: Vec<RepoInfo>,
+    /// Per criterion, for each branch symbol: does the criterion take it. Only
+    /// code-change criteria have one.
+    branch_ok: Vec<Vec<bool>>,
+    /// Per criterion, for each repository symbol under `repos = [patterns]`.
+    repo_selected: Vec<Option<Vec<bool>>>,
+    /// Per criterion, credited contributions sorted by person, team, time.
+    candidates: Vec<Vec<Candidate>>,
+    dropped: FxHashSet<u32>,
+    /// Index of every change a person took part in, as owner or credited, sorted.
+    involvement: Vec<(PersonIdx, u32)>,
+}
+
+impl<'a> Engine<'a> {
+    /// Resolve identities and prepare every criterion.
+    #[must_use]
+    pub fn new(policy: &'a Policy, inputs: Inputs<'a>, compat: Compat) -> Self {
+        let log = inputs.log;
+        let folding = match compat {
+            Compat::None => EmailFolding::Whole,
+            Compat::Reference => EmailFolding::DomainOnly,
+        };
+        let mut claims: Vec<Claim<'_>> = identity::account_claims(log, &log.symbols).collect();
+        if compat == Compat::Reference {
+            // The reference only ever compares an account's first-seen address.
+            for claim in &mut claims {
+                claim.emails.truncate(1);
+            }
+        }
+        for (i, extra) in inputs.governance.extra_atcs.iter().enumerate() {
+            claims.push(Claim {
+                record: Record::ExtraAtc(i),
+                emails: vec![extra.email.as_str()],
+                member_id: None,
+            });
+        }
+        if compat == Compat::None {
+            if let Some(members) = inputs.members {
+                for (i, member) in members.members.iter().enumerate() {
+                    claims.push(Claim {
+                        record: Record::Member(i),
+                        emails: member.emails.iter().map(String::as_str).collect(),
+                        member_id: Some(member.id.as_str()),
+                    });
+                }
+            }
+        }
+        let people = identity::resolve(&claims, folding);
+        drop(claims);
+
+        let criteria: Vec<CriterionRef<'a>> = policy
+            .statuses
+            .iter()
+            .enumerate()
+            .flat_map(|(s, status)| {
+                status.criteria.iter().map(move |c| CriterionRef {
+                    status: s,
+                    id: c.id.as_str(),
+                    rule: &c.rule,
+                })
+            })
+            .collect();
+
+        let symbol_count = log.symbols.len();
+        let mut repo_info = vec![RepoInfo::Unlisted; symbol_count];
+        for (name, repo) in &inputs.governance.repos {
+            if let Some(sym) = log.symbols.get(name) {
+                repo_info[sym.index()] = RepoInfo::Listed {
+                    team: repo.team,
+                    retired_on: repo.retired_on,
+                };
+            }
+        }
+        let mut used_branches = FxHashSet::default();
+        let mut used_repos = FxHashSet::default();
+        for change in &log.changes {
+            used_branches.insert(change.branch);
+            used_repos.insert(change.repo);
+        }
+        let branch_ok = criteria
+            .iter()
+            .map(|c| match c.rule {
+                Rule::CodeChange(rule) => {
+                    let mut ok = vec![false; symbol_count];
+                    for &branch in &used_branches {
+                        ok[branch.index()] = match &rule.branches {
+                            BranchSelector::Any => true,
+                            BranchSelector::Matching(patterns) => patterns
+                                .iter()
+                                .any(|p| p.matches(log.symbols.resolve(branch))),
+                        };
+                    }
+                    ok
+                }
+                Rule::ExtraAtc(_) => Vec::new(),
+            })
+            .collect();
+        let repo_selected = criteria
+            .iter()
+            .map(|c| match c.rule {
+                Rule::CodeChange(CodeChangeRule {
+                    repos: RepoSelector::Matching(patterns),
+                    ..
+                }) => {
+                    let mut ok = vec![false; symbol_count];
+                    for &repo in &used_repos {
+                        ok[repo.index()] = patterns
+                            .iter()
+                            .any(|p| p.matches(log.symbols.resolve(repo)));
+                    }
+                    Some(ok)
+                }
+                _ => None,
+            })
+            .collect();
+
+        let mut engine = Self {
+            policy,
+            inputs,
+            compat,
+            people,
+            profiles: Vec::new(),
+            criteria,
+            repo_info,
+            branch_ok,
+            repo_selected,
+            candidates: Vec::new(),
+            dropped: FxHashSet::default(),
+            involvement: Vec::new(),
+        };
+        if compat == Compat::Reference {
+            engine.dropped = engine.reference_dropped_changes();
+        }
+        engine.profiles = engine.build_profiles();
+        engine.prepare_candidates();
+        engine
+    }
+
+    /// The reference tooling drops the change on which it discovers that an account
+    /// duplicates an earlier one: for every person made of several accounts, the first
+    /// change of each account but the first one seen.
+    fn reference_dropped_changes(&self) -> FxHashSet<u32> {
+        let log = self.inputs.log;
+        let mut first_change: FxHashMap<AccountIdx, u32> = FxHashMap::default();
+        for (i, change) in log.changes.iter().enumerate() {
+            first_change
+                .entry(change.owner)
+                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        let mut dropped = FxHashSet::default();
+        for (_, person) in self.people.iter() {
+            let mut owned: Vec<u32> = person
+                .accounts()
+                .filter_map(|a| first_change.get(&a).copied())
+                .collect();
+            if owned.len() > 1 {
+                owned.sort_unstable();
+                dropped.extend(owned.into_iter().skip(1));
+            }
+        }
+        dropped
+    }
+
+    fn build_profiles(&self) -> Vec<Profile> {
+        let log = self.inputs.log;
+        let symbols = &log.symbols;
+        let mut latest: Vec<Option<(Option<Instant>, u32)>> = vec![None; self.people.len()];
+        for (i, change) in log.changes.iter().enumerate() {
+            let person = self.people.of_account(change.owner);
+            let Some(slot) = latest.get_mut(person.index()) else {
+                continue;
+            };
+            let key = (change.merged_at, u32::try_from(i).unwrap_or(u32::MAX));
+            if change.email.is_some() && slot.is_none_or(|best| key > best) {
+                *slot = Some(key);
+            }
+        }
+        let folding = self.people.folding;
+        let member_emails: FxHashMap<String, usize> = match (self.compat, self.inputs.members) {
+            (Compat::Reference, Some(members)) => members
+                .members
+                .iter()
+                .enumerate()
+                .flat_map(|(i, m)| m.emails.iter().map(move |e| (folding.fold(e), i)))
+                .collect(),
+            _ => FxHashMap::default(),
+        };
+        self.people
+            .iter()
+            .map(|(idx, person)| {
+                let mut profile = Profile::default();
+                for record in &person.records {
+                    match *record {
+                        Record::Account(a) => {
+                            let account = &log.accounts[a.index()];
+                            if profile.name.is_none() {
+                                profile.name = account.name.map(|n| symbols.resolve(n).to_owned());
+                            }
+                            if let Some(id) = account.gerrit_id {
+                                profile.account_ids.push(id);
+                            }
+                            if let Some(u) = account.username {
+                                profile.usernames.push(symbols.resolve(u).to_owned());
+                            }
+                        }
+                        Record::Member(m) => {
+                            profile.member.get_or_insert(m);
+                        }
+                        Record::ExtraAtc(_) => {}
+                    }
+                }
+                profile.email = latest[idx.index()]
+                    .and_then(|(_, change)| log.changes[change as usize].email)
+                    .map(|e| symbols.resolve(e).to_owned())
+                    .or_else(|| {
+                        person.accounts().find_map(|a| {
+                            log.accounts[a.index()]
+                                .emails
+                                .first()
+                                .map(|e| symbols.resolve(*e).to_owned())
+                        })
+                    });
+                for record in &person.records {
+                    match *record {
+                        Record::ExtraAtc(e) => {
+                            let extra = &self.inputs.governance.extra_atcs[e];
+                            profile.name.get_or_insert_with(|| extra.name.clone());
+                            profile.email.get_or_insert_with(|| extra.email.clone());
+                        }
+                        Record::Member(m) => {
+                            if let Some(member) =
+                                self.inputs.members.and_then(|ms| ms.members.get(m))
+                            {
+                                if let Some(name) = &member.name {
+                                    profile.name.get_or_insert_with(|| name.clone());
+                                }
+                                if let Some(email) = member.emails.first() {
+                                    profile.email.get_or_insert_with(|| email.clone());
+                                }
+                            }
+                        }
+                        Record::Account(_) => {}
+                    }
+                }
+                if self.compat == Compat::Reference {
+                    profile.member = person
+                        .emails
+                        .iter()
+                        .find_map(|e| member_emails.get(e).copied());
+                }
+                profile.account_ids.sort_unstable();
+                profile.account_ids.dedup();
+                profile.usernames.sort();
+                profile.usernames.dedup();
+                profile.key = match profile.account_ids.first() {
+                    Some(id) => format!("gerrit:{id}"),
+                    None => format!("email:{}", person.emails.first().map_or("", String::as_str)),
+                };
+                profile
+            })
+            .collect()
+    }
+
+    /// Everyone a change credits under a rule, deduplicated.
+    fn credited(&self, change: &Change, credit: &[CreditRule], out: &mut Vec<PersonIdx>) {
+        out.clear();
+        let log = self.inputs.log;
+        for rule in credit {
+            match rule {
+                CreditRule::Owner => out.push(self.people.of_account(change.owner)),
+                CreditRule::CoAuthor => {
+                    for c in log.credits_of(change) {
+                        if c.role == CreditRole::CoAuthor {
+                            out.push(self.people.of_account(c.account));
+                        }
+                    }
+                }
+                CreditRule::Reviewer { label, values } => {
+                    for c in log.credits_of(change) {
+                        if let CreditRole::Reviewer { label: l, value } = c.role {
+                            if values.contains(&value)
+                                && log.symbols.resolve(l).eq_ignore_ascii_case(label)
+                            {
+                                out.push(self.people.of_account(c.account));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    fn team_of(&self, repo: Sym) -> Option<(TeamIdx, Option<NaiveDate>)> {
+        match self.repo_info.get(repo.index()) {
+            Some(RepoInfo::Listed { team, retired_on }) => Some((*team, *retired_on)),
+            _ => None,
+        }
+    }
+
+    /// Whether a criterion selects a change's repository and branch, ignoring dates.
+    fn selects(&self, criterion: usize, change: &Change) -> Result<(), Code> {
+        let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
+            return Err(codes::CHANGE_REPO_NOT_GOVERNED);
+        };
+        let repo_ok = match (&rule.repos, &self.repo_selected[criterion]) {
+            (RepoSelector::Governed, _) => self.team_of(change.repo).is_some(),
+            (RepoSelector::Matching(_), Some(selected)) => {
+                selected.get(change.repo.index()).copied().unwrap_or(false)
+            }
+            (RepoSelector::Matching(_), None) => false,
+        };
+        if !repo_ok {
+            return Err(codes::CHANGE_REPO_NOT_GOVERNED);
+        }
+        if !self.branch_ok[criterion]
+            .get(change.branch.index())
+            .copied()
+            .unwrap_or(false)
+        {
+            return Err(codes::CHANGE_BRANCH_EXCLUDED);
+        }
+        Ok(())
+    }
+
+    fn prepare_candidates(&mut self) {
+        let log = self.inputs.log;
+        let mut credited = Vec::new();
+        let mut candidates = Vec::with_capacity(self.criteria.len());
+        for (ci, criterion) in self.criteria.iter().enumerate() {
+            let Rule::CodeChange(rule) = criterion.rule else {
+                candidates.push(Vec::new());
+                continue;
+            };
+            let mut list = Vec::new();
+            for (i, change) in log.changes.iter().enumerate() {
+                let index = u32::try_from(i).unwrap_or(u32::MAX);
+                if !change.merged
+                    || self.dropped.contains(&index)
+                    || self.selects(ci, change).is_err()
+                {
+                    continue;
+                }
+                let Some(at) = change.merged_at else { continue };
+                let team = self.team_of(change.repo).map_or(NO_TEAM, |(t, _)| t.0);
+                self.credited(change, &rule.credit, &mut credited);
+                for &person in &credited {
+                    list.push(Candidate {
+                        person,
+                        team,
+                        at,
+                        change: index,
+                    });
+                }
+            }
+            list.sort_unstable_by_key(|c| (c.person, c.team, c.at, c.change));
+            candidates.push(list);
+        }
+        self.candidates = candidates;
+
+        let mut involvement = Vec::with_capacity(log.changes.len());
+        for (i, change) in log.changes.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            involvement.push((self.people.of_account(change.owner), index));
+            for c in log.credits_of(change) {
+                involvement.push((self.people.of_account(c.account), index));
+            }
+        }
+        involvement.sort_unstable();
+        involvement.dedup();
+        self.involvement = involvement;
+    }
+
+    /// Who holds which status at these dates.
+    #[must_use]
+    pub fn evaluate(&self, dates: &Dates) -> Evaluation {
+        let mut evaluation = Evaluation::default();
+        for (ci, criterion) in self.criteria.iter().enumerate() {
+            match criterion.rule {
+                Rule::CodeChange(rule) => self.evaluate_changes(ci, rule, dates, &mut evaluation),
+                Rule::ExtraAtc(rule) => {
+                    self.evaluate_extra_atcs(ci, rule.expiry, dates, &mut evaluation)
+                }
+            }
+        }
+        evaluation
+            .grants
+            .sort_unstable_by_key(|g| (g.person, g.status, g.team, g.criterion, g.extra_atc));
+        evaluation
+            .misses
+            .sort_unstable_by_key(|m| (m.person, m.criterion, m.team, m.extra_atc));
+        evaluation
+    }
+
+    fn evaluate_changes(
+        &self,
+        ci: usize,
+        rule: &CodeChangeRule,
+        dates: &Dates,
+        out: &mut Evaluation,
+    ) {
+        let window = dates.window_for(rule.window);
+        let start_date = window.start.date_naive();
+        let log = self.inputs.log;
+        let list = &self.candidates[ci];
+        let status = self.criteria[ci].status;
+        let mut teams: Vec<Grant> = Vec::new();
+        let mut i = 0;
+        while i < list.len() {
+            let person = list[i].person;
+            let person_end = i + list[i..].partition_point(|c| c.person == person);
+            teams.clear();
+            let mut total = 0u32;
+            let mut j = i;
+            while j < person_end {
+                let team = list[j].team;
+                let team_end = j + list[j..person_end].partition_point(|c| c.team == team);
+                let group = &list[j..team_end];
+                let lo = group.partition_point(|c| c.at < window.start);
+                let hi = group.partition_point(|c| c.at < window.end);
+                let mut grant = Grant {
+                    person,
+                    status,
+                    criterion: ci,
+                    team: (team != NO_TEAM).then_some(TeamIdx(team)),
+                    count: 0,
+                    first: None,
+                    last: None,
+                    extra_atc: None,
+                };
+                for c in &group[lo..hi] {
+                    let change = &log.changes[c.change as usize];
+                    if let Some((_, Some(retired))) = self.team_of(change.repo) {
+                        if retired < start_date {
+                            continue;
+                        }
+                    }
+                    grant.count += 1;
+                    grant.first.get_or_insert((c.at, c.change));
+                    grant.last = Some((c.at, c.change));
+                }
+                if grant.count > 0 {
+                    total += grant.count;
+                    teams.push(grant);
+                }
+                j = team_end;
+            }
+            if total >= rule.min_count {
+                out.grants.append(&mut teams);
+            } else if total > 0 {
+                out.misses.push(Miss {
+                    person,
+                    criterion: ci,
+                    code: codes::BELOW_MIN_COUNT,
+                    team: None,
+                    extra_atc: None,
+                    count: total,
+                });
+            }
+            i = person_end;
+        }
+    }
+
+    fn evaluate_extra_atcs(
+        &self,
+        ci: usize,
+        expiry: ExpiryCheck,
+        dates: &Dates,
+        out: &mut Evaluation,
+    ) {
+        let status = self.criteria[ci].status;
+        let checked_at = self.expiry_checked_at(expiry, dates);
+        let governance = self.inputs.governance;
+        for (i, extra) in governance.extra_atcs.iter().enumerate() {
+            let Some(person) = self.people.of(Record::ExtraAtc(i)) else {
+                continue;
+            };
+            let team = Some(extra.team);
+            let ignored = self.compat == Compat::Reference
+                && governance.team(extra.team).kind == TeamKind::TechnicalCommittee;
+            let expired = checked_at.is_some_and(|at| at >= extra.expires_in.first_instant());
+            if ignored || expired {
+                out.misses.push(Miss {
+                    person,
+                    criterion: ci,
+                    code: if ignored {
+                        codes::EXTRA_ATC_IGNORED
+                    } else {
+                        codes::EXTRA_ATC_EXPIRED
+                    },
+                    team,
+                    extra_atc: Some(i),
+                    count: 0,
+                });
+                continue;
+            }
+            out.grants.push(Grant {
+                person,
+                status,
+                criterion: ci,
+                team,
+                count: 0,
+                first: None,
+                last: None,
+                extra_atc: Some(i),
+            });
+        }
+    }
+
+    /// The instant an extra-ATC's expiry is checked against, if it is.
+    #[must_use]
+    pub fn expiry_checked_at(&self, expiry: ExpiryCheck, dates: &Dates) -> Option<Instant> {
+        match (self.compat, expiry) {
+            (Compat::Reference, _) | (_, ExpiryCheck::Never) => None,
+            (Compat::None, ExpiryCheck::WindowEnd) => Some(dates.window.end),
+            (Compat::None, ExpiryCheck::AsOf) => Some(dates.as_of),
+        }
+    }
+
+    /// How one change fares against one criterion, for one person.
+    #[must_use]
+    pub fn classify(
+        &self,
+        change_index: u32,
+        criterion: usize,
+        person: PersonIdx,
+        dates: &Dates,
+    ) -> Disposition {
+        let log = self.inputs.log;
+        let change = &log.changes[change_index as usize];
+        let plain = |code| Disposition {
+            code,
+            placement: None,
+        };
+        let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
+            return plain(codes::CHANGE_NOT_CREDITED);
+        };
+        if !change.merged {
+            return plain(codes::CHANGE_NOT_MERGED);
+        }
+        if let Err(code) = self.selects(criterion, change) {
+            return plain(code);
+        }
+        let Some(at) = change.merged_at else {
+            return plain(codes::CHANGE_NOT_MERGED);
+        };
+        let window = dates.window_for(rule.window);
+        match window.place(at) {
+            Placement::Inside => {}
+            placement @ Placement::Before(_) => {
+                return Disposition {
+                    code: codes::CHANGE_BEFORE_WINDOW,
+                    placement: Some(placement),
+                };
+            }
+            placement @ Placement::After(_) => {
+                return Disposition {
+                    code: codes::CHANGE_AFTER_WINDOW,
+                    placement: Some(placement),
+                };
+            }
+        }
+        if let Some((_, Some(retired))) = self.team_of(change.repo) {
+            if retired < window.start.date_naive() {
+                return plain(codes::CHANGE_REPO_RETIRED);
+            }
+        }
+        if self.dropped.contains(&change_index) {
+            return plain(codes::CHANGE_DROPPED_DUPLICATE);
+        }
+        let owner_credited = rule.credit.contains(&CreditRule::Owner)
+            && self.people.of_account(change.owner) == person;
+        if !owner_credited {
+            let mut credited = Vec::new();
+            self.credited(change, &rule.credit, &mut credited);
+            if !credited.contains(&person) {
+                return plain(codes::CHANGE_NOT_CREDITED);
+            }
+        }
+        Disposition {
+            code: codes::CHANGE_QUALIFIES,
+            placement: Some(Placement::Inside),
+        }
+    }
+
+    /// Every change a person owns or is credited on, in input order.
+    #[must_use]
+    pub fn changes_of(&self, person: PersonIdx) -> Vec<u32> {
+        let lo = self.involvement.partition_point(|(p, _)| *p < person);
+        let hi = self.involvement.partition_point(|(p, _)| *p <= person);
+        self.involvement[lo..hi].iter().map(|(_, c)| *c).collect()
+    }
+
+    /// Row accounting: each change counted once, as used, or by the first reason (in the
+    /// order of [`ChangeCounts`]' fields) it fails the policy's first code-change
+    /// criterion.
+    #[must_use]
+    pub fn count_changes(&self, dates: &Dates) -> ChangeCounts {
+        let mut counts = ChangeCounts::default();
+        let code_criteria: Vec<usize> = self
+            .criteria
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.rule, Rule::CodeChange(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let log = self.inputs.log;
+        for (i, change) in log.changes.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            let owner = self.people.of_account(change.owner);
+            let mut first_code = None;
+            let mut used = false;
+            for &ci in &code_criteria {
+                let d = self.classify(index, ci, owner, dates);
+                if d.code == codes::CHANGE_QUALIFIES
+                    || self.qualifies_for_anyone(index, ci, dates, &d)
+                {
+                    used = true;
+                    break;
+                }
+                first_code.get_or_insert(d.code);
+            }
+            if used {
+                counts.used += 1;
+                continue;
+            }
+            let slot = match first_code.map(|c| c.code) {
+                Some("change-not-merged") => &mut counts.not_merged,
+                Some("change-repo-retired") => &mut counts.repo_retired,
+                Some("change-before-window" | "change-after-window") => &mut counts.outside_window,
+                Some("change-branch-excluded") => &mut counts.branch_excluded,
+                Some("change-dropped-duplicate-account") => &mut counts.dropped_duplicate_account,
+                _ => &mut counts.repo_not_governed,
+            };
+            *slot += 1;
+        }
+        counts
+    }
+
+    /// A change the owner is not credited for can still count for a co-author or reviewer.
+    fn qualifies_for_anyone(
+        &self,
+        index: u32,
+        criterion: usize,
+        dates: &Dates,
+        owner_disposition: &Disposition,
+    ) -> bool {
+        if owner_disposition.code != codes::CHANGE_NOT_CREDITED {
+            return false;
+        }
+        let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
+            return false;
+        };
+        let mut credited = Vec::new();
+        self.credited(
+            &self.inputs.log.changes[index as usize],
+            &rule.credit,
+            &mut credited,
+        );
+        credited
+            .iter()
+            .any(|&p| self.classify(index, criterion, p, dates).code == codes::CHANGE_QUALIFIES)
+    }
+
+    /// The month an extra-ATC entry expires in (for reports).
+    #[must_use]
+    pub fn extra_atc_expiry(&self, index: usize) -> Option<Month> {
+        self.inputs
+            .governance
+            .extra_atcs
+            .get(index)
+            .map(|e| e.expires_in)
+    }
+}

@@ -1,0 +1,737 @@
+//! Loading and validating policy files. Two phases: the shape (keys, types, allowed
+//! values; every unknown key named with a suggestion), then the meaning (unique ids, rolls
+//! naming statuses that exist, codes that do not collide with the engine's). Every
+//! problem of both phases is reported at once, each with its line and column.
+
+use std::fmt;
+use std::path::Path;
+
+use toml::Spanned;
+
+use crate::diagnostics::Problem;
+use crate::located_toml::{Table, Walker, closest};
+use crate::policy::pattern::Pattern;
+use crate::policy::{
+    BranchSelector, CodeChangeRule, CreditRule, Criterion, ExpiryCheck, ExtraAtcRule, Per, Policy,
+    PolicyOrigin, RepoSelector, RollDef, Rule, Scope, Status, WindowRule, codes,
+};
+
+/// Why a policy could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyError {
+    /// No such shipped policy; the message suggests one.
+    Unknown(String),
+    /// The file could not be read.
+    Unreadable(String),
+    /// The file has problems; all of them, located.
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unknown(message) | Self::Unreadable(message) => f.write_str(message),
+            Self::Invalid { file, problems } => {
+                write!(
+                    f,
+                    "policy {file} has {} problem{}:",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                )?;
+                for problem in problems {
+                    write!(f, "\n  {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for PolicyError {}
+
+/// Load a policy file.
+///
+/// # Errors
+/// Unreadable, or invalid (with every problem).
+pub fn load_file(path: &Path) -> Result<Policy, PolicyError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| PolicyError::Unreadable(format!("cannot read policy {display}: {err}")))?;
+    load_str(&display, &text, PolicyOrigin::File(display.clone()))
+}
+
+const POLICY_KEYS: &[&str] = &["policy", "status", "roll"];
+const HEADER_KEYS: &[&str] = &["name", "title", "description", "source"];
+const STATUS_KEYS: &[&str] = &["id", "title", "scope", "criterion"];
+const CRITERION_KINDS: &[&str] = &["code-change", "extra-atc"];
+const CODE_CHANGE_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "repos",
+    "branches",
+    "credit",
+    "window",
+    "min_count",
+];
+const EXTRA_ATC_KEYS: &[&str] = &["id", "kind", "expiry"];
+const ROLL_KEYS: &[&str] = &["id", "title", "statuses", "per", "members_only"];
+
+/// Load a policy from its text; `file` names it in messages.
+///
+/// # Errors
+/// Every problem found, located.
+pub fn load_str(file: &str, text: &str, origin: PolicyOrigin) -> Result<Policy, PolicyError> {
+    let mut w = Walker::new(file, text);
+    let policy = w
+        .parse()
+        .and_then(|root| read_policy(&mut w, &root, text, origin));
+    let mut problems: Vec<Problem> = w.diagnostics.all().to_vec();
+    problems.sort_by_key(|p| (p.line, p.column));
+    match policy {
+        Some(policy) if problems.is_empty() => Ok(policy),
+        _ => Err(PolicyError::Invalid {
+            file: file.to_owned(),
+            problems,
+        }),
+    }
+}
+
+fn read_policy(
+    w: &mut Walker<'_>,
+    root: &Spanned<Table<'_>>,
+    text: &str,
+    origin: PolicyOrigin,
+) -> Option<Policy> {
+    let table = root.get_ref();
+    w.check_keys(table, "the policy file", POLICY_KEYS);
+    let header = w
+        .required(
+            root,
+            "policy",
+            "the policy file",
+            "a [policy] table with a name",
+        )
+        .and_then(|v| w.table(v, "policy").map(|t| Spanned::new(v.span(), t)));
+    let mut name = None;
+    let mut title = None;
+    let mut description = None;
+    let mut source = None;
+    if let Some(header) = &header {
+        let t = header.get_ref();
+        w.check_keys(t, "[policy]", HEADER_KEYS);
+        name = t.get("name").and_then(|v| w.string(v, "policy.name"));
+        if t.get("name").is_none() {
+            w.error(
+                header.span(),
+                "[policy] has no \"name\", expected a name such as \"openstack\"",
+            );
+        }
+        title = t.get("title").and_then(|v| w.string(v, "policy.title"));
+        description = t
+            .get("description")
+            .and_then(|v| w.string(v, "policy.description"));
+        source = t.get("source").and_then(|v| w.string(v, "policy.source"));
+    }
+
+    let mut statuses: Vec<Spanned<Status>> = Vec::new();
+    let status_tables = match table.get("status") {
+        Some(v) => w.tables(v, "status"),
+        None => {
+            w.error(
+                root.span(),
+                "the policy has no [[status]], expected at least one status",
+            );
+            Vec::new()
+        }
+    };
+    for st in &status_tables {
+        if let Some(status) = read_status(w, st) {
+            statuses.push(Spanned::new(st.span(), status));
+        }
+    }
+
+    let mut rolls = Vec::new();
+    let roll_tables = match table.get("roll") {
+        Some(v) => w.tables(v, "roll"),
+        None => {
+            w.error(
+                root.span(),
+                "the policy has no [[roll]], expected at least one roll",
+            );
+            Vec::new()
+        }
+    };
+    let status_ids: Vec<&str> = statuses.iter().map(|s| s.get_ref().id.as_str()).collect();
+    for rt in &roll_tables {
+        if let Some(roll) = read_roll(w, rt, &status_ids) {
+            rolls.push(Spanned::new(rt.span(), roll));
+        }
+    }
+    check_unique(
+        w,
+        statuses.iter().map(|s| (s.get_ref().id.as_str(), s.span())),
+        "status",
+    );
+    check_unique(
+        w,
+        rolls.iter().map(|r| (r.get_ref().id.as_str(), r.span())),
+        "roll",
+    );
+    let criterion_ids: Vec<(&str, std::ops::Range<usize>)> = statuses
+        .iter()
+        .flat_map(|s| {
+            s.get_ref()
+                .criteria
+                .iter()
+                .map(move |c| (c.id.as_str(), s.span()))
+        })
+        .collect();
+    check_unique(w, criterion_ids.iter().cloned(), "criterion");
+
+    let name = name?;
+    Some(Policy {
+        title: title.unwrap_or_else(|| name.clone()),
+        name,
+        description,
+        source,
+        statuses: statuses.into_iter().map(Spanned::into_inner).collect(),
+        rolls: rolls.into_iter().map(Spanned::into_inner).collect(),
+        origin,
+        sha256: crate::ingest::sha256_hex(text.as_bytes()),
+    })
+}
+
+fn check_unique<'a>(
+    w: &mut Walker<'_>,
+    ids: impl Iterator<Item = (&'a str, std::ops::Range<usize>)>,
+    what: &str,
+) {
+    let mut seen: Vec<(&str, (u64, u64))> = Vec::new();
+    for (id, span) in ids {
+        let here = w.locate(span.clone());
+        if let Some((_, (line, _))) = seen.iter().find(|(s, _)| *s == id) {
+            w.error(
+                span,
+                format!(
+                    "{what} id \"{id}\" is used twice (first at line {line}), expected unique ids"
+                ),
+            );
+        } else {
+            seen.push((id, here));
+        }
+    }
+}
+
+/// Ids are kebab-case: they become file names and decision codes.
+fn read_id(w: &mut Walker<'_>, table: &Spanned<&Table<'_>>, path: &str) -> Option<String> {
+    let Some(value) = table.get_ref().get("id") else {
+        w.error(
+            table.span(),
+            format!("{path} has no \"id\", expected a kebab-case id such as \"atc\""),
+        );
+        return None;
+    };
+    let id = w.string(value, &format!("{path}.id"))?;
+    let valid = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if !valid {
+        w.field_error(
+            value.span(),
+            &format!("{path}.id"),
+            format!("\"{id}\" is not a kebab-case id, expected lower-case letters, digits and single hyphens"),
+        );
+        return None;
+    }
+    Some(id)
+}
+
+fn read_status(w: &mut Walker<'_>, st: &Spanned<&Table<'_>>) -> Option<Status> {
+    let t = st.get_ref();
+    w.check_keys(t, "[[status]]", STATUS_KEYS);
+    let id = read_id(w, st, "status");
+    let path = format!("status \"{}\"", id.as_deref().unwrap_or("?"));
+    let title = t.get("title").and_then(|v| w.string(v, "status.title"));
+    let scope = match t.get("scope") {
+        None => Some(Scope::Global),
+        Some(v) => w.choice(v, "status.scope", &["team", "global"]).map(|s| {
+            if s == "team" {
+                Scope::Team
+            } else {
+                Scope::Global
+            }
+        }),
+    };
+    let criteria_tables = match t.get("criterion") {
+        Some(v) => w.tables(v, "status.criterion"),
+        None => {
+            w.error(
+                st.span(),
+                format!("{path} has no [[status.criterion]], expected at least one way to earn it"),
+            );
+            Vec::new()
+        }
+    };
+    let mut criteria = Vec::new();
+    let mut ok = true;
+    for ct in &criteria_tables {
+        match read_criterion(w, ct) {
+            Some(c) => criteria.push(c),
+            None => ok = false,
+        }
+    }
+    let id = id?;
+    let scope = scope?;
+    if !ok || criteria.is_empty() {
+        return None;
+    }
+    Some(Status {
+        title: title.unwrap_or_else(|| id.clone()),
+        id,
+        scope,
+        criteria,
+    })
+}
+
+fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criterion> {
+    let t = ct.get_ref();
+    let id = read_id(w, ct, "criterion");
+    if let Some(id) = &id {
+        if codes::find(id).is_some() {
+            w.field_error(
+                t.get("id").map_or(ct.span(), Spanned::span),
+                "criterion.id",
+                format!("\"{id}\" is an engine decision code, expected a criterion id of its own"),
+            );
+        }
+    }
+    let Some(kind_value) = t.get("kind") else {
+        w.error(
+            ct.span(),
+            format!(
+                "criterion has no \"kind\", expected one of {}",
+                CRITERION_KINDS.join(", ")
+            ),
+        );
+        return None;
+    };
+    let kind = w.choice(kind_value, "criterion.kind", CRITERION_KINDS)?;
+    let rule = match kind.as_str() {
+        "code-change" => {
+            w.check_keys(t, "a code-change criterion", CODE_CHANGE_KEYS);
+            Rule::CodeChange(read_code_change(w, t)?)
+        }
+        _ => {
+            w.check_keys(t, "an extra-atc criterion", EXTRA_ATC_KEYS);
+            let expiry = match t.get("expiry") {
+                None => Some(ExpiryCheck::WindowEnd),
+                Some(v) => w
+                    .choice(v, "criterion.expiry", &["window-end", "as-of", "never"])
+                    .map(|s| match s.as_str() {
+                        "as-of" => ExpiryCheck::AsOf,
+                        "never" => ExpiryCheck::Never,
+                        _ => ExpiryCheck::WindowEnd,
+                    }),
+            }?;
+            Rule::ExtraAtc(ExtraAtcRule { expiry })
+        }
+    };
+    Some(Criterion { id: id?, rule })
+}
+
+fn read_code_change(w: &mut Walker<'_>, t: &Table<'_>) -> Option<CodeChangeRule> {
+    let mut ok = true;
+    let repos = match t.get("repos") {
+        None => RepoSelector::Governed,
+        Some(v) => match v.get_ref() {
+            toml::de::DeValue::String(s) if s == "governed" => RepoSelector::Governed,
+            toml::de::DeValue::Array(_) => match w.strings(v, "criterion.repos") {
+                Some(list) if !list.is_empty() => {
+                    RepoSelector::Matching(list.iter().map(|p| Pattern::new(p.get_ref())).collect())
+                }
+                _ => {
+                    w.field_error(
+                        v.span(),
+                        "criterion.repos",
+                        "expected \"governed\" or a non-empty array of repository patterns",
+                    );
+                    ok = false;
+                    RepoSelector::Governed
+                }
+            },
+            _ => {
+                w.field_error(v.span(), "criterion.repos", "expected \"governed\" or an array of repository patterns such as [\"openstack/osops-*\"]");
+                ok = false;
+                RepoSelector::Governed
+            }
+        },
+    };
+    let branches = match t.get("branches") {
+        None => BranchSelector::Any,
+        Some(v) => match v.get_ref() {
+            toml::de::DeValue::String(s) if s == "any" => BranchSelector::Any,
+            toml::de::DeValue::Array(_) => match w.strings(v, "criterion.branches") {
+                Some(list) if !list.is_empty() => BranchSelector::Matching(
+                    list.iter().map(|p| Pattern::new(p.get_ref())).collect(),
+                ),
+                _ => {
+                    w.field_error(
+                        v.span(),
+                        "criterion.branches",
+                        "expected \"any\" or a non-empty array of branch patterns",
+                    );
+                    ok = false;
+                    BranchSelector::Any
+                }
+            },
+            _ => {
+                w.field_error(
+                    v.span(),
+                    "criterion.branches",
+                    "expected \"any\" or an array of branch patterns such as [\"stable/*\"]",
+                );
+                ok = false;
+                BranchSelector::Any
+            }
+        },
+    };
+    let credit = match t.get("credit") {
+        None => vec![CreditRule::Owner],
+        Some(v) => read_credit(w, v).unwrap_or_else(|| {
+            ok = false;
+            Vec::new()
+        }),
+    };
+    let window = match t.get("window") {
+        None => WindowRule::Election,
+        Some(v) => match v.get_ref() {
+            toml::de::DeValue::String(s) if s == "election" => WindowRule::Election,
+            toml::de::DeValue::Table(inner) => {
+                let keys: &[&str] = &["days"];
+                w.check_keys(inner, "criterion.window", keys);
+                match inner
+                    .get("days")
+                    .and_then(|d| w.unsigned(d, "criterion.window.days", 1..=36_500))
+                {
+                    Some(days) => WindowRule::Trailing {
+                        days: u32::try_from(days).unwrap_or(u32::MAX),
+                    },
+                    None => {
+                        if inner.get("days").is_none() {
+                            w.field_error(v.span(), "criterion.window", "expected { days = N }");
+                        }
+                        ok = false;
+                        WindowRule::Election
+                    }
+                }
+            }
+            _ => {
+                w.field_error(
+                    v.span(),
+                    "criterion.window",
+                    "expected \"election\" or { days = N }",
+                );
+                ok = false;
+                WindowRule::Election
+            }
+        },
+    };
+    let min_count = match t.get("min_count") {
+        None => 1,
+        Some(v) => w
+            .unsigned(v, "criterion.min_count", 1..=1_000_000)
+            .map_or_else(
+                || {
+                    ok = false;
+                    1
+                },
+                |n| u32::try_from(n).unwrap_or(u32::MAX),
+            ),
+    };
+    ok.then_some(CodeChangeRule {
+        repos,
+        branches,
+        credit,
+        window,
+        min_count,
+    })
+}
+
+fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option<Vec<CreditRule>> {
+    let toml::de::DeValue::Array(items) = v.get_ref() else {
+        w.field_error(
+            v.span(),
+            "criterion.credit",
+            "expected an array such as [\"owner\", \"co-author\"]",
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for item in &**items {
+        match item.get_ref() {
+            toml::de::DeValue::String(s) => match s.as_ref() {
+                "owner" => out.push(CreditRule::Owner),
+                "co-author" => out.push(CreditRule::CoAuthor),
+                other => {
+                    let hint = closest(other, &["owner", "co-author", "reviewer"])
+                        .map(|c| format!(" (did you mean \"{c}\"?)"))
+                        .unwrap_or_default();
+                    w.field_error(
+                        item.span(),
+                        "criterion.credit",
+                        format!("\"{other}\" is not a credit, expected \"owner\", \"co-author\" or {{ reviewer = \"Code-Review\", values = [2, -2] }}{hint}"),
+                    );
+                    ok = false;
+                }
+            },
+            toml::de::DeValue::Table(t) => {
+                let keys: &[&str] = &["reviewer", "values"];
+                w.check_keys(t, "a reviewer credit", keys);
+                let label = t
+                    .get("reviewer")
+                    .and_then(|l| w.string(l, "criterion.credit.reviewer"));
+                let values: Option<Vec<i8>> = t.get("values").and_then(|vals| {
+                    let toml::de::DeValue::Array(list) = vals.get_ref() else {
+                        w.field_error(
+                            vals.span(),
+                            "criterion.credit.values",
+                            "expected an array of votes such as [2, -2]",
+                        );
+                        return None;
+                    };
+                    let mut votes = Vec::new();
+                    for vote in &**list {
+                        match w
+                            .integer(vote, "criterion.credit.values")
+                            .and_then(|n| i8::try_from(n).ok())
+                        {
+                            Some(n) => votes.push(n),
+                            None => return None,
+                        }
+                    }
+                    Some(votes)
+                });
+                match (label, values) {
+                    (Some(label), Some(values)) if !values.is_empty() => {
+                        out.push(CreditRule::Reviewer { label, values })
+                    }
+                    _ => {
+                        w.field_error(
+                            item.span(),
+                            "criterion.credit",
+                            "a reviewer credit needs reviewer = \"LABEL\" and values = [VOTES]",
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            other => {
+                w.field_error(
+                    item.span(),
+                    "criterion.credit",
+                    format!(
+                        "found {}, expected \"owner\", \"co-author\" or a reviewer table",
+                        other.type_str()
+                    ),
+                );
+                ok = false;
+            }
+        }
+    }
+    if out.is_empty() && ok {
+        w.field_error(
+            v.span(),
+            "criterion.credit",
+            "is empty, expected at least one of \"owner\", \"co-author\", a reviewer table",
+        );
+        ok = false;
+    }
+    ok.then_some(out)
+}
+
+fn read_roll(w: &mut Walker<'_>, rt: &Spanned<&Table<'_>>, status_ids: &[&str]) -> Option<RollDef> {
+    let t = rt.get_ref();
+    w.check_keys(t, "[[roll]]", ROLL_KEYS);
+    let id = read_id(w, rt, "roll");
+    let title = t.get("title").and_then(|v| w.string(v, "roll.title"));
+    let per = match t.get("per") {
+        None => Some(Per::Election),
+        Some(v) => w.choice(v, "roll.per", &["election", "team"]).map(|s| {
+            if s == "team" {
+                Per::Team
+            } else {
+                Per::Election
+            }
+        }),
+    };
+    let members_only = match t.get("members_only") {
+        None => Some(true),
+        Some(v) => w.boolean(v, "roll.members_only"),
+    };
+    let mut statuses = Vec::new();
+    let mut ok = true;
+    match t.get("statuses") {
+        None => {
+            w.error(
+                rt.span(),
+                "roll has no \"statuses\", expected the ids of the statuses that vote in it",
+            );
+            ok = false;
+        }
+        Some(v) => {
+            for s in w.strings(v, "roll.statuses").unwrap_or_default() {
+                match status_ids.iter().position(|id| *id == s.get_ref()) {
+                    Some(i) => statuses.push(i),
+                    None => {
+                        let hint = closest(s.get_ref(), status_ids)
+                            .map(|c| format!(" (did you mean \"{c}\"?)"))
+                            .unwrap_or_default();
+                        w.field_error(
+                            s.span(),
+                            "roll.statuses",
+                            format!(
+                                "no status \"{}\" in this policy, expected one of {}{hint}",
+                                s.get_ref(),
+                                status_ids.join(", ")
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            if statuses.is_empty() && ok {
+                w.field_error(
+                    v.span(),
+                    "roll.statuses",
+                    "is empty, expected at least one status id",
+                );
+                ok = false;
+            }
+        }
+    }
+    let id = id?;
+    if !ok {
+        return None;
+    }
+    Some(RollDef {
+        title: title.unwrap_or_else(|| id.clone()),
+        id,
+        statuses,
+        per: per?,
+        members_only: members_only?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        match load_str("p.toml", text, PolicyOrigin::File("p.toml".into())) {
+            Ok(_) => Vec::new(),
+            Err(PolicyError::Invalid { problems, .. }) => {
+                problems.iter().map(ToString::to_string).collect()
+            }
+            Err(other) => vec![other.to_string()],
+        }
+    }
+
+    const MINIMAL: &str = r#"
+[policy]
+name = "mini"
+
+[[status]]
+id = "atc"
+scope = "team"
+
+[[status.criterion]]
+id = "atc-merged-change"
+kind = "code-change"
+
+[[roll]]
+id = "tc"
+statuses = ["atc"]
+"#;
+
+    #[test]
+    fn defaults_fill_a_minimal_policy() {
+        let p = load_str("p.toml", MINIMAL, PolicyOrigin::Builtin).unwrap();
+        let Rule::CodeChange(rule) = &p.statuses[0].criteria[0].rule else {
+            panic!()
+        };
+        assert!(matches!(rule.repos, RepoSelector::Governed));
+        assert!(matches!(rule.branches, BranchSelector::Any));
+        assert_eq!(rule.credit, [CreditRule::Owner]);
+        assert_eq!(rule.window, WindowRule::Election);
+        assert_eq!(rule.min_count, 1);
+        assert!(p.rolls[0].members_only);
+        assert_eq!(p.title, "mini");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once_with_its_place() {
+        let text = r#"
+[policy]
+name = "bad"
+titel = "x"
+
+[[status]]
+id = "atc"
+scope = "teams"
+
+[[status.criterion]]
+id = "Merged"
+kind = "code-change"
+branchs = ["stable/*"]
+window = { days = 0 }
+credit = ["owner", "reviewers"]
+
+[[status]]
+id = "atc"
+
+[[status.criterion]]
+id = "on-roll"
+kind = "extra-atc"
+
+[[roll]]
+id = "tc"
+statuses = ["act"]
+"#;
+        assert_eq!(
+            problems(text),
+            [
+                "p.toml:4:1: unknown key \"titel\" in [policy], did you mean \"title\"?",
+                "p.toml:8:9: field status.scope: \"teams\" is not one of \"team\", \"global\" (did you mean \"team\"?)",
+                "p.toml:11:6: field criterion.id: \"Merged\" is not a kebab-case id, expected lower-case letters, digits and single hyphens",
+                "p.toml:13:1: unknown key \"branchs\" in a code-change criterion, did you mean \"branches\"?",
+                "p.toml:14:19: field criterion.window.days: 0 is out of range, expected a whole number from 1 to 36500",
+                "p.toml:15:20: field criterion.credit: \"reviewers\" is not a credit, expected \"owner\", \"co-author\" or { reviewer = \"Code-Review\", values = [2, -2] } (did you mean \"reviewer\"?)",
+                "p.toml:21:6: field criterion.id: \"on-roll\" is an engine decision code, expected a criterion id of its own",
+                "p.toml:26:13: field roll.statuses: no status \"act\" in this policy, expected one of atc (did you mean \"atc\"?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_named_with_the_first_place() {
+        let text = format!("{MINIMAL}\n[[roll]]\nid = \"tc\"\nstatuses = [\"atc\"]\n");
+        assert_eq!(
+            problems(&text),
+            ["p.toml:17:1: roll id \"tc\" is used twice (first at line 13), expected unique ids"]
+        );
+    }
+
+    #[test]
+    fn toml_syntax_errors_are_located() {
+        let found = problems("[policy\nname = 1\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("p.toml:1:"), "{found:?}");
+    }
+}

@@ -1,0 +1,263 @@
+//! Eligibility rules as data. A policy declares *statuses* (ATC, extra-ATC, AUC, ...),
+//! each earned through one or more *criteria* (any one suffices), and *rolls* composed of
+//! statuses. The engine in [`evaluate`] applies a policy to contributions and people; it
+//! never reads the clock or the disk: the election's dates come in as arguments.
+//!
+//! Shipped policies live in `policies/` and are built into the binary; any other policy
+//! is a TOML file with the same shape (see `docs/policies.md`).
+
+pub mod codes;
+pub mod evaluate;
+mod load;
+pub mod pattern;
+
+use std::fmt;
+
+pub use load::{PolicyError, load_file, load_str};
+use pattern::Pattern;
+
+/// A validated policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub source: Option<String>,
+    pub statuses: Vec<Status>,
+    pub rolls: Vec<RollDef>,
+    /// Where it was loaded from, for the manifest.
+    pub origin: PolicyOrigin,
+    /// SHA-256 of the policy text.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyOrigin {
+    Builtin,
+    File(String),
+}
+
+impl fmt::Display for PolicyOrigin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Builtin => write!(f, "built in"),
+            Self::File(path) => write!(f, "{path}"),
+        }
+    }
+}
+
+/// Whether a status belongs to a team or to the whole electorate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Earned in a team (the team owning the repository, the team that granted an
+    /// extra-ATC): counts for that team's per-team rolls and for global rolls.
+    Team,
+    /// Counts only for global rolls.
+    Global,
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub id: String,
+    pub title: String,
+    pub scope: Scope,
+    /// Any one of these earns the status.
+    pub criteria: Vec<Criterion>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Criterion {
+    /// Also the decision code shown when the criterion earns the status.
+    pub id: String,
+    pub rule: Rule,
+}
+
+#[derive(Debug, Clone)]
+pub enum Rule {
+    CodeChange(CodeChangeRule),
+    ExtraAtc(ExtraAtcRule),
+}
+
+/// Merged changes in selected repositories and branches, credited to selected people.
+#[derive(Debug, Clone)]
+pub struct CodeChangeRule {
+    pub repos: RepoSelector,
+    pub branches: BranchSelector,
+    pub credit: Vec<CreditRule>,
+    pub window: WindowRule,
+    /// Qualifying changes needed in total (across teams).
+    pub min_count: u32,
+}
+
+#[derive(Debug, Clone)]
+pub enum RepoSelector {
+    /// Repositories the governance files list (teams, SIGs, TC; retired ones while they
+    /// still count).
+    Governed,
+    /// Repositories whose full name matches one of these patterns (`*` matches any run
+    /// of characters), governed or not.
+    Matching(Vec<Pattern>),
+}
+
+#[derive(Debug, Clone)]
+pub enum BranchSelector {
+    Any,
+    Matching(Vec<Pattern>),
+}
+
+/// Who a change is credited to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditRule {
+    Owner,
+    CoAuthor,
+    /// A reviewer who voted one of `values` on `label` (e.g. Code-Review +2 or -2).
+    Reviewer {
+        label: String,
+        values: Vec<i8>,
+    },
+}
+
+/// Which contributions are recent enough.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowRule {
+    /// The election's window, `[start, end)`.
+    Election,
+    /// The `days` days up to and including `as_of`: `(as_of - days, as_of]`. This is also
+    /// "a status lasting `days` days from each qualifying contribution".
+    Trailing { days: u32 },
+}
+
+/// An extra-ATC (extra-AC) entry in the governance files.
+#[derive(Debug, Clone)]
+pub struct ExtraAtcRule {
+    pub expiry: ExpiryCheck,
+}
+
+/// When an `expires-in` month is checked: valid while the instant is before the first
+/// day of that month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiryCheck {
+    WindowEnd,
+    AsOf,
+    Never,
+}
+
+/// Whether a roll is one list or one list per team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    Election,
+    /// One roll per official project team, named `<id>-<team-slug>`.
+    Team,
+}
+
+#[derive(Debug, Clone)]
+pub struct RollDef {
+    pub id: String,
+    pub title: String,
+    /// Indices into [`Policy::statuses`].
+    pub statuses: Vec<usize>,
+    pub per: Per,
+    /// Only Foundation members may be on it (when a membership list is given).
+    pub members_only: bool,
+}
+
+/// A policy shipped with the tool.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+/// Every shipped policy, by name.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "openstack",
+        text: include_str!("../../policies/openstack.toml"),
+    },
+    Builtin {
+        name: "openstack-bylaws",
+        text: include_str!("../../policies/openstack-bylaws.toml"),
+    },
+];
+
+/// The policy used when the election file and the command line name none.
+pub const DEFAULT_POLICY: &str = "openstack";
+
+/// Load a shipped policy by name.
+///
+/// # Errors
+/// An unknown name (with the closest shipped one suggested), or a shipped policy that does
+/// not validate (a bug the tests catch).
+pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
+    let Some(found) = BUILTINS.iter().find(|b| b.name == name) else {
+        let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+        let close = BUILTINS
+            .iter()
+            .map(|b| (strsim::levenshtein(b.name, name), b.name))
+            .filter(|(d, _)| *d <= 3)
+            .min()
+            .map(|(_, n)| format!("\nhint: did you mean \"{n}\"?"))
+            .unwrap_or_default();
+        return Err(PolicyError::Unknown(format!(
+            "no shipped policy named \"{name}\", expected one of {} or a path to a .toml file{close}",
+            names.join(", ")
+        )));
+    };
+    load_str(found.name, found.text, PolicyOrigin::Builtin)
+}
+
+/// Load a policy given by name or path.
+///
+/// # Errors
+/// See [`builtin`] and [`load_file`].
+pub fn resolve(name_or_path: &str) -> Result<Policy, PolicyError> {
+    if name_or_path.ends_with(".toml") || name_or_path.contains('/') || name_or_path.contains('\\')
+    {
+        load_file(std::path::Path::new(name_or_path))
+    } else {
+        builtin(name_or_path)
+    }
+}
+
+impl Policy {
+    #[must_use]
+    pub fn status_index(&self, id: &str) -> Option<usize> {
+        self.statuses.iter().position(|s| s.id == id)
+    }
+
+    /// Every criterion with its status index, in policy order.
+    pub fn criteria(&self) -> impl Iterator<Item = (usize, &Criterion)> {
+        self.statuses
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.criteria.iter().map(move |c| (i, c)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_policy_loads() {
+        for b in BUILTINS {
+            let policy = builtin(b.name).unwrap_or_else(|e| panic!("{}: {e}", b.name));
+            assert_eq!(
+                policy.name, b.name,
+                "the file's name matches its builtin name"
+            );
+            assert!(!policy.rolls.is_empty());
+        }
+    }
+
+    #[test]
+    fn unknown_builtin_suggests_the_closest() {
+        let err = builtin("opnstack").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws or a path to a .toml file\nhint: did you mean \"openstack\"?"
+        );
+    }
+}

@@ -1,0 +1,246 @@
+//! Rolls: who votes in which election, and why. A roll is made of the statuses its policy
+//! definition names; per-team rolls take only statuses earned in that team. The same
+//! decision function builds the rolls and answers `explain`, so an explanation can never
+//! disagree with the roll it explains.
+
+pub mod explain;
+
+use crate::identity::PersonIdx;
+use crate::ingest::governance::TeamIdx;
+use crate::model::{Instant, Month};
+use crate::policy::codes::{self, Code};
+use crate::policy::evaluate::{Compat, Engine, Evaluation, Grant};
+use crate::policy::{Per, RollDef, Scope};
+
+/// One person on a roll, with the evidence the roll's CSV shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voter {
+    pub person: PersonIdx,
+    pub email: String,
+    /// Indices of the statuses held that this roll accepts, sorted.
+    pub statuses: Vec<usize>,
+    /// Indices of the criteria that earned them, sorted.
+    pub criteria: Vec<usize>,
+    /// Qualifying changes counted for this roll (in the team, for a team roll).
+    pub changes: u32,
+    pub first: Option<(Instant, u32)>,
+    pub last: Option<(Instant, u32)>,
+    /// The latest expiry among the extra-ATC entries that put the person on this roll.
+    pub extra_atc_expires: Option<Month>,
+}
+
+/// Someone with a qualifying status who is left off a roll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub person: PersonIdx,
+    pub code: Code,
+}
+
+#[derive(Debug, Clone)]
+pub struct Roll {
+    /// `tc`, `ptl-nova`, `stable-branch-maintenance`, ...
+    pub name: String,
+    /// Index into the policy's rolls.
+    pub def: usize,
+    pub team: Option<TeamIdx>,
+    /// Sorted by the bytes of their addresses; addresses are unique.
+    pub voters: Vec<Voter>,
+    /// Sorted by person.
+    pub excluded: Vec<Exclusion>,
+}
+
+impl Roll {
+    #[must_use]
+    pub fn excluded_with(&self, code: Code) -> usize {
+        self.excluded.iter().filter(|e| e.code == code).count()
+    }
+}
+
+/// Every roll of an election.
+#[derive(Debug, Clone)]
+pub struct Rolls {
+    pub rolls: Vec<Roll>,
+    pub membership_checked: bool,
+}
+
+/// The outcome of one person against one roll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    On(Voter),
+    Off(Code),
+}
+
+/// The grants of `grants` (one person's) that count for a roll.
+fn counting<'g>(
+    engine: &Engine<'_>,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+    grants: &'g [Grant],
+) -> impl Iterator<Item = &'g Grant> {
+    let statuses = &engine.policy.statuses;
+    grants.iter().filter(move |g| {
+        def.statuses.contains(&g.status)
+            && match team {
+                None => true,
+                Some(t) => statuses[g.status].scope == Scope::Team && g.team == Some(t),
+            }
+    })
+}
+
+/// Decide one person against one roll, given that person's grants.
+#[must_use]
+pub fn decide(
+    engine: &Engine<'_>,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+    grants: &[Grant],
+) -> Decision {
+    let mut voter = Voter {
+        person,
+        email: String::new(),
+        statuses: Vec::new(),
+        criteria: Vec::new(),
+        changes: 0,
+        first: None,
+        last: None,
+        extra_atc_expires: None,
+    };
+    for grant in counting(engine, def, team, grants) {
+        voter.statuses.push(grant.status);
+        voter.criteria.push(grant.criterion);
+        voter.changes += grant.count;
+        if let Some(first) = grant.first {
+            voter.first = Some(voter.first.map_or(first, |f| f.min(first)));
+        }
+        if let Some(last) = grant.last {
+            voter.last = Some(voter.last.map_or(last, |l| l.max(last)));
+        }
+        if let Some(month) = grant.extra_atc.and_then(|e| engine.extra_atc_expiry(e)) {
+            voter.extra_atc_expires = Some(voter.extra_atc_expires.map_or(month, |m| m.max(month)));
+        }
+    }
+    if voter.statuses.is_empty() {
+        return Decision::Off(codes::EXCLUDED_NO_STATUS);
+    }
+    voter.statuses.sort_unstable();
+    voter.statuses.dedup();
+    voter.criteria.sort_unstable();
+    voter.criteria.dedup();
+    let profile = &engine.profiles[person.index()];
+    if engine.compat == Compat::Reference && profile.name.is_none() {
+        return Decision::Off(codes::EXCLUDED_NO_FULL_NAME);
+    }
+    let Some(email) = &profile.email else {
+        return Decision::Off(codes::EXCLUDED_NO_EMAIL);
+    };
+    if def.members_only && engine.inputs.members.is_some() && profile.member.is_none() {
+        return Decision::Off(codes::EXCLUDED_NOT_MEMBER);
+    }
+    voter.email.clone_from(email);
+    Decision::On(voter)
+}
+
+/// The rolls one policy roll definition expands to: `(name, team)`.
+#[must_use]
+pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<TeamIdx>)> {
+    match def.per {
+        Per::Election => vec![(def.id.clone(), None)],
+        Per::Team => engine
+            .inputs
+            .governance
+            .project_teams()
+            .map(|(idx, team)| (format!("{}-{}", def.id, team.slug), Some(idx)))
+            .collect(),
+    }
+}
+
+/// Build every roll of the policy from an evaluation.
+#[must_use]
+pub fn build(engine: &Engine<'_>, evaluation: &Evaluation) -> Rolls {
+    let mut rolls = Vec::new();
+    for (d, def) in engine.policy.rolls.iter().enumerate() {
+        for (name, team) in instances(engine, def) {
+            rolls.push(Roll {
+                name,
+                def: d,
+                team,
+                voters: Vec::new(),
+                excluded: Vec::new(),
+            });
+        }
+    }
+    // Map (definition, team) to the roll's position, so each person's grants are read once.
+    let mut team_roll: Vec<Vec<Option<usize>>> = vec![Vec::new(); engine.policy.rolls.len()];
+    let team_count = engine.inputs.governance.teams.len();
+    let mut election_roll: Vec<Option<usize>> = vec![None; engine.policy.rolls.len()];
+    for (i, roll) in rolls.iter().enumerate() {
+        match roll.team {
+            None => election_roll[roll.def] = Some(i),
+            Some(t) => {
+                let slots = &mut team_roll[roll.def];
+                if slots.is_empty() {
+                    slots.resize(team_count, None);
+                }
+                slots[t.index()] = Some(i);
+            }
+        }
+    }
+    let grants = &evaluation.grants;
+    let mut start = 0;
+    let mut teams_seen: Vec<TeamIdx> = Vec::new();
+    while start < grants.len() {
+        let person = grants[start].person;
+        let end = start + grants[start..].partition_point(|g| g.person == person);
+        let mine = &grants[start..end];
+        for (d, def) in engine.policy.rolls.iter().enumerate() {
+            match def.per {
+                Per::Election => {
+                    if let Some(i) = election_roll[d] {
+                        place(
+                            &mut rolls[i],
+                            decide(engine, person, def, None, mine),
+                            person,
+                        );
+                    }
+                }
+                Per::Team => {
+                    teams_seen.clear();
+                    teams_seen.extend(counting(engine, def, None, mine).filter_map(|g| g.team));
+                    teams_seen.sort_unstable();
+                    teams_seen.dedup();
+                    for &team in &teams_seen {
+                        if let Some(i) = team_roll[d].get(team.index()).copied().flatten() {
+                            place(
+                                &mut rolls[i],
+                                decide(engine, person, def, Some(team), mine),
+                                person,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        start = end;
+    }
+    for roll in &mut rolls {
+        // Addresses are unique by construction: people who share a folded address are one
+        // person, so sorting alone gives the byte-sorted, unique list the contract asks for.
+        roll.voters
+            .sort_unstable_by(|a, b| a.email.as_bytes().cmp(b.email.as_bytes()));
+    }
+    Rolls {
+        rolls,
+        membership_checked: engine.inputs.members.is_some(),
+    }
+}
+
+fn place(roll: &mut Roll, decision: Decision, person: PersonIdx) {
+    match decision {
+        Decision::On(voter) => roll.voters.push(voter),
+        Decision::Off(code) if code != codes::EXCLUDED_NO_STATUS => {
+            roll.excluded.push(Exclusion { person, code })
+        }
+        Decision::Off(_) => {}
+    }
+}
