@@ -89,6 +89,9 @@ fn placement_detail(placement: Option<Placement>) -> Option<String> {
             "{} before the window start",
             describe_duration(delta)
         )),
+        Some(Placement::After(delta)) if delta.is_zero() => {
+            Some("exactly at the window end, which is outside".to_owned())
+        }
         Some(Placement::After(delta)) => {
             Some(format!("{} after the window end", describe_duration(delta)))
         }
@@ -139,20 +142,37 @@ pub fn to_json(
                 .map_or("?", |m| m.id.as_str())
         ),
     };
-    let merged_because = explanation
-        .links
-        .iter()
-        .map(|(a, b, link)| match link {
+    // A member record joined to one account says nothing worth a line (membership is shown
+    // on its own); a member record joining several records is why they are one person.
+    let mut merged_because: Vec<String> = Vec::new();
+    let mut via_member: Vec<(&String, Vec<&Record>)> = Vec::new();
+    for (a, b, link) in &explanation.links {
+        match link {
             Link::SharedEmail(email) => {
-                format!("{} and {} share {email}", record_name(a), record_name(b))
+                merged_because.push(format!(
+                    "{} and {} share {email}",
+                    record_name(a),
+                    record_name(b)
+                ));
             }
-            Link::SameMember(id) => format!(
-                "{} and {} are addresses of member {id}",
-                record_name(a),
-                record_name(b)
-            ),
-        })
-        .collect();
+            Link::SameMember(id) => {
+                let other = if matches!(a, Record::Member(_)) { b } else { a };
+                match via_member.iter_mut().find(|(m, _)| *m == id) {
+                    Some((_, others)) => others.push(other),
+                    None => via_member.push((id, vec![other])),
+                }
+            }
+        }
+    }
+    for (id, others) in via_member {
+        if others.len() > 1 {
+            let names: Vec<String> = others.into_iter().map(record_name).collect();
+            merged_because.push(format!(
+                "{} all have addresses of member {id}",
+                names.join(", ")
+            ));
+        }
+    }
     let extra_atcs = explanation
         .records
         .iter()
@@ -326,7 +346,11 @@ pub fn to_text(json: &ExplainJson, explanation: &Explanation) -> String {
         );
     }
 
-    let _ = writeln!(out, "\nchanges ({}):", json.changes.len());
+    if json.changes.is_empty() {
+        let _ = writeln!(out, "\nchanges: none");
+    } else {
+        let _ = writeln!(out, "\nchanges ({}):", json.changes.len());
+    }
     for change in &json.changes {
         let label = change
             .change

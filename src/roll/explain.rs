@@ -142,10 +142,22 @@ pub fn explain(
     let mut rolls = Vec::new();
     for def in &engine.policy.rolls {
         for (name, team) in instances(engine, def) {
+            let mut decision = decide(engine, person, def, team, &grants);
+            // Without a status, the decisive reason is the nearest miss, if any: an
+            // expired extra-ATC explains more than "no status".
+            if decision == Decision::Off(codes::EXCLUDED_NO_STATUS) {
+                let relevant = misses.iter().find(|m| {
+                    def.statuses.contains(&engine.criteria[m.criterion].status)
+                        && (team.is_none() || m.team.is_none() || m.team == team)
+                });
+                if let Some(miss) = relevant {
+                    decision = Decision::Off(miss.code);
+                }
+            }
             rolls.push(RollVerdict {
                 roll: name,
                 team,
-                decision: decide(engine, person, def, team, &grants),
+                decision,
             });
         }
     }

@@ -1,0 +1,198 @@
+//! Broken inputs: every broken row is listed with file, line and field; nothing is
+//! written unless the official knowingly skips them; never a panic.
+
+mod common;
+
+use common::{electorate, electorate_in, path, write_tree};
+
+const BAD: &str = "fixtures/bad/election.toml";
+
+const BROKEN_ROWS: [&str; 5] = [
+    "changes.csv:3: field merged_at: \"2015-06-01 12:00:00\" has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\"",
+    "changes.csv:4: row has 3 fields, expected 5 as in the header",
+    "changes.csv:5: field merged_at: \"2015-13-01T00:00:00Z\" is not an RFC 3339 timestamp, expected one such as \"2015-03-04T00:00:00Z\"",
+    "changes.csv:6: field branch: is not valid UTF-8, expected UTF-8 text",
+    "changes.csv:7: field owner_email: \"Fay Dunn\" is not an e-mail address, expected one such as \"jane@example.org\"",
+];
+
+#[test]
+fn broken_rows_stop_the_roll_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rolls");
+    let run = electorate(&[
+        "roll",
+        "--election",
+        BAD,
+        "--out",
+        &out.display().to_string(),
+    ])
+    .code(2);
+    let expected: Vec<String> = BROKEN_ROWS.iter().map(|p| format!("error: {p}")).collect();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: changes.csv"))
+        .collect();
+    assert_eq!(errors, expected);
+    assert!(run.stderr.contains("error: 5 problems in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows"));
+    assert!(run.stderr.contains(
+        "warning: projects.yaml:6:7: unknown key \"repo\" (did you mean \"repos\"?); ignored"
+    ));
+    assert!(!out.exists(), "no roll written");
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn skip_bad_rows_goes_on_and_the_manifest_lists_what_was_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rolls");
+    let run = electorate(&[
+        "roll",
+        "--election",
+        BAD,
+        "--out",
+        &out.display().to_string(),
+        "--skip-bad-rows",
+    ])
+    .success();
+    assert!(
+        run.stderr
+            .contains("skipped: changes.csv:3: field merged_at")
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let skipped: Vec<String> = manifest["skipped_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}: {}",
+                p["file"].as_str().unwrap(),
+                p["line"],
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 5);
+    assert_eq!(manifest["changes"]["rejected"], 5);
+    assert_eq!(manifest["changes"]["used"], 2);
+    assert_eq!(
+        std::fs::read_to_string(out.join("tc.txt")).unwrap(),
+        "ann@example.org\ngus@example.org\n"
+    );
+}
+
+#[test]
+fn check_lists_every_problem_and_exits_1() {
+    let run = electorate(&["check", "--election", BAD]).code(1);
+    let mut expected: Vec<String> = BROKEN_ROWS.iter().map(|p| format!("error: {p}")).collect();
+    expected.push(
+        "warning: projects.yaml:6:7: unknown key \"repo\" (did you mean \"repos\"?); ignored"
+            .to_owned(),
+    );
+    expected.push("4 files checked: 5 errors, 1 warning".to_owned());
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
+
+    let json = electorate(&["check", "--election", BAD, "--format", "json"]).code(1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"], 5);
+    assert_eq!(report["problems"][1]["line"], 4);
+    assert_eq!(report["problems"][0]["field"], "merged_at");
+}
+
+#[test]
+fn check_passes_the_example() {
+    let run = electorate(&["check", "--election", "examples/newton-tc/election.toml"]).success();
+    assert_eq!(run.stdout, "8 files checked: 0 errors, 0 warnings\n");
+}
+
+fn election_with(files: &[(&str, &str)], extra_inputs: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let election = format!(
+        "[election]\nname = \"t\"\nwindow = {{ start = \"2015-03-04T00:00:00Z\", end = \"2016-03-04T00:00:00Z\" }}\n[inputs]\n{extra_inputs}\n"
+    );
+    let mut all: Vec<(&str, &str)> = vec![("election.toml", &election)];
+    all.extend_from_slice(files);
+    write_tree(dir.path(), &all);
+    let path = dir.path().join("election.toml").display().to_string();
+    (dir, path)
+}
+
+#[test]
+fn each_kind_of_broken_file_is_named() {
+    let cases: [(&str, &[u8], &str); 6] = [
+        ("empty.csv", b"", "empty.csv: file is empty, expected a header row naming the columns project, branch, owner_email, merged_at"),
+        (
+            "dupe.csv",
+            b"project,branch,owner_email,merged_at,BRANCH\n",
+            "dupe.csv:1: column \"BRANCH\" appears twice (columns 2 and 5), expected each column once",
+        ),
+        ("bom.csv", b"\xEF\xBB\xBFproject,branch,owner_email,merged_at\nopenstack/nova,master,a@example.org,2015-06-01T00:00:00Z\n", "bom.csv:1: file starts with a UTF-8 byte-order mark; ignored"),
+        ("rest.json", b")]}'\n[{\"project\": \"p\", \"branch\": \"master\", \"status\": \"MERGED\", \"owner\": {\"_account_id\": 1}}]", "rest.json: record 1: field submitted: is missing on a MERGED change, expected its submit time"),
+        ("query.jsonl", b"{\"type\":\"stats\"}\nnot json\n", "query.jsonl:2:2: invalid JSON: expected ident, expected one change object per line"),
+        ("trunc.json", b"[{\"project\": \"p\",", "trunc.json:1:17: invalid JSON: EOF while parsing a value"),
+    ];
+    for (name, bytes, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+        let election = format!(
+            "[election]\nname = \"t\"\nwindow = {{ start = \"2015-03-04T00:00:00Z\", end = \"2016-03-04T00:00:00Z\" }}\n[inputs]\nchanges = [\"{name}\"]\n"
+        );
+        std::fs::write(dir.path().join("election.toml"), election).unwrap();
+        let run = electorate_in(dir.path(), &["check", "--election", "election.toml"]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "{name}: exit {} {}",
+            run.code,
+            run.stderr
+        );
+        assert!(
+            run.stdout.lines().any(|l| l.ends_with(expected)),
+            "{name}: expected {expected:?} in\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn bad_election_files_exit_2_with_the_place() {
+    let (_dir, election) = election_with(&[], "changes = \"changes.csv\"\nmembers = 7");
+    let run = electorate(&["roll", "--election", &election]).code(2);
+    assert!(run.stderr.contains("election.toml:6:11:"), "{}", run.stderr);
+    let run = electorate(&["roll", "--election", &path("fixtures/does-not-exist.toml")]).code(2);
+    assert!(
+        run.stderr.starts_with("error: cannot read election"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("does-not-exist.toml"));
+}
+
+#[test]
+fn a_missing_input_file_is_named() {
+    let (_dir, election) = election_with(&[], "changes = \"nowhere.csv\"");
+    let run = electorate(&["roll", "--election", &election]).code(2);
+    assert!(
+        run.stderr.contains("cannot read nowhere.csv"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn governance_problems_are_located() {
+    let projects = "Nova:\n  deliverables:\n    nova:\n      repos:\n        - openstack/nova\n  extra-atcs:\n    - name: Ann\n      email: ann@example.org\n      expires-in: Smarch 2016\nGlance:\n  deliverables:\n    glance:\n      repos: [openstack/nova]\n";
+    let (_dir, election) = election_with(
+        &[("projects.yaml", projects)],
+        "governance = \"projects.yaml\"",
+    );
+    let run = electorate(&["check", "--election", &election]).code(1);
+    assert_eq!(
+        run.stdout,
+        "error: projects.yaml:9:19: field expires-in: \"Smarch 2016\" is not a month, expected a month and year such as \"February 2017\", \"Feb 2017\" or \"2017-02\"\n\
+         warning: projects.yaml:13:15: repository \"openstack/nova\" is listed again (first under \"Nova\" at line 5); the first listing is used\n\
+         2 files checked: 1 error, 1 warning\n"
+    );
+}

@@ -1,0 +1,91 @@
+//! The command line itself: help, usage errors, policy commands.
+
+mod common;
+
+use common::{electorate, electorate_in};
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = electorate(&["roll"]).code(2);
+    assert!(run.stderr.contains("--election <FILE>"), "{}", run.stderr);
+    electorate(&["frobnicate"]).code(2);
+}
+
+#[test]
+fn help_and_version() {
+    let run = electorate(&["roll", "--help"]).success();
+    assert!(run.stdout.contains("--skip-bad-rows"));
+    assert!(run.stdout.contains("Example:"));
+    let run = electorate(&["--version"]).success();
+    assert_eq!(
+        run.stdout,
+        format!("electorate {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn policy_list_names_every_shipped_policy() {
+    let run = electorate(&["policy", "list"]).success();
+    for name in ["openstack", "openstack-bylaws"] {
+        assert!(run.stdout.contains(name), "{name} listed");
+    }
+}
+
+#[test]
+fn policy_show_prints_the_shipped_text() {
+    let run = electorate(&["policy", "show", "openstack"]).success();
+    assert_eq!(
+        run.stdout,
+        std::fs::read_to_string(common::root().join("policies/openstack.toml")).unwrap()
+    );
+    let run = electorate(&["policy", "show", "opnstack"]).code(2);
+    assert_eq!(
+        run.stderr,
+        "error: no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws or a path to a .toml file\nhint: did you mean \"openstack\"?\n"
+    );
+}
+
+#[test]
+fn policy_init_then_check_then_use() {
+    let dir = tempfile::tempdir().unwrap();
+    electorate_in(
+        dir.path(),
+        &["policy", "init", "mine.toml", "--from", "openstack-bylaws"],
+    )
+    .success();
+    let text = std::fs::read_to_string(dir.path().join("mine.toml")).unwrap();
+    assert!(text.contains("name = \"mine\""));
+    let run = electorate_in(dir.path(), &["policy", "check", "mine.toml"]).success();
+    assert_eq!(
+        run.stdout,
+        "mine.toml: policy \"mine\" is valid (3 statuses, 3 rolls)\n"
+    );
+    electorate_in(dir.path(), &["policy", "init", "mine.toml"]).code(2);
+
+    std::fs::write(
+        dir.path().join("mine.toml"),
+        text.replace(
+            "statuses = [\"atc\", \"extra-atc\"]",
+            "statuses = [\"atc\", \"extra-act\"]",
+        ),
+    )
+    .unwrap();
+    let run = electorate_in(dir.path(), &["policy", "check", "mine.toml"]).code(1);
+    assert!(
+        run.stdout.contains("field roll.statuses: no status \"extra-act\" in this policy, expected one of atc, extra-atc, stable-maintainer (did you mean \"extra-atc\"?)"),
+        "{}",
+        run.stdout
+    );
+    let example = common::path("examples/newton-tc/election.toml");
+    let run = electorate_in(
+        dir.path(),
+        &["roll", "--election", &example, "--policy", "mine.toml"],
+    )
+    .code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: policy mine.toml has 2 problems:"),
+        "{}",
+        run.stderr
+    );
+}

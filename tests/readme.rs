@@ -1,0 +1,59 @@
+//! The README's commands work: the one that runs the example and the tour's commands.
+
+mod common;
+
+use common::electorate_in;
+
+/// Every `cargo run --release -- ARGS` line in the README, as argument lists.
+fn readme_commands() -> Vec<Vec<String>> {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    readme
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("cargo run --release -- "))
+        .map(|args| args.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_readme_commands_run() {
+    let commands = readme_commands();
+    assert!(commands.len() >= 2, "the README shows its commands");
+    let dir = tempfile::tempdir().unwrap();
+    // Run from a copy-free place: the commands name files relative to the repository root.
+    for args in commands {
+        let args: Vec<String> = args
+            .into_iter()
+            .map(|a| {
+                if a.starts_with("examples/") {
+                    common::path(&a)
+                } else {
+                    a
+                }
+            })
+            .map(|a| {
+                if a == "rolls" {
+                    dir.path().join("rolls").display().to_string()
+                } else {
+                    a
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = electorate_in(dir.path(), &refs);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "README command {args:?} failed: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        dir.path().join("rolls/tc.txt").exists(),
+        "the main command writes the rolls"
+    );
+}
+
+#[test]
+fn the_readme_names_the_test_command() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(readme.contains("\ncargo test\n"));
+}

@@ -1,0 +1,358 @@
+//! `electorate roll` on the shipped example and on small elections built for one edge each.
+
+mod common;
+
+use common::{electorate, electorate_in, files, path, write_tree};
+
+const EXAMPLE: &str = "examples/newton-tc/election.toml";
+
+fn roll_example(extra: &[&str]) -> (tempfile::TempDir, Vec<(String, String)>) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("rolls");
+    let dir_text = dir.display().to_string();
+    let mut args = vec!["roll", "--election", EXAMPLE, "--out", &dir_text, "--quiet"];
+    args.extend_from_slice(extra);
+    electorate(&args).success();
+    let written = files(&dir);
+    (out, written)
+}
+
+fn txt<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} written"))
+        .1
+}
+
+#[test]
+fn example_rolls_match_their_snapshots() {
+    let (_dir, written) = roll_example(&[]);
+    let names: Vec<&str> = written.iter().map(|(n, _)| n.as_str()).collect();
+    insta::assert_snapshot!("example_files", names.join("\n"));
+    for (name, text) in &written {
+        if name.ends_with(".txt") || name == "tc.csv" || name == "manifest.json" {
+            insta::assert_snapshot!(format!("example_{name}"), text);
+        }
+    }
+}
+
+#[test]
+fn rolls_are_byte_identical_across_runs() {
+    let (_a, first) = roll_example(&[]);
+    let (_b, second) = roll_example(&[]);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn txt_rolls_are_sorted_unique_and_newline_terminated() {
+    let (_dir, written) = roll_example(&[]);
+    for (name, text) in written.iter().filter(|(n, _)| n.ends_with(".txt")) {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+        sorted.dedup();
+        assert_eq!(lines, sorted, "{name} is byte-sorted and unique");
+        assert!(
+            text.is_empty() || text.ends_with('\n'),
+            "{name} ends with a newline"
+        );
+    }
+}
+
+#[test]
+fn window_edges_in_the_example() {
+    let (_dir, written) = roll_example(&[]);
+    let tc = txt(&written, "tc.txt");
+    let on = |email: &str| tc.lines().any(|l| l == email);
+    assert!(
+        !on("zofia.farouk@example.org"),
+        "merged 1 s before the start: out"
+    );
+    assert!(
+        on("amaru.quispe@example.org"),
+        "merged at the start instant: in"
+    );
+    assert!(
+        on("greta.velasquo@example.org"),
+        "merged 1 s after the start: in"
+    );
+    assert!(
+        on("kenji.okonkwo@example.org"),
+        "merged 1 s before the end: in"
+    );
+    assert!(
+        !on("leila.yildiran@example.org"),
+        "merged at the end instant: out"
+    );
+    assert!(
+        !on("omar.lindqvist@example.org"),
+        "merged 1 s after the end: out"
+    );
+    assert!(
+        on("ines.brannock@example.org"),
+        "00:30+01:00 on the end day is 23:30Z the day before: in"
+    );
+    assert!(
+        on("tomas.ravindran@example.org"),
+        "23:30-01:00 the day before the start is 00:30Z on it: in"
+    );
+}
+
+#[test]
+fn the_bylaws_reading_disagrees_at_the_edges() {
+    let (_dir, written) = roll_example(&["--policy", "openstack-bylaws"]);
+    let tc = txt(&written, "tc.txt");
+    let on = |email: &str| tc.lines().any(|l| l == email);
+    // as_of = 2016-03-04T00:00:00Z; ATC iff as_of - 365 days < merged_at <= as_of.
+    assert!(
+        on("leila.yildiran@example.org"),
+        "merged at as_of itself: in under the bylaws"
+    );
+    assert!(
+        !on("amaru.quispe@example.org"),
+        "merged 366 days before as_of: out"
+    );
+    assert!(
+        !on("tomas.ravindran@example.org"),
+        "2015-03-04T00:30Z is more than 365 days before: out"
+    );
+    assert!(on("kenji.okonkwo@example.org"));
+}
+
+#[test]
+fn membership_duplicates_and_extra_atcs_in_the_example() {
+    let (_dir, written) = roll_example(&[]);
+    let tc = txt(&written, "tc.txt");
+    let on = |email: &str| tc.lines().any(|l| l == email);
+    assert!(!on("kofi.sorvino@example.org"), "not a member");
+    assert_eq!(
+        tc.lines()
+            .filter(|l| l.eq_ignore_ascii_case("yara.haddad@example.org"))
+            .count(),
+        1,
+        "two accounts, case-variant addresses: one person, one line"
+    );
+    assert!(
+        on("maren.belhaj@example.org"),
+        "an account without a full name is kept"
+    );
+    assert!(
+        on("vesna.quarrie@example.org"),
+        "valid extra-ATC without code"
+    );
+    assert!(!on("ilario.dunmore@example.org"), "expired extra-ATC");
+    assert!(
+        on("ottilie.vance@example.org"),
+        "abbreviated expires-in month"
+    );
+    assert!(on("baptiste.orrin@example.org"), "SIG extra-AC");
+    assert!(on("runa.calloway@example.org"), "TC repository extra-AC");
+    assert!(
+        txt(&written, "ptl-nova.txt")
+            .lines()
+            .any(|l| l == "vesna.quarrie@example.org")
+    );
+    assert!(!txt(&written, "ptl-documentation.txt").contains("ilario.dunmore"));
+    let stable = txt(&written, "stable-branch-maintenance.txt");
+    assert_eq!(
+        stable.lines().count(),
+        7,
+        "six stable/liberty owners and one stable/kilo; stable/juno merged before the window"
+    );
+    assert!(
+        !stable.contains("vesna.quarrie"),
+        "no extra-ATCs on the stable roll"
+    );
+}
+
+#[test]
+fn compat_reference_reproduces_the_reference_tooling() {
+    let (_a, ours) = roll_example(&[]);
+    let (_b, reference) = roll_example(&["--compat", "reference"]);
+    let ours: Vec<&str> = txt(&ours, "tc.txt").lines().collect();
+    let reference: Vec<&str> = txt(&reference, "tc.txt").lines().collect();
+    let added: Vec<&&str> = reference.iter().filter(|l| !ours.contains(l)).collect();
+    let removed: Vec<&&str> = ours.iter().filter(|l| !reference.contains(l)).collect();
+    // No expiry check: the expired extra-ATC comes back. Domain-only folding: the
+    // case-variant accounts are two people, and the member lookup finds only the
+    // lower-case one. Accounts without a full name vanish. TC extra-ACs are ignored.
+    assert_eq!(
+        added,
+        [&"ilario.dunmore@example.org", &"yara.haddad@example.org"]
+    );
+    assert_eq!(
+        removed,
+        [
+            &"Yara.haddad@example.org",
+            &"maren.belhaj@example.org",
+            &"runa.calloway@example.org"
+        ]
+    );
+}
+
+#[test]
+fn compat_reference_drops_the_first_change_of_a_duplicate_account() {
+    let run = electorate(&[
+        "explain",
+        "--election",
+        EXAMPLE,
+        "--compat",
+        "reference",
+        "--format",
+        "json",
+        "olek.natarajan@example.org",
+    ])
+    .success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = json[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["decisions"][0]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "change-qualifies",
+            "change-dropped-duplicate-account",
+            "change-qualifies"
+        ]
+    );
+    let ours = electorate(&[
+        "explain",
+        "--election",
+        EXAMPLE,
+        "--format",
+        "json",
+        "olek.natarajan@example.org",
+    ])
+    .success();
+    assert!(!ours.stdout.contains("change-dropped-duplicate-account"));
+}
+
+#[test]
+fn without_out_nothing_is_written_and_json_is_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = electorate_in(
+        dir.path(),
+        &[
+            "roll",
+            "--election",
+            &path(EXAMPLE),
+            "--format",
+            "json",
+            "--quiet",
+        ],
+    )
+    .success();
+    let manifest: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(manifest["rolls"][0]["name"], "tc");
+    assert_eq!(manifest["rolls"][0]["files"].as_array().unwrap().len(), 0);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn the_summary_accounts_for_every_row() {
+    let run = electorate(&["roll", "--election", EXAMPLE, "--format", "json", "--quiet"]).success();
+    let m: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let c = &m["changes"];
+    let parts = [
+        "used",
+        "not_merged",
+        "repo_not_governed",
+        "repo_retired",
+        "outside_window",
+        "branch_excluded",
+        "dropped_duplicate_account",
+        "rejected",
+    ];
+    let sum: u64 = parts.iter().map(|p| c[p].as_u64().unwrap()).sum();
+    assert_eq!(sum, c["records"].as_u64().unwrap());
+    assert_eq!(c["records"], 281);
+    assert_eq!(
+        c["repo_retired"], 1,
+        "nova-docker retired before the window start"
+    );
+}
+
+const EXTRA_ATC_ELECTION: &str = r#"
+[election]
+name = "expiry"
+window = { start = "2015-03-04T00:00:00Z", end = "WINDOW_END" }
+
+[inputs]
+governance = "projects.yaml"
+"#;
+
+fn extra_atc_rolls(window_end: &str) -> Vec<String> {
+    let months = [
+        "January 2016",
+        "Feb 2016",
+        "March 2016",
+        "Apr 2016",
+        "May 2016",
+        "June 2016",
+        "Jul 2016",
+        "August 2016",
+        "Sept 2016",
+        "Oct 2016",
+        "November 2016",
+        "Dec 2016",
+    ];
+    let mut projects = String::from(
+        "Nova:\n  deliverables:\n    nova:\n      repos:\n        - openstack/nova\n  extra-atcs:\n",
+    );
+    for (i, month) in months.iter().enumerate() {
+        projects.push_str(&format!(
+            "    - name: Person {i}\n      email: m{:02}@example.org\n      expires-in: {month}\n",
+            i + 1
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "election.toml",
+                &EXTRA_ATC_ELECTION.replace("WINDOW_END", window_end),
+            ),
+            ("projects.yaml", &projects),
+        ],
+    );
+    let out = dir.path().join("out");
+    electorate(&[
+        "roll",
+        "--election",
+        &dir.path().join("election.toml").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--quiet",
+    ])
+    .success();
+    std::fs::read_to_string(out.join("tc.txt"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn extra_atc_expiry_month_by_month() {
+    // Valid while the window end is before the first day of the expires-in month.
+    let valid = extra_atc_rolls("2016-03-04T00:00:00Z");
+    let expected: Vec<String> = (4..=12).map(|m| format!("m{m:02}@example.org")).collect();
+    assert_eq!(valid, expected);
+    let valid = extra_atc_rolls("2016-03-31T23:59:59Z");
+    assert_eq!(
+        valid.first().map(String::as_str),
+        Some("m04@example.org"),
+        "April entries last until April starts"
+    );
+    let valid = extra_atc_rolls("2016-04-01T00:00:00Z");
+    assert_eq!(
+        valid.first().map(String::as_str),
+        Some("m05@example.org"),
+        "a window ending on April 1st 00:00 expires April entries"
+    );
+}
