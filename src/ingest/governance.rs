@@ -199,13 +199,13 @@ impl Governance {
             let origin = reader.origin(key);
             match which {
                 GovernanceFile::Projects => {
-                    self.read_team(&mut reader, team_name, value, origin, false)
+                    self.read_team(&mut reader, team_name, value, origin, false);
                 }
                 GovernanceFile::Legacy => {
-                    self.read_team(&mut reader, team_name, value, origin, true)
+                    self.read_team(&mut reader, team_name, value, origin, true);
                 }
                 GovernanceFile::Sigs => {
-                    self.read_repo_list(&mut reader, team_name, value, origin, TeamKind::Sig)
+                    self.read_repo_list(&mut reader, team_name, value, origin, TeamKind::Sig);
                 }
                 GovernanceFile::TechnicalCommittee => {
                     self.read_repo_list(
