@@ -371,10 +371,10 @@ impl Governance {
                 match name {
                     "repo" => {}
                     "extra-acs" => {
-                        self.read_extra_atcs(reader, team, field, "extra-acs", Some(&repo_name))
+                        self.read_extra_atcs(reader, team, field, "extra-acs", Some(&repo_name));
                     }
                     "extra-atcs" => {
-                        self.read_extra_atcs(reader, team, field, "extra-atcs", Some(&repo_name))
+                        self.read_extra_atcs(reader, team, field, "extra-atcs", Some(&repo_name));
                     }
                     "extra_acs" => {
                         reader.diagnostics.push(reader.warning(

@@ -565,7 +565,7 @@ impl<'a> Engine<'a> {
             match criterion.rule {
                 Rule::CodeChange(rule) => self.evaluate_changes(ci, rule, dates, &mut evaluation),
                 Rule::ExtraAtc(rule) => {
-                    self.evaluate_extra_atcs(ci, rule.expiry, dates, &mut evaluation)
+                    self.evaluate_extra_atcs(ci, rule.expiry, dates, &mut evaluation);
                 }
             }
         }

@@ -520,7 +520,7 @@ fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option
                 });
                 match (label, values) {
                     (Some(label), Some(values)) if !values.is_empty() => {
-                        out.push(CreditRule::Reviewer { label, values })
+                        out.push(CreditRule::Reviewer { label, values });
                     }
                     _ => {
                         w.field_error(

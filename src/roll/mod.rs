@@ -239,7 +239,7 @@ fn place(roll: &mut Roll, decision: Decision, person: PersonIdx) {
     match decision {
         Decision::On(voter) => roll.voters.push(voter),
         Decision::Off(code) if code != codes::EXCLUDED_NO_STATUS => {
-            roll.excluded.push(Exclusion { person, code })
+            roll.excluded.push(Exclusion { person, code });
         }
         Decision::Off(_) => {}
     }
