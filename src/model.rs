@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc};
 use serde::Serialize;
 
 /// A point in time, always UTC. Inputs with other offsets are converted on reading, so
@@ -85,7 +85,18 @@ impl fmt::Display for Window {
 #[must_use]
 pub fn format_instant(at: Instant) -> String {
     if at.timestamp_subsec_nanos() == 0 {
-        at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+        // By hand: chrono's formatter interprets its pattern on every call, and a roll
+        // CSV formats two instants per voter.
+        let (date, time) = (at.date_naive(), at.time());
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            date.year(),
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second()
+        )
     } else {
         at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     }

@@ -108,7 +108,11 @@ impl Person {
 #[derive(Debug, Clone, Default)]
 pub struct People {
     pub persons: Vec<Person>,
-    of_record: FxHashMap<Record, PersonIdx>,
+    /// Person of each record, indexed by the record's own index (dense: looked up once
+    /// per change in the hot loops).
+    of_account: Vec<PersonIdx>,
+    of_extra_atc: Vec<PersonIdx>,
+    of_member: Vec<PersonIdx>,
     by_email: FxHashMap<String, PersonIdx>,
     pub folding: EmailFolding,
 }
@@ -116,12 +120,19 @@ pub struct People {
 impl People {
     #[must_use]
     pub fn of(&self, record: Record) -> Option<PersonIdx> {
-        self.of_record.get(&record).copied()
+        let (table, index) = match record {
+            Record::Account(a) => (&self.of_account, a.index()),
+            Record::ExtraAtc(e) => (&self.of_extra_atc, e),
+            Record::Member(m) => (&self.of_member, m),
+        };
+        table.get(index).copied().filter(|p| p.0 != u32::MAX)
     }
 
     #[must_use]
     pub fn of_account(&self, account: AccountIdx) -> PersonIdx {
-        self.of(Record::Account(account))
+        self.of_account
+            .get(account.index())
+            .copied()
             .unwrap_or(PersonIdx(u32::MAX))
     }
 
@@ -247,7 +258,15 @@ fn build(
         for email in &claim.emails {
             entry.emails.push(folding.fold(email));
         }
-        people.of_record.insert(claim.record, person);
+        let (table, index) = match claim.record {
+            Record::Account(a) => (&mut people.of_account, a.index()),
+            Record::ExtraAtc(e) => (&mut people.of_extra_atc, e),
+            Record::Member(m) => (&mut people.of_member, m),
+        };
+        if table.len() <= index {
+            table.resize(index + 1, PersonIdx(u32::MAX));
+        }
+        table[index] = person;
     }
     for (a, b, link) in links {
         if let Some(p) = people.of(a) {

@@ -83,7 +83,9 @@ pub struct Change {
     pub merged_at: Option<Instant>,
     pub merge_time: MergeTime,
     pub number: Option<u64>,
-    pub change_id: Option<Sym>,
+    /// The Change-Id, kept in [`ChangeLog::texts`]: nearly every change has its own, so
+    /// interning them would only cost hashing.
+    pub change_id: Option<TextRef>,
     /// Range in [`ChangeLog::credits`].
     pub credits_start: u32,
     pub credits_len: u16,
@@ -91,14 +93,20 @@ pub struct Change {
 }
 
 impl Change {
-    /// How to name the change to a person: its number, else its Change-Id, else where it
-    /// was read.
+    /// How to name the change to a person: its number, else its Change-Id.
     #[must_use]
-    pub fn label(&self, symbols: &Symbols) -> Option<String> {
+    pub fn label(&self, log: &ChangeLog) -> Option<String> {
         self.number
             .map(|n| n.to_string())
-            .or_else(|| self.change_id.map(|id| symbols.resolve(id).to_owned()))
+            .or_else(|| self.change_id.map(|id| log.text(id).to_owned()))
     }
+}
+
+/// A string stored once in [`ChangeLog::texts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextRef {
+    start: usize,
+    len: u32,
 }
 
 /// Row accounting for one input file.
@@ -119,6 +127,8 @@ pub struct ChangeLog {
     pub accounts: Vec<Account>,
     pub changes: Vec<Change>,
     pub credits: Vec<Credit>,
+    /// Strings that are rarely repeated (Change-Ids), one after another.
+    texts: String,
     by_key: FxHashMap<AccountKey, AccountIdx>,
 }
 
@@ -140,23 +150,42 @@ impl ChangeLog {
     /// The account for a sighting, created or enriched. Returns `None` when the sighting
     /// has neither an account id nor an address.
     pub fn account(&mut self, seen: AccountSighting<'_>, origin: Origin) -> Option<AccountIdx> {
-        let email = seen
-            .email
-            .filter(|e| !e.is_empty())
-            .map(|e| self.symbols.intern(e));
+        self.sight(seen, origin).map(|(idx, _)| idx)
+    }
+
+    /// [`Self::account`], also returning the interned address of the sighting.
+    pub fn sight(
+        &mut self,
+        seen: AccountSighting<'_>,
+        origin: Origin,
+    ) -> Option<(AccountIdx, Option<Sym>)> {
+        let email_text = seen.email.filter(|e| !e.is_empty());
+        // Most records name an account already seen with an address already seen: find
+        // both without hashing any string.
+        if let Some(id) = seen.gerrit_id {
+            if let Some(&idx) = self.by_key.get(&AccountKey::Gerrit(id)) {
+                let known = email_text.and_then(|text| {
+                    self.accounts[idx.index()]
+                        .emails
+                        .iter()
+                        .copied()
+                        .find(|&sym| self.symbols.resolve(sym) == text)
+                });
+                let email = match (email_text, known) {
+                    (_, Some(sym)) => Some(sym),
+                    (Some(text), None) => Some(self.symbols.intern(text)),
+                    (None, None) => None,
+                };
+                self.enrich(idx, email, seen);
+                return Some((idx, email));
+            }
+        }
+        let email = email_text.map(|e| self.symbols.intern(e));
         let key = match (seen.gerrit_id, email) {
             (Some(id), _) => AccountKey::Gerrit(id),
             (None, Some(email)) => AccountKey::Email(email),
             (None, None) => return None,
         };
-        let name = seen
-            .name
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| self.symbols.intern(n.trim()));
-        let username = seen
-            .username
-            .filter(|u| !u.is_empty())
-            .map(|u| self.symbols.intern(u));
         let idx = match self.by_key.get(&key) {
             Some(&idx) => idx,
             None => {
@@ -173,19 +202,52 @@ impl ChangeLog {
                 idx
             }
         };
-        let account = &mut self.accounts[idx.index()];
-        if let Some(email) = email {
-            if !account.emails.contains(&email) {
-                account.emails.push(email);
+        self.enrich(idx, email, seen);
+        Some((idx, email))
+    }
+
+    fn enrich(&mut self, idx: AccountIdx, email: Option<Sym>, seen: AccountSighting<'_>) {
+        let (has_name, has_username) = {
+            let account = &mut self.accounts[idx.index()];
+            if let Some(email) = email {
+                if !account.emails.contains(&email) {
+                    account.emails.push(email);
+                }
             }
+            (account.name.is_some(), account.username.is_some())
+        };
+        if !has_name {
+            let name = seen
+                .name
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| self.symbols.intern(n));
+            self.accounts[idx.index()].name = name;
         }
-        if account.name.is_none() {
-            account.name = name;
+        if !has_username {
+            let username = seen
+                .username
+                .filter(|u| !u.is_empty())
+                .map(|u| self.symbols.intern(u));
+            self.accounts[idx.index()].username = username;
         }
-        if account.username.is_none() {
-            account.username = username;
+    }
+
+    /// Keep a rarely repeated string.
+    pub fn store_text(&mut self, text: &str) -> TextRef {
+        let start = self.texts.len();
+        self.texts.push_str(text);
+        TextRef {
+            start,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
         }
-        Some(idx)
+    }
+
+    #[must_use]
+    pub fn text(&self, text: TextRef) -> &str {
+        self.texts
+            .get(text.start..text.start + text.len as usize)
+            .unwrap_or("")
     }
 
     /// Append credits for the next change; returns the range to store on it.

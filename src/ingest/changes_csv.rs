@@ -407,7 +407,7 @@ fn read_row(
         return false;
     }
 
-    let Some(owner) = log.account(
+    let Some((owner, email_sym)) = log.sight(
         AccountSighting {
             gerrit_id: account_id,
             email: Some(email),
@@ -453,7 +453,7 @@ fn read_row(
         repo: log.symbols.intern(project),
         branch: log.symbols.intern(branch),
         owner,
-        email: (!email.is_empty()).then(|| log.symbols.intern(email)),
+        email: email_sym,
         merged,
         status: if merged {
             None
@@ -467,7 +467,7 @@ fn read_row(
             MergeTime::None
         },
         number,
-        change_id: change_id.map(|id| log.symbols.intern(id)),
+        change_id: change_id.map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,

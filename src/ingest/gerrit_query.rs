@@ -343,7 +343,7 @@ fn read_change(
         merged_at,
         merge_time,
         number,
-        change_id: change.id.as_deref().map(|id| log.symbols.intern(id)),
+        change_id: change.id.as_deref().map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,

@@ -353,7 +353,7 @@ fn read_change(
             MergeTime::None
         },
         number: change.number,
-        change_id: change.change_id.as_deref().map(|id| log.symbols.intern(id)),
+        change_id: change.change_id.as_deref().map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,

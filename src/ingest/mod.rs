@@ -61,10 +61,63 @@ pub struct FileDigest {
     pub sha256: String,
 }
 
+/// Hashes what it is given, on a second thread when one can be had: hashing a large
+/// export costs as much as parsing it, and the machine has a second core.
+enum Hasher {
+    Inline(Sha256),
+    Threaded {
+        chunks: std::sync::mpsc::SyncSender<Vec<u8>>,
+        done: std::thread::JoinHandle<Sha256>,
+    },
+}
+
+impl Hasher {
+    fn new() -> Self {
+        let (chunks, incoming) = std::sync::mpsc::sync_channel::<Vec<u8>>(32);
+        let spawned = std::thread::Builder::new()
+            .name("sha256".to_owned())
+            .spawn(move || {
+                let mut hasher = Sha256::new();
+                for chunk in incoming {
+                    hasher.update(&chunk);
+                }
+                hasher
+            });
+        match spawned {
+            Ok(done) => Self::Threaded { chunks, done },
+            Err(_) => Self::Inline(Sha256::new()),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Self::Inline(hasher) => hasher.update(bytes),
+            Self::Threaded { chunks, .. } => {
+                // A send fails only if the thread is gone; `finish` then reports the
+                // thread's failure instead of a digest of part of the file.
+                let _ = chunks.send(bytes.to_vec());
+            }
+        }
+    }
+
+    fn finish(self) -> io::Result<String> {
+        let digest = match self {
+            Self::Inline(hasher) => hasher.finalize(),
+            Self::Threaded { chunks, done } => {
+                drop(chunks);
+                done.join()
+                    .map_err(|_| io::Error::other("the hashing thread failed"))?
+                    .finalize()
+            }
+        };
+        Ok(hex(&digest))
+    }
+}
+
 /// A reader that hashes everything read through it and reports progress in chunks.
 pub struct HashingReader<'p, R> {
     inner: R,
-    hasher: Sha256,
+    hasher: Hasher,
     bytes: u64,
     unreported: u64,
     progress: &'p dyn Progress,
@@ -74,7 +127,7 @@ impl<'p, R: Read> HashingReader<'p, R> {
     pub fn new(inner: R, progress: &'p dyn Progress) -> Self {
         Self {
             inner,
-            hasher: Sha256::new(),
+            hasher: Hasher::new(),
             bytes: 0,
             unreported: 0,
             progress,
@@ -90,7 +143,7 @@ impl<'p, R: Read> HashingReader<'p, R> {
         self.progress.advance(self.unreported);
         Ok(FileDigest {
             bytes: self.bytes,
-            sha256: hex(&self.hasher.finalize()),
+            sha256: self.hasher.finish()?,
         })
     }
 }
@@ -98,7 +151,9 @@ impl<'p, R: Read> HashingReader<'p, R> {
 impl<R: Read> Read for HashingReader<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if n > 0 {
+            self.hasher.update(&buf[..n]);
+        }
         self.bytes += n as u64;
         self.unreported += n as u64;
         if self.unreported >= 1 << 20 {

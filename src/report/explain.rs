@@ -194,7 +194,7 @@ pub fn to_json(
             let owner = engine.people.of_account(change.owner) == person;
             ChangeJson {
                 source: bundle.sources.locate(change.origin),
-                change: change.label(&log.symbols),
+                change: change.label(log),
                 repo: log.symbols.resolve(change.repo).to_owned(),
                 branch: log.symbols.resolve(change.branch).to_owned(),
                 merged_at: change.merged_at.map(format_instant),

@@ -46,7 +46,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
 pub fn change_reference(bundle: &Bundle, change: u32) -> String {
     let change = &bundle.log.changes[change as usize];
     change
-        .label(&bundle.log.symbols)
+        .label(&bundle.log)
         .unwrap_or_else(|| bundle.sources.locate(change.origin))
 }
 

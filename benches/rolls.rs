@@ -1,0 +1,68 @@
+//! Building every roll from a generated export of 1,000,000 changes (500 teams, 2,000
+//! repositories, 50,000 people): reading, the engine, and rendering, separately and end to
+//! end. Run with `cargo bench --bench rolls`.
+
+mod generate;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use electorate::ingest::Silent;
+use electorate::ingest::inputs::{self, Bundle};
+use electorate::policy::evaluate::{Compat, Dates, Engine, Inputs};
+use electorate::report::roll as render;
+use electorate::roll;
+
+fn engine_inputs(bundle: &Bundle) -> Inputs<'_> {
+    Inputs {
+        log: &bundle.log,
+        governance: &bundle.governance,
+        members: bundle.members.as_ref(),
+    }
+}
+
+fn all_rolls(bundle: &Bundle, policy: &electorate::policy::Policy) -> usize {
+    let dates = Dates {
+        window: bundle.election.window,
+        as_of: bundle.election.as_of,
+    };
+    let engine = Engine::new(policy, engine_inputs(bundle), Compat::None);
+    let evaluation = engine.evaluate(&dates);
+    let rolls = roll::build(&engine, &evaluation);
+    let mut bytes = 0;
+    for r in &rolls.rolls {
+        bytes += render::roll_txt(r).len();
+        bytes += render::roll_csv(&engine, bundle, r).expect("csv").len();
+    }
+    let manifest = render::manifest(&engine, bundle, &evaluation, &dates, &rolls, &[]);
+    bytes + render::to_json(&manifest).expect("json").len()
+}
+
+fn rolls(c: &mut Criterion) {
+    let election = generate::election(generate::FULL);
+    let policy = electorate::policy::builtin("openstack").expect("shipped policy");
+    let mut group = c.benchmark_group("rolls-1m-changes");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+
+    group.bench_function("read-inputs", |b| {
+        b.iter(|| black_box(inputs::load(&election, &Silent).expect("load")));
+    });
+    let bundle = inputs::load(&election, &Silent).expect("load");
+    assert!(!bundle.diagnostics.has_errors(), "generated data is clean");
+    group.bench_function("engine-and-render", |b| {
+        b.iter(|| black_box(all_rolls(&bundle, &policy)));
+    });
+    group.bench_function("end-to-end", |b| {
+        b.iter(|| {
+            let bundle = inputs::load(&election, &Silent).expect("load");
+            black_box(all_rolls(&bundle, &policy))
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, rolls);
+criterion_main!(benches);
