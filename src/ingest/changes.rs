@@ -14,6 +14,10 @@ use crate::symbols::{Sym, Symbols};
 pub enum AccountKey {
     Gerrit(u64),
     Email(Sym),
+    /// The owner of an unmerged change that the export does not identify (REST answers
+    /// without `DETAILED_ACCOUNTS`): such a change counts for nobody either way, but it is
+    /// still a row to account for and explain.
+    Unidentified(u32),
 }
 
 /// Index of an [`Account`] in [`ChangeLog::accounts`].
@@ -204,6 +208,24 @@ impl ChangeLog {
         };
         self.enrich(idx, email, seen);
         Some((idx, email))
+    }
+
+    /// A fresh account for an owner the export does not identify.
+    pub fn unidentified(&mut self, name: Option<&str>, origin: Origin) -> AccountIdx {
+        let idx = AccountIdx(u32::try_from(self.accounts.len()).unwrap_or(u32::MAX));
+        let name = name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| self.symbols.intern(n));
+        self.accounts.push(Account {
+            key: AccountKey::Unidentified(idx.0),
+            gerrit_id: None,
+            emails: Vec::new(),
+            name,
+            username: None,
+            first_seen: origin,
+        });
+        idx
     }
 
     fn enrich(&mut self, idx: AccountIdx, email: Option<Sym>, seen: AccountSighting<'_>) {

@@ -131,6 +131,7 @@ fn read_bytes(
     }
     let mut offset = 0;
     let mut record = 0u64;
+    let mut ignored_events = 0u64;
     loop {
         let rest = &text[offset..];
         let trimmed = rest.trim_start();
@@ -182,18 +183,87 @@ fn read_bytes(
         };
         for item in changes {
             record += 1;
-            rows.read += 1;
             let origin = Origin {
                 file,
                 position: u32::try_from(record).unwrap_or(u32::MAX),
                 kind: Position::Record,
             };
+            // `gerrit stream-events` output saved as an array: a change-merged event
+            // carries its change; other events carry no merge and are skipped.
+            let item = match event_change(item) {
+                Event::NotAnEvent(item) => item,
+                Event::Merged(change) => change,
+                Event::Other => {
+                    rows.ignored += 1;
+                    ignored_events += 1;
+                    continue;
+                }
+            };
+            rows.read += 1;
             if !read_change(name, item, record, origin, log, diagnostics) {
                 rows.rejected += 1;
             }
         }
     }
+    if ignored_events > 0 {
+        diagnostics.push(Problem::warning(
+            name,
+            format!(
+                "skipped {ignored_events} Gerrit stream event{} that {} not change-merged (no merge to count)",
+                if ignored_events == 1 { "" } else { "s" },
+                if ignored_events == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
     rows
+}
+
+/// What a JSON object in a changes file is.
+enum Event {
+    NotAnEvent(Value),
+    /// A `change-merged` event, turned into a `ChangeInfo`-like object.
+    Merged(Value),
+    Other,
+}
+
+/// Recognise `gerrit stream-events` objects: `{"type": ..., "change": {...}}`.
+fn event_change(item: Value) -> Event {
+    let Value::Object(mut map) = item else {
+        return Event::NotAnEvent(item);
+    };
+    let is_event = map.get("type").is_some_and(Value::is_string)
+        && map.get("change").is_some_and(Value::is_object);
+    if !is_event {
+        return Event::NotAnEvent(Value::Object(map));
+    }
+    if map.get("type").and_then(Value::as_str) != Some("change-merged") {
+        return Event::Other;
+    }
+    let created = map.get("eventCreatedOn").and_then(Value::as_i64);
+    let Some(Value::Object(mut change)) = map.remove("change") else {
+        return Event::Other;
+    };
+    change.insert("status".to_owned(), Value::String("MERGED".to_owned()));
+    if let Some(at) = created.and_then(|s| chrono::DateTime::from_timestamp(s, 0)) {
+        change.insert(
+            "submitted".to_owned(),
+            Value::String(at.format("%Y-%m-%d %H:%M:%S%.9f").to_string()),
+        );
+    }
+    if let Some(number) = change.remove("number") {
+        let number = match number {
+            Value::String(s) => s
+                .parse::<u64>()
+                .map(Value::from)
+                .unwrap_or(Value::String(s)),
+            other => other,
+        };
+        change.insert("_number".to_owned(), number);
+    }
+    if let Some(id) = change.remove("id") {
+        change.insert("change_id".to_owned(), id);
+    }
+    Event::Merged(Value::Object(change))
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -269,12 +339,16 @@ fn read_change(
         }
         (None, false) => None,
     };
-    let Some(owner) = sight(log, &change.owner, origin) else {
-        diagnostics.push(problem(
-            "owner",
-            "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
-        ));
-        return false;
+    let owner = match sight(log, &change.owner, origin) {
+        Some(owner) => owner,
+        None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
+        None => {
+            diagnostics.push(problem(
+                "owner",
+                "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
+            ));
+            return false;
+        }
     };
     if let Some(email) = change
         .owner
@@ -429,8 +503,9 @@ mod tests {
     }
 
     #[test]
-    fn merged_without_submitted_is_rejected_with_its_record() {
+    fn merged_without_submitted_or_owner_is_rejected_with_its_record() {
         let text = r#"[{"project":"p","branch":"master","status":"MERGED","owner":{"_account_id":1}},
+                       {"project":"p","branch":"master","status":"MERGED","submitted":"2015-01-01 00:00:00.000000000","owner":{"name":"Britt"}},
                        {"project":"p","branch":"master","status":"NEW","owner":{"name":"Britt"}}]"#;
         let (log, problems, rows) = parse(text);
         assert_eq!(
@@ -443,12 +518,40 @@ mod tests {
         assert_eq!(
             rows,
             FileRows {
-                read: 2,
+                read: 3,
                 rejected: 2,
                 ignored: 0
             }
         );
-        assert!(log.changes.is_empty());
+        assert_eq!(
+            log.changes.len(),
+            1,
+            "an unmerged change of an unidentified owner is still a row"
+        );
+        assert!(!log.changes[0].merged);
+    }
+
+    #[test]
+    fn stream_events_yield_merged_changes_and_skip_the_rest() {
+        let text = r#"[{"type":"comment-added","change":{"project":"p","branch":"master","number":"5","owner":{"email":"a@example.org"}},"eventCreatedOn":1388000000},
+                       {"type":"change-merged","change":{"project":"p","branch":"master","id":"I9","number":"6","owner":{"name":"Ann","email":"a@example.org"}},"eventCreatedOn":1388000000}]"#;
+        let (log, problems, rows) = parse(text);
+        assert_eq!(
+            problems,
+            [
+                "rest.json: skipped 1 Gerrit stream event that is not change-merged (no merge to count)"
+            ]
+        );
+        assert_eq!(
+            rows,
+            FileRows {
+                read: 1,
+                rejected: 0,
+                ignored: 1
+            }
+        );
+        assert_eq!(log.changes[0].number, Some(6));
+        assert_eq!(log.changes[0].merged_at.unwrap().timestamp(), 1_388_000_000);
     }
 
     #[test]

@@ -172,6 +172,33 @@ impl Governance {
         }
         let docs = match MarkedYaml::load_from_str(text) {
             Ok(docs) => docs,
+            // The real openstack/governance legacy.yaml lists a deliverable twice in one
+            // team. YAML forbids it; the tools that read these files (PyYAML) keep the
+            // last value. Do the same, and say so.
+            Err(err) if err.info() == "duplicated key in mapping" => {
+                let marker = *err.marker();
+                reader.diagnostics.push(
+                    Problem::warning(
+                        name,
+                        "duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
+                    )
+                    .at_line(marker.line() as u64)
+                    .at_column(marker.col() as u64 + 1),
+                );
+                let mut loader = saphyr::YamlLoader::<MarkedYaml<'_>>::default();
+                loader.allow_duplicate_keys(true);
+                let mut parser = saphyr_parser::Parser::new_from_str(text);
+                if let Err(err) = parser.load(&mut loader, true) {
+                    let marker = err.marker();
+                    reader.diagnostics.push(
+                        Problem::error(name, format!("invalid YAML: {}", err.info()))
+                            .at_line(marker.line() as u64)
+                            .at_column(marker.col() as u64 + 1),
+                    );
+                    return;
+                }
+                loader.into_documents()
+            }
             Err(err) => {
                 let marker = err.marker();
                 reader.diagnostics.push(
