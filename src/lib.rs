@@ -18,3 +18,5 @@
 //! - [`cli`] is the only module that knows about flags, terminals and the file system layout.
 
 pub mod cli;
+pub mod report;
+pub mod tally;

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod tally;
+
 /// Electorate rolls, policy what-ifs and election tallies for open-source governance.
 #[derive(Debug, Parser)]
 #[command(name = "electorate", version, about, long_about = None)]
@@ -14,7 +16,9 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Tally(tally::TallyArgs),
+}
 
 /// What a command found, as opposed to whether it could run at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +51,9 @@ pub fn main() -> ExitCode {
 /// # Errors
 /// Any failure that stops the command from running (exit code 2).
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    match cli.command {}
+    match cli.command {
+        Command::Tally(args) => tally::run(&args),
+    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
