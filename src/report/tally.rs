@@ -83,6 +83,13 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
                 .iter()
                 .position(|winner| winner == name)
                 .map(|seat| format!("seat {}", seat + 1))
+                .or_else(|| {
+                    result
+                        .skipped
+                        .iter()
+                        .find(|skip| &skip.candidate == name)
+                        .map(|skip| format!("skipped: {} at the cap", skip.affiliation))
+                })
                 .unwrap_or_default();
             ranking.add_row(vec![format!("{place}{tied}"), name.clone(), elected]);
         }
