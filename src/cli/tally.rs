@@ -22,7 +22,7 @@ use crate::tally::method::{
     SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
 };
 use crate::tally::roll_check::{VoterRoll, check_against_roll};
-use crate::tally::{Contest, Method, tally};
+use crate::tally::{BallotSet, Contest, Method, tally};
 
 const LONG_ABOUT: &str = "\
 Count a ballot file and report the winners, the ranking and the working.
@@ -390,25 +390,7 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
         })
         .transpose()?;
 
-    let name = display(&args.ballots);
-    let bytes = read_file(&args.ballots, "ballot file")?;
-    let text = decode(&name, &bytes)?;
-    let detection = match args.input_format {
-        Some(format) => Detection {
-            format: format.into(),
-            by: DetectedBy::Forced,
-        },
-        None => detect(&name, text, candidates.as_ref()),
-    };
-    let set = read_as(&name, text, detection.format, candidates.as_ref()).map_err(|error| {
-        if detection.by == DetectedBy::Forced {
-            anyhow!(error)
-        } else {
-            anyhow!(
-                "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
-            )
-        }
-    })?;
+    let set = read_ballot_file(args, candidates.as_ref())?;
 
     let roll_check = args
         .roll
@@ -443,6 +425,33 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
         Outcome::Problems
     } else {
         Outcome::Clean
+    })
+}
+
+/// Read, detect and parse the ballot file; the raw text is dropped on return, before
+/// the count, since a large file's text outweighs its ballots.
+fn read_ballot_file(
+    args: &TallyArgs,
+    candidates: Option<&CandidateFile>,
+) -> anyhow::Result<BallotSet> {
+    let name = display(&args.ballots);
+    let bytes = read_file(&args.ballots, "ballot file")?;
+    let text = decode(&name, &bytes)?;
+    let detection = match args.input_format {
+        Some(format) => Detection {
+            format: format.into(),
+            by: DetectedBy::Forced,
+        },
+        None => detect(&name, text, candidates),
+    };
+    read_as(&name, text, detection.format, candidates).map_err(|error| {
+        if detection.by == DetectedBy::Forced {
+            anyhow!(error)
+        } else {
+            anyhow!(
+                "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
+            )
+        }
     })
 }
 

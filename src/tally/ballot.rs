@@ -571,6 +571,16 @@ impl RankedBallots {
         self.records.iter().any(|record| record.voter != NO_VOTER)
     }
 
+    /// The weight of ballots that rank no one.
+    #[must_use]
+    pub fn blank_weight(&self) -> u64 {
+        self.records
+            .iter()
+            .filter(|record| record.len == 0)
+            .map(|record| record.weight)
+            .sum()
+    }
+
     /// The ballot at `position`.
     #[must_use]
     pub fn get(&self, position: usize) -> Option<RankedBallot<'_>> {
@@ -629,33 +639,46 @@ impl RankedBallots {
     /// Identical rankings merged into one record each, weights summed, in order of first
     /// appearance (so the result does not depend on hash order). Voter ids are dropped:
     /// aggregate after the roll check. Each record keeps the origin of its first ballot.
+    ///
+    /// Memory stays proportional to the distinct rankings: rankings are looked up by a
+    /// 64-bit hash and compared against the output arena, never copied into keys.
     #[must_use]
     pub fn aggregated(&self) -> Self {
         let mut out = Self::new();
-        let mut position_of: HashMap<Vec<u32>, usize> = HashMap::new();
-        let mut weights: Vec<u64> = Vec::new();
-        let mut firsts: Vec<usize> = Vec::new();
-        let mut key: Vec<u32> = Vec::new();
-        for (position, ballot) in self.iter().enumerate() {
-            key.clear();
-            key.extend(ballot.ranking.entries().map(|(candidate, starts_tier)| {
-                (u32::from(candidate.0) << 1) | u32::from(starts_tier)
-            }));
-            if let Some(&slot) = position_of.get(key.as_slice()) {
-                if let Some(weight) = weights.get_mut(slot) {
-                    *weight += ballot.weight;
-                }
-            } else {
-                position_of.insert(key.clone(), weights.len());
-                weights.push(ballot.weight);
-                firsts.push(position);
-            }
-        }
+        // Hash of a ranking -> first output record with that hash; `next` chains records
+        // whose rankings share a hash.
+        let mut first_with_hash: HashMap<u64, usize> = HashMap::new();
+        let mut next: Vec<Option<usize>> = Vec::new();
         let mut builder = RankingBuilder::new(CandidateIndex::MAX_CANDIDATES);
-        for (first, weight) in firsts.into_iter().zip(weights) {
-            if let Some(ballot) = self.get(first) {
-                ballot.ranking.copy_into(&mut builder, |_| true);
-                let _ = out.push(weight, &builder, None, ballot.origin);
+        for ballot in self.iter() {
+            let hash = ballot.ranking.fingerprint();
+            let mut slot = first_with_hash.get(&hash).copied();
+            let mut last = None;
+            while let Some(position) = slot {
+                let same = out
+                    .get(position)
+                    .is_some_and(|merged| merged.ranking.same_as(&ballot.ranking));
+                if same {
+                    break;
+                }
+                last = Some(position);
+                slot = next.get(position).copied().flatten();
+            }
+            if let Some(record) = slot.and_then(|position| out.records.get_mut(position)) {
+                // The merged weights sum to this set's total, which is within the cap.
+                record.weight += ballot.weight;
+                out.total_weight += ballot.weight;
+                continue;
+            }
+            let position = out.records.len();
+            ballot.ranking.copy_into(&mut builder, |_| true);
+            let _ = out.push(ballot.weight, &builder, None, ballot.origin);
+            next.push(None);
+            match last.and_then(|last| next.get_mut(last)) {
+                Some(link) => *link = Some(position),
+                None => {
+                    first_with_hash.insert(hash, position);
+                }
             }
         }
         out
@@ -741,6 +764,23 @@ impl<'a> Ranking<'a> {
                 }
             }
         }
+    }
+
+    /// A 64-bit hash of the ranking (candidates and tier breaks), for merging identical
+    /// ballots. `DefaultHasher::new` has fixed keys, so it is the same on every run.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (candidate, starts_tier) in self.entries() {
+            candidate.hash(&mut hasher);
+            starts_tier.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    /// Whether two rankings have the same tiers.
+    fn same_as(&self, other: &Ranking<'_>) -> bool {
+        self.candidates.len() == other.candidates.len() && self.entries().eq(other.entries())
     }
 
     fn starts_tier(&self, position: usize) -> bool {
@@ -893,6 +933,16 @@ impl ScoredBallots {
         self.records.iter().any(|record| record.voter != NO_VOTER)
     }
 
+    /// The weight of ballots that give no votes.
+    #[must_use]
+    pub fn blank_weight(&self) -> u64 {
+        self.records
+            .iter()
+            .filter(|record| record.len == 0)
+            .map(|record| record.weight)
+            .sum()
+    }
+
     /// The ballot at `position`.
     #[must_use]
     pub fn get(&self, position: usize) -> Option<ScoredBallot<'_>> {
@@ -1032,11 +1082,10 @@ impl Ballots {
     /// The weight of ballots that mark nothing.
     #[must_use]
     pub fn blank_weight(&self) -> u64 {
-        self.headers()
-            .iter()
-            .filter(|header| header.blank)
-            .map(|header| header.weight)
-            .sum()
+        match self {
+            Self::Ranked(ballots) => ballots.blank_weight(),
+            Self::Scored(ballots) => ballots.blank_weight(),
+        }
     }
 }
 

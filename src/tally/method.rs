@@ -339,8 +339,10 @@ pub fn tally(
                 seats: contest.seats,
                 max_per_affiliation: contest.max_per_affiliation,
             };
-            let blank = Ballots::Scored(ballots.clone()).blank_weight();
-            (cumulative::cumulative(&input, options, &mut ties)?, blank)
+            (
+                cumulative::cumulative(&input, options, &mut ties)?,
+                ballots.blank_weight(),
+            )
         }
         (Ballots::Scored(ballots), Method::Approval) => {
             let ballots = ballots.without(struck);
@@ -350,8 +352,10 @@ pub fn tally(
                 seats: contest.seats,
                 max_per_affiliation: contest.max_per_affiliation,
             };
-            let blank = Ballots::Scored(ballots.clone()).blank_weight();
-            (approval::approval_scored(&input, &mut ties), blank)
+            (
+                approval::approval_scored(&input, &mut ties),
+                ballots.blank_weight(),
+            )
         }
         (Ballots::Scored(_), _) => {
             return Err(TallyError::NeedsRankedBallots {
@@ -366,19 +370,21 @@ pub fn tally(
             });
         }
         (Ballots::Ranked(ballots), _) => {
-            let ballots = ballots.without(struck).aggregated();
+            let ballots = if standing == candidates.len() {
+                ballots.aggregated()
+            } else {
+                ballots.without(struck).aggregated()
+            };
             let input = RankedInput {
                 candidates,
                 ballots: &ballots,
                 seats: contest.seats,
                 max_per_affiliation: contest.max_per_affiliation,
             };
-            let blank = ballots
-                .iter()
-                .filter(|ballot| ballot.ranking.is_empty())
-                .map(|ballot| ballot.weight)
-                .sum();
-            (run_ranked(&input, method, &mut ties)?, blank)
+            (
+                run_ranked(&input, method, &set.file, &mut ties)?,
+                ballots.blank_weight(),
+            )
         }
     };
 
@@ -450,6 +456,7 @@ pub fn tally(
 fn run_ranked(
     input: &RankedInput<'_>,
     method: &Method,
+    file: &str,
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
     match method {
@@ -463,7 +470,7 @@ fn run_ranked(
         Method::Plurality => Ok(plurality::plurality(input, ties)),
         Method::Cumulative(_) => Err(TallyError::NeedsVotes {
             method: method.name(),
-            file: String::new(),
+            file: file.to_owned(),
         }),
     }
 }
