@@ -4,7 +4,7 @@
 //!
 //! - [`ballot`]: the ballot model (candidates, ranked and cumulative ballots, weights,
 //!   voter ids, origins) and what an unranked candidate means ([`Unranked`]);
-//! - [`format`]: one reader per ballot format, format detection, and the `--candidates`
+//! - [`format`](mod@format): one reader per ballot format, format detection, and the `--candidates`
 //!   file;
 //! - [`method`]: the nine methods with their options, and [`tally`], which runs one;
 //! - [`plurality`], [`approval`], [`condorcet`], [`irv`], [`stv`], [`cumulative`]: the
