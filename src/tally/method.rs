@@ -70,11 +70,12 @@ impl Method {
     }
 
     /// Whether the method fills seats from a ranking, so `--max-per-affiliation` can skip
-    /// to the next candidate. IRV and STV transfer votes instead; a cap there would need
-    /// rules of its own.
+    /// to the next candidate (Condorcet-IRV included: CIVS ranks every candidate, and
+    /// Kubernetes capped companies on it). IRV and STV transfer votes instead; a cap
+    /// there would need rules of its own.
     #[must_use]
     pub fn supports_affiliation_cap(&self) -> bool {
-        !matches!(self, Self::Irv(_) | Self::Stv(_) | Self::CondorcetIrv(_))
+        !matches!(self, Self::Irv(_) | Self::Stv(_))
     }
 
     /// The options this method resolved to, as written in the result.
