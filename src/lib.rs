@@ -13,6 +13,8 @@
 //! - [`identity`] merges accounts, e-mail addresses and membership records into people.
 //! - [`policy`] is pure: contributions, people and the election's dates in, grants out.
 //! - [`roll`] turns grants into rolls and answers "why is X on or off roll R".
+//! - [`tally`] counts ballots (Condorcet methods, IRV, STV, cumulative, approval,
+//!   plurality); it is independent of rolls.
 //! - [`report`] renders rolls, explanations and tallies as tables, CSV and JSON.
 //! - [`cli`] is the only module that knows about flags, terminals and output files.
 
@@ -26,3 +28,4 @@ pub mod policy;
 pub mod report;
 pub mod roll;
 pub mod symbols;
+pub mod tally;

@@ -8,6 +8,7 @@ mod output;
 mod policy;
 mod roll;
 mod settings;
+pub mod tally;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ pub enum Command {
     Check(check::CheckArgs),
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    Tally(tally::TallyArgs),
 }
 
 /// What a command found, as opposed to whether it could run at all.
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Explain(args) => explain::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Policy(command) => policy::run(&command),
+        Command::Tally(args) => tally::run(&args),
     }
 }
 

@@ -191,7 +191,7 @@ fn read_bytes(
             // `gerrit stream-events` output saved as an array: a change-merged event
             // carries its change; other events carry no merge and are skipped.
             let item = match event_change(item) {
-                Event::NotAnEvent(item) => item,
+                Event::Plain(item) => item,
                 Event::Merged(change) => change,
                 Event::Other => {
                     rows.ignored += 1;
@@ -220,7 +220,7 @@ fn read_bytes(
 
 /// What a JSON object in a changes file is.
 enum Event {
-    NotAnEvent(Value),
+    Plain(Value),
     /// A `change-merged` event, turned into a `ChangeInfo`-like object.
     Merged(Value),
     Other,
@@ -229,12 +229,12 @@ enum Event {
 /// Recognise `gerrit stream-events` objects: `{"type": ..., "change": {...}}`.
 fn event_change(item: Value) -> Event {
     let Value::Object(mut map) = item else {
-        return Event::NotAnEvent(item);
+        return Event::Plain(item);
     };
     let is_event = map.get("type").is_some_and(Value::is_string)
         && map.get("change").is_some_and(Value::is_object);
     if !is_event {
-        return Event::NotAnEvent(Value::Object(map));
+        return Event::Plain(Value::Object(map));
     }
     if map.get("type").and_then(Value::as_str) != Some("change-merged") {
         return Event::Other;

@@ -1,0 +1,464 @@
+//! `electorate tally`: count a ballot file.
+//!
+//! The flags are turned into a checked [`Method`] and [`Contest`] in one step
+//! ([`TallyArgs::method`]): a flag that does not apply to the chosen method is an error,
+//! never silently dropped. Then the files are read, the ballots checked against the roll
+//! if one is given, the count run and the result rendered on standard output.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, ValueEnum};
+
+use super::Outcome;
+use crate::report;
+use crate::tally::ballot::Unranked;
+use crate::tally::format::candidates::CandidateFile;
+use crate::tally::format::{DetectedBy, Detection, InputFormat, decode, detect, read_as};
+use crate::tally::method::{
+    CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, IrvOptions, RankingRule,
+    SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
+};
+use crate::tally::roll_check::{VoterRoll, check_against_roll};
+use crate::tally::{BallotSet, Contest, Method, tally};
+
+const LONG_ABOUT: &str = "\
+Count a ballot file and report the winners, the ranking and the working.
+
+The ballot format is detected from the extension (.blt, .soc/.soi/.toc/.toi, .toml) or
+the content (CIVS export, Elekto export, CIVS upload, electorate CSV); --input-format
+forces one. Every semantic choice (what an unranked candidate means, how majorities are
+measured, how ties are settled, ...) is written into the output.
+
+Without --tie-seed a tie that decides a seat is reported, not settled, and the command
+exits 1. With --tie-seed TEXT it is settled by a SHA-256 draw anyone can repeat; the
+seed, the tie's description and every digest are in the output.
+
+Exit status: 0 counted; 1 counted, but a deciding tie is unresolved or the roll check
+rejected ballots; 2 could not count (usage, unreadable or invalid input, a method not
+implemented yet).";
+
+const EXAMPLES: &str = "\
+Examples:
+  electorate tally ballots.csv
+      Schulze, one seat, CIVS-style options, as OpenStack and Kubernetes count.
+  electorate tally ballots.csv --seats 3 --max-per-affiliation 1 --candidates people.csv
+      Top three, at most one winner per affiliation (people.csv: name,affiliation).
+  electorate tally elekto.csv --candidates ids.csv --ranking elekto --format json
+      An Elekto export, ids mapped to names, Elekto's ranking rule, JSON out.
+  electorate tally debian.soi --unranked last
+      Debian: unranked candidates tied below every ranked one.
+  electorate tally city.blt --method stv --stv scottish
+      Scottish STV; the seats come from the BLT header unless --seats is given.
+  electorate tally board.toml --method approval --roll roll.txt --tie-seed 'board 2026'
+      Approval, ballots checked against the roll, ties settled by a seeded draw.";
+
+/// Count a ballot file: winners, ranking, and the working.
+#[derive(Debug, Args)]
+#[command(long_about = LONG_ABOUT, after_long_help = EXAMPLES)]
+pub struct TallyArgs {
+    #[arg(
+        value_name = "BALLOTS",
+        help = "The ballot file (CIVS or Elekto export, CIVS upload, BLT, PrefLib, CSV, TOML)"
+    )]
+    pub ballots: PathBuf,
+
+    /// How to count.
+    ///
+    /// Multi-seat Condorcet methods, plurality, approval and cumulative give the seats to
+    /// the top of their ranking.
+    #[arg(long, short, value_enum, default_value_t = MethodArg::Schulze)]
+    pub method: MethodArg,
+
+    /// Number of seats to fill [default: the file's (BLT, TOML), else 1].
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
+    pub seats: Option<u32>,
+
+    /// Output: a table for people or JSON for programs.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Read the ballots in this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormatArg>,
+
+    /// A CSV file naming the candidates: columns id, name, affiliation, withdrawn.
+    ///
+    /// Maps Elekto ids (or CIVS upload positions 1, 2, ...) to names, gives the
+    /// affiliations --max-per-affiliation needs, and can withdraw candidates. Every
+    /// candidate of the ballot file needs a row.
+    #[arg(long, value_name = "FILE")]
+    pub candidates: Option<PathBuf>,
+
+    /// What a candidate left unranked means in a pairwise comparison [default: ignore].
+    ///
+    /// `ignore`: compared with no one (CIVS and Elekto "No opinion"). `last`: tied below
+    /// every ranked candidate (Debian). Applies to schulze, ranked-pairs, minimax and
+    /// condorcet-irv.
+    #[arg(long, value_enum)]
+    pub unranked: Option<UnrankedArg>,
+
+    /// How strong a pairwise majority is [default: winning].
+    ///
+    /// `winning`: the votes for the winner, fewer votes against breaking ties (CIVS,
+    /// Debian). `margin`: votes for minus votes against. Applies to schulze,
+    /// ranked-pairs and minimax.
+    #[arg(long, value_enum)]
+    pub strength: Option<StrengthArg>,
+
+    /// How Schulze's ranking is read off the strongest paths [default: civs].
+    ///
+    /// `civs`: repeatedly take the candidates no one beats. `elekto`: a candidate's place
+    /// is 1 + the number of candidates that beat it. Applies to schulze.
+    #[arg(long, value_enum)]
+    pub ranking: Option<RankingArg>,
+
+    /// Which STV rules [default: meek].
+    ///
+    /// `meek`: New Zealand Meek rules (fixed-point decimals). `scottish`: Scottish STV
+    /// (5-decimal truncation). `ers`: ERS97 with Gregory transfers (exact rationals).
+    #[arg(long, value_enum)]
+    pub stv: Option<StvArg>,
+
+    /// What a ballot's tied rank does in IRV and STV [default: exhaust].
+    ///
+    /// `exhaust`: the ballot stops at a rank shared by several continuing candidates.
+    /// `skip`: that rank is skipped and the ballot goes on. Applies to irv, stv and
+    /// condorcet-irv.
+    #[arg(long, value_enum, value_name = "RULE")]
+    pub irv_tied_rank: Option<TiedRankArg>,
+
+    /// Cumulative voting: the most votes one ballot may give [default: the seats].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub votes_per_ballot: Option<u32>,
+
+    /// At most K winners per affiliation; the next candidate in the ranking takes the
+    /// seat, and the output says who was skipped. Needs --candidates with affiliations.
+    #[arg(long, value_name = "K")]
+    pub max_per_affiliation: Option<u32>,
+
+    /// Settle deciding ties by a SHA-256 draw seeded with TEXT (documented and
+    /// repeatable); without it ties are reported and the command exits 1.
+    #[arg(long, value_name = "TEXT")]
+    pub tie_seed: Option<String>,
+
+    /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
+    /// people not on the roll and second ballots are rejected and listed, and turnout
+    /// is reported.
+    #[arg(long, value_name = "ROLL")]
+    pub roll: Option<PathBuf>,
+}
+
+/// The counting methods, as the command line names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MethodArg {
+    /// Schulze (beatpath), as CIVS and Elekto count.
+    Schulze,
+    /// Tideman's ranked pairs.
+    RankedPairs,
+    /// Minimax.
+    Minimax,
+    /// CIVS's Condorcet-IRV.
+    CondorcetIrv,
+    /// Instant-runoff voting.
+    Irv,
+    /// Single transferable vote (see --stv).
+    Stv,
+    /// Cumulative voting (ballots with votes per candidate).
+    Cumulative,
+    /// Approval: every ranked candidate is approved.
+    Approval,
+    /// Plurality: first preferences only.
+    Plurality,
+}
+
+impl MethodArg {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Schulze => "schulze",
+            Self::RankedPairs => "ranked-pairs",
+            Self::Minimax => "minimax",
+            Self::CondorcetIrv => "condorcet-irv",
+            Self::Irv => "irv",
+            Self::Stv => "stv",
+            Self::Cumulative => "cumulative",
+            Self::Approval => "approval",
+            Self::Plurality => "plurality",
+        }
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Headed tables.
+    Table,
+    /// Pretty JSON (the documented contract).
+    Json,
+}
+
+/// Ballot formats, as `--input-format` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// CIVS ballot export.
+    Civs,
+    /// Elekto ballot export (candidate ids).
+    Elekto,
+    /// CIVS upload format (ranks, "-", mX multipliers).
+    CivsUpload,
+    /// BLT.
+    Blt,
+    #[value(help = "PrefLib .soc .soi .toc .toi")]
+    Preflib,
+    /// electorate CSV (voter, weight, rank:NAME or votes:NAME columns).
+    Csv,
+    /// electorate TOML.
+    Toml,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(format: InputFormatArg) -> Self {
+        match format {
+            InputFormatArg::Civs => Self::Civs,
+            InputFormatArg::Elekto => Self::Elekto,
+            InputFormatArg::CivsUpload => Self::CivsUpload,
+            InputFormatArg::Blt => Self::Blt,
+            InputFormatArg::Preflib => Self::Preflib,
+            InputFormatArg::Csv => Self::Csv,
+            InputFormatArg::Toml => Self::Toml,
+        }
+    }
+}
+
+/// `--unranked` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnrankedArg {
+    /// Compared with no one (CIVS, Elekto).
+    Ignore,
+    /// Tied below every ranked candidate (Debian).
+    Last,
+}
+
+/// `--strength` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrengthArg {
+    /// Winning votes, losing votes breaking ties.
+    Winning,
+    /// Margins.
+    Margin,
+}
+
+/// `--ranking` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RankingArg {
+    /// Repeatedly take the unbeaten candidates.
+    Civs,
+    /// 1 + the number of candidates that beat this one.
+    Elekto,
+}
+
+/// `--stv` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StvArg {
+    /// New Zealand Meek rules.
+    Meek,
+    /// Scottish STV.
+    Scottish,
+    /// ERS97, Gregory transfers, exact rationals.
+    Ers,
+}
+
+/// `--irv-tied-rank` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TiedRankArg {
+    /// The ballot stops at a tied rank.
+    Exhaust,
+    /// The tied rank is skipped.
+    Skip,
+}
+
+impl TallyArgs {
+    /// The method with its options, refusing flags that do not apply to it.
+    ///
+    /// # Errors
+    /// A method option given for a method it does not apply to.
+    pub fn method(&self) -> anyhow::Result<Method> {
+        use MethodArg as M;
+        let method = self.method;
+        let check = |given: bool, flag: &str, applies: &[MethodArg]| -> anyhow::Result<()> {
+            if given && !applies.contains(&method) {
+                let names: Vec<&str> = applies.iter().map(|m| m.name()).collect();
+                bail!(
+                    "{flag} does not apply to --method {}, expected one of the methods it applies to: {}",
+                    method.name(),
+                    names.join(", ")
+                );
+            }
+            Ok(())
+        };
+        check(
+            self.unranked.is_some(),
+            "--unranked",
+            &[M::Schulze, M::RankedPairs, M::Minimax, M::CondorcetIrv],
+        )?;
+        check(
+            self.strength.is_some(),
+            "--strength",
+            &[M::Schulze, M::RankedPairs, M::Minimax],
+        )?;
+        check(self.ranking.is_some(), "--ranking", &[M::Schulze])?;
+        check(self.stv.is_some(), "--stv", &[M::Stv])?;
+        check(
+            self.irv_tied_rank.is_some(),
+            "--irv-tied-rank",
+            &[M::Irv, M::Stv, M::CondorcetIrv],
+        )?;
+        check(
+            self.votes_per_ballot.is_some(),
+            "--votes-per-ballot",
+            &[M::Cumulative],
+        )?;
+
+        let unranked = match self.unranked {
+            Some(UnrankedArg::Last) => Unranked::Last,
+            Some(UnrankedArg::Ignore) | None => Unranked::Ignore,
+        };
+        let strength = match self.strength {
+            Some(StrengthArg::Margin) => Strength::Margin,
+            Some(StrengthArg::Winning) | None => Strength::Winning,
+        };
+        let tied_rank = match self.irv_tied_rank {
+            Some(TiedRankArg::Skip) => TiedRank::Skip,
+            Some(TiedRankArg::Exhaust) | None => TiedRank::Exhaust,
+        };
+        let condorcet = CondorcetOptions { unranked, strength };
+        Ok(match method {
+            M::Schulze => Method::Schulze(SchulzeOptions {
+                unranked,
+                strength,
+                ranking: match self.ranking {
+                    Some(RankingArg::Elekto) => RankingRule::Elekto,
+                    Some(RankingArg::Civs) | None => RankingRule::Civs,
+                },
+            }),
+            M::RankedPairs => Method::RankedPairs(condorcet),
+            M::Minimax => Method::Minimax(condorcet),
+            M::CondorcetIrv => Method::CondorcetIrv(CondorcetIrvOptions {
+                unranked,
+                tied_rank,
+            }),
+            M::Irv => Method::Irv(IrvOptions { tied_rank }),
+            M::Stv => Method::Stv(StvOptions {
+                variant: match self.stv {
+                    Some(StvArg::Scottish) => StvVariant::Scottish,
+                    Some(StvArg::Ers) => StvVariant::Ers,
+                    Some(StvArg::Meek) | None => StvVariant::Meek,
+                },
+                tied_rank,
+            }),
+            M::Cumulative => Method::Cumulative(CumulativeOptions {
+                votes_per_ballot: self.votes_per_ballot,
+            }),
+            M::Approval => Method::Approval,
+            M::Plurality => Method::Plurality,
+        })
+    }
+}
+
+/// Run `electorate tally`.
+///
+/// # Errors
+/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
+/// write to standard output.
+pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
+    let method = args.method()?;
+    if args.tie_seed.as_deref() == Some("") {
+        bail!(
+            "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
+        );
+    }
+    let candidates = args
+        .candidates
+        .as_deref()
+        .map(|path| {
+            let name = display(path);
+            let bytes = read_file(path, "candidates file")?;
+            let text = decode(&name, &bytes)?;
+            Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
+        })
+        .transpose()?;
+
+    let set = read_ballot_file(args, candidates.as_ref())?;
+
+    let roll_check = args
+        .roll
+        .as_deref()
+        .map(|path| {
+            let roll_name = display(path);
+            let bytes = read_file(path, "roll")?;
+            let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
+            Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
+        })
+        .transpose()?;
+    let counted = roll_check.as_ref().map_or(&set, |check| &check.accepted);
+
+    let contest = Contest {
+        seats: args.seats.or(set.seats).unwrap_or(1),
+        tie_seed: args.tie_seed.clone(),
+        max_per_affiliation: args.max_per_affiliation,
+    };
+    let mut result = tally(counted, &method, &contest)?;
+    if let Some(check) = &roll_check {
+        check.record_in(&mut result);
+    }
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
+        OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
+    }
+    out.flush()?;
+    Ok(if result.has_problems() {
+        Outcome::Problems
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Read, detect and parse the ballot file; the raw text is dropped on return, before
+/// the count, since a large file's text outweighs its ballots.
+fn read_ballot_file(
+    args: &TallyArgs,
+    candidates: Option<&CandidateFile>,
+) -> anyhow::Result<BallotSet> {
+    let name = display(&args.ballots);
+    let bytes = read_file(&args.ballots, "ballot file")?;
+    let text = decode(&name, &bytes)?;
+    let detection = match args.input_format {
+        Some(format) => Detection {
+            format: format.into(),
+            by: DetectedBy::Forced,
+        },
+        None => detect(&name, text, candidates),
+    };
+    read_as(&name, text, detection.format, candidates).map_err(|error| {
+        if detection.by == DetectedBy::Forced {
+            anyhow!(error)
+        } else {
+            anyhow!(
+                "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
+            )
+        }
+    })
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+    fs::read(path).with_context(|| format!("could not read the {what} {:?}", display(path)))
+}

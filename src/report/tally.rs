@@ -1,0 +1,386 @@
+//! A tally result as tables for people (Markdown-style, so it pastes into a mailing
+//! list or an issue) or as JSON for programs.
+//!
+//! The JSON is the [`TallyResult`] serialized as is: pretty-printed, keys in the
+//! declaration order of the result types (stable), newline-terminated. Its shape is
+//! documented in `docs/tally-internals.md`.
+
+use std::io::{self, Write};
+
+use comfy_table::{Table, presets};
+
+use crate::tally::result::{
+    Audit, CondorcetAudit, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix, TallyResult,
+    VoteCounts,
+};
+use crate::tally::tie::Tie;
+
+/// Write the result as pretty JSON with a final newline.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_json(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, result).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Write the result as headed tables.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    let ballots = &result.ballots;
+    let title = ballots
+        .title
+        .as_deref()
+        .map(|title| format!(" ({title})"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} tally of {}{title}, read as {}: {} ballots counted, {} blank, {} seat{}",
+        result.method,
+        ballots.file,
+        ballots.format,
+        ballots.counted,
+        ballots.blank,
+        result.seats,
+        if result.seats == 1 { "" } else { "s" }
+    )?;
+    writeln!(out)?;
+
+    section(out, "Winners")?;
+    if result.winners.is_empty() {
+        writeln!(out, "none decided")?;
+    } else {
+        for (seat, winner) in result.winners.iter().enumerate() {
+            writeln!(out, "{}. {winner}", seat + 1)?;
+        }
+    }
+    if !result.decided {
+        writeln!(
+            out,
+            "undecided: an unresolved tie stopped the count (see Ties); --tie-seed settles ties by a reproducible draw"
+        )?;
+    }
+    let filled = u32::try_from(result.winners.len()).unwrap_or(u32::MAX);
+    if result.decided && filled < result.seats {
+        writeln!(
+            out,
+            "only {filled} of {} seats could be filled",
+            result.seats
+        )?;
+    }
+    writeln!(out)?;
+
+    section(out, "Ranking")?;
+    let mut ranking = table(&["Place", "Candidate", "Elected"]);
+    let mut place = 1usize;
+    for tier in &result.ranking {
+        let tied = if tier.len() > 1 { "=" } else { "" };
+        for name in tier {
+            let elected = result
+                .winners
+                .iter()
+                .position(|winner| winner == name)
+                .map(|seat| format!("seat {}", seat + 1))
+                .or_else(|| {
+                    result
+                        .skipped
+                        .iter()
+                        .find(|skip| &skip.candidate == name)
+                        .map(|skip| format!("skipped: {} at the cap", skip.affiliation))
+                })
+                .unwrap_or_default();
+            ranking.add_row(vec![format!("{place}{tied}"), name.clone(), elected]);
+        }
+        place += tier.len();
+    }
+    writeln!(out, "{ranking}")?;
+    writeln!(out)?;
+
+    section(out, "Options")?;
+    let options = serde_json::to_value(&result.options).map_err(io::Error::other)?;
+    let mut table_of_options = table(&["Option", "Value"]);
+    if let serde_json::Value::Object(map) = options {
+        for (key, value) in map {
+            let value = match value {
+                serde_json::Value::String(text) => text,
+                serde_json::Value::Null => "none".to_owned(),
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .map(|item| {
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                other => other.to_string(),
+            };
+            table_of_options.add_row(vec![key, value]);
+        }
+    }
+    writeln!(out, "{table_of_options}")?;
+
+    if !result.withdrawn.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Withdrawn before the count: {}",
+            result.withdrawn.join(", ")
+        )?;
+    }
+    if !result.ties.is_empty() {
+        writeln!(out)?;
+        write_ties(out, &result.ties)?;
+    }
+    if !result.skipped.is_empty() {
+        writeln!(out)?;
+        section(out, "Skipped by --max-per-affiliation")?;
+        let mut skipped = table(&["Seat", "Candidate", "Affiliation"]);
+        for skip in &result.skipped {
+            skipped.add_row(vec![
+                skip.seat.to_string(),
+                skip.candidate.clone(),
+                skip.affiliation.clone(),
+            ]);
+        }
+        writeln!(out, "{skipped}")?;
+    }
+    if let Some(turnout) = &result.turnout {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "Turnout: {} of {} voters on the roll ({}%)",
+            turnout.voted, turnout.roll, turnout.percent
+        )?;
+    }
+    if !result.rejected.is_empty() {
+        writeln!(out)?;
+        section(out, "Rejected ballots")?;
+        let mut rejected = table(&["Ballot", "Voter", "Reason", "Counted ballot"]);
+        for ballot in &result.rejected {
+            rejected.add_row(vec![
+                ballot.origin.clone(),
+                ballot.voter.clone().unwrap_or_default(),
+                ballot.reason.code().to_owned(),
+                ballot.counted_ballot.clone().unwrap_or_default(),
+            ]);
+        }
+        writeln!(out, "{rejected}")?;
+    }
+    writeln!(out)?;
+    write_audit(out, &result.audit)
+}
+
+fn section(out: &mut dyn Write, heading: &str) -> io::Result<()> {
+    writeln!(out, "{heading}")?;
+    writeln!(out, "{}", "-".repeat(heading.chars().count()))
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_style(presets::ASCII_MARKDOWN).force_no_tty();
+    table.set_header(header.to_vec());
+    table
+}
+
+fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
+    section(out, "Ties")?;
+    for tie in ties {
+        match &tie.draw {
+            None => writeln!(
+                out,
+                "{}: {} are tied; unresolved (no --tie-seed)",
+                tie.purpose,
+                tie.candidates.join(", ")
+            )?,
+            Some(draw) => {
+                writeln!(
+                    out,
+                    "{}: settled by a draw seeded with {:?}, order {}",
+                    tie.purpose,
+                    draw.seed,
+                    draw.order.join(", ")
+                )?;
+                writeln!(out, "description: {}", draw.description)?;
+                let mut digests =
+                    table(&["Candidate", "SHA-256 of seed\\ndescription\\ncandidate"]);
+                for digest in &draw.digests {
+                    digests.add_row(vec![digest.candidate.clone(), digest.sha256.clone()]);
+                }
+                writeln!(out, "{digests}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_audit(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
+    match audit {
+        Audit::FirstPreferences(counts) => write_counts(out, "First preferences", counts),
+        Audit::Approvals(counts) => write_counts(out, "Approvals", counts),
+        Audit::CumulativeVotes(counts) => write_counts(out, "Votes", counts),
+        Audit::Condorcet(condorcet) => write_condorcet(out, condorcet),
+        Audit::Rounds(rounds) => write_rounds(out, rounds),
+    }
+}
+
+fn write_counts(out: &mut dyn Write, heading: &str, counts: &VoteCounts) -> io::Result<()> {
+    section(out, heading)?;
+    let mut table_of_counts = table(&["Candidate", "Votes"]);
+    for count in &counts.counts {
+        table_of_counts.add_row(vec![count.candidate.clone(), count.votes.to_string()]);
+    }
+    writeln!(out, "{table_of_counts}")?;
+    writeln!(out, "blank: {}, void: {}", counts.blank, counts.void)
+}
+
+fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()> {
+    section(out, "Pairwise preferences (row over column)")?;
+    write_matrix(out, &audit.pairwise)?;
+    if let Some(paths) = &audit.strongest_paths {
+        writeln!(out)?;
+        section(out, "Strongest paths (row to column)")?;
+        write_strengths(out, paths)?;
+    }
+    if !audit.locks.is_empty() {
+        writeln!(out)?;
+        section(out, "Majorities in order")?;
+        let mut locks = table(&["Winner", "Loser", "For", "Against", "Locked"]);
+        for lock in &audit.locks {
+            locks.add_row(vec![
+                lock.winner.clone(),
+                lock.loser.clone(),
+                lock.support.to_string(),
+                lock.opposition.to_string(),
+                if lock.locked {
+                    "locked"
+                } else {
+                    "skipped: cycle"
+                }
+                .to_owned(),
+            ]);
+        }
+        writeln!(out, "{locks}")?;
+    }
+    for round in &audit.rounds {
+        writeln!(out)?;
+        write_round(out, round)?;
+    }
+    Ok(())
+}
+
+fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> {
+    let mut header = vec![String::new()];
+    header.extend(matrix.candidates.iter().cloned());
+    let mut grid = Table::new();
+    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
+    grid.set_header(header);
+    for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
+        let mut line = vec![row.clone()];
+        for (column, cell) in cells.iter().enumerate() {
+            line.push(if matrix.candidates.get(column) == Some(row) {
+                "-".to_owned()
+            } else {
+                cell.to_string()
+            });
+        }
+        grid.add_row(line);
+    }
+    writeln!(out, "{grid}")
+}
+
+fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<()> {
+    let mut header = vec![String::new()];
+    header.extend(matrix.candidates.iter().cloned());
+    let mut grid = Table::new();
+    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
+    grid.set_header(header);
+    for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
+        let mut line = vec![row.clone()];
+        line.extend(cells.iter().map(|cell| {
+            cell.map_or_else(
+                || "-".to_owned(),
+                |strength| format!("{}:{}", strength.support, strength.opposition),
+            )
+        }));
+        grid.add_row(line);
+    }
+    writeln!(out, "{grid}")
+}
+
+fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
+    if let Some(quota) = &audit.quota {
+        writeln!(out, "Quota: {quota}")?;
+        writeln!(out)?;
+    }
+    for (position, round) in audit.rounds.iter().enumerate() {
+        if position > 0 {
+            writeln!(out)?;
+        }
+        write_round(out, round)?;
+    }
+    Ok(())
+}
+
+fn write_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
+    section(out, &format!("Round {}", round.number))?;
+    if let Some(note) = &round.note {
+        writeln!(out, "{note}")?;
+    }
+    let keep_factors = round
+        .tallies
+        .iter()
+        .any(|tally| tally.keep_factor.is_some());
+    let mut header = vec!["Candidate", "Votes", "State"];
+    if keep_factors {
+        header.push("Keep factor");
+    }
+    let mut tallies = table(&header);
+    for tally in &round.tallies {
+        let state = serde_json::to_value(tally.state)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut row = vec![tally.candidate.clone(), tally.votes.to_string(), state];
+        if keep_factors {
+            row.push(
+                tally
+                    .keep_factor
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
+        }
+        tallies.add_row(row);
+    }
+    writeln!(out, "{tallies}")?;
+    if let Some(quota) = &round.quota {
+        writeln!(out, "quota: {quota}")?;
+    }
+    writeln!(out, "exhausted: {}", round.exhausted)?;
+    if let Some(lost) = &round.lost_to_rounding {
+        writeln!(out, "lost to rounding: {lost}")?;
+    }
+    if !round.elected.is_empty() {
+        writeln!(out, "elected: {}", round.elected.join(", "))?;
+    }
+    if !round.eliminated.is_empty() {
+        writeln!(out, "excluded: {}", round.eliminated.join(", "))?;
+    }
+    if !round.transfers.is_empty() {
+        let mut transfers = table(&["From", "To", "Votes"]);
+        for transfer in &round.transfers {
+            transfers.add_row(vec![
+                transfer.from.clone(),
+                transfer
+                    .to
+                    .clone()
+                    .unwrap_or_else(|| "exhausted".to_owned()),
+                transfer.votes.to_string(),
+            ]);
+        }
+        writeln!(out, "{transfers}")?;
+    }
+    Ok(())
+}

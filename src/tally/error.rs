@@ -1,0 +1,202 @@
+//! The two ways a tally fails: an input file that cannot be read as ballots
+//! ([`ParseError`]), and a count that cannot be run as asked ([`TallyError`]).
+//!
+//! Parse errors point at the input: file, line and field, the value found (quoted) and
+//! what was expected, so an election official can open the file and fix the line.
+//! Messages are lowercase without a trailing period, as everywhere in `electorate`.
+
+use std::fmt;
+
+/// Where in an input file a problem was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line number, when the problem belongs to a line.
+    pub line: Option<u32>,
+    /// The field within the line, when the problem belongs to one.
+    pub field: Option<Field>,
+}
+
+/// A field within a line: its 1-based position and, when it has one, its label
+/// (usually the candidate the column stands for).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub number: usize,
+    pub label: Option<String>,
+}
+
+impl Location {
+    /// The whole file.
+    #[must_use]
+    pub fn file(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: None,
+            field: None,
+        }
+    }
+
+    /// One line of a file.
+    #[must_use]
+    pub fn line(file: &str, line: u32) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: Some(line),
+            field: None,
+        }
+    }
+
+    /// One field of one line.
+    #[must_use]
+    pub fn field(file: &str, line: u32, number: usize, label: Option<&str>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line: Some(line),
+            field: Some(Field {
+                number,
+                label: label.map(str::to_owned),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field {}", field.number)?;
+            if let Some(label) = &field.label {
+                write!(f, " ({label:?})")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An input file that could not be read as ballots (or as a roll, or a candidates file).
+///
+/// Boxed, so that `Result<_, ParseError>` stays one pointer wide on the happy path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {}", .0.location, .0.problem)]
+pub struct ParseError(Box<Located>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Located {
+    location: Location,
+    problem: Problem,
+}
+
+impl ParseError {
+    #[must_use]
+    pub fn new(location: Location, problem: Problem) -> Self {
+        Self(Box::new(Located { location, problem }))
+    }
+
+    /// Where the problem is.
+    #[must_use]
+    pub fn location(&self) -> &Location {
+        &self.0.location
+    }
+
+    /// What the problem is.
+    #[must_use]
+    pub fn problem(&self) -> &Problem {
+        &self.0.problem
+    }
+}
+
+/// What was wrong at a [`Location`]. Every variant says what was found and what was
+/// expected; `found` values are quoted with Rust's `{:?}` so that spaces, empty
+/// strings and control characters are visible.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("the file is empty, expected {expected}")]
+    Empty { expected: String },
+
+    #[error("byte {byte:#04x} at column {column} is not UTF-8, expected UTF-8 text")]
+    NotUtf8 { byte: u8, column: usize },
+
+    #[error("rank {found:?} is not a number, expected {expected}")]
+    RankNotANumber { found: String, expected: String },
+
+    #[error("rank {found} is out of range, expected {expected}")]
+    RankOutOfRange { found: String, expected: String },
+
+    #[error("the line has {found} fields, expected {expected}")]
+    FieldCount { found: usize, expected: String },
+
+    #[error("unknown candidate {found:?}, expected {expected}")]
+    UnknownCandidate { found: String, expected: String },
+
+    #[error("candidate {name:?} is ranked twice, expected each candidate at most once per ballot")]
+    RankedTwice { name: String },
+
+    #[error("candidate {name:?} is listed twice, expected distinct candidates")]
+    DuplicateCandidate { name: String },
+
+    #[error("{what} {found:?} is not valid, expected {expected}")]
+    Invalid {
+        what: &'static str,
+        found: String,
+        expected: String,
+    },
+
+    #[error("found {found}, expected {expected}")]
+    Unexpected { found: String, expected: String },
+
+    #[error("{found}, but this file was read as {format}: expected {expected}")]
+    MixedFormats {
+        found: String,
+        format: &'static str,
+        expected: String,
+    },
+
+    #[error("the file holds no ballots, expected {expected}")]
+    NoBallots { expected: String },
+
+    #[error("the ballots' total weight exceeds {max}, expected a smaller election")]
+    TooMuchWeight { max: u64 },
+
+    #[error("{count} candidates, expected at most {max}")]
+    TooManyCandidates { count: usize, max: usize },
+
+    #[error("{message}")]
+    Toml { message: String },
+}
+
+/// A count that cannot be run as asked: the wrong kind of ballots for the method, more
+/// seats than candidates, a method not yet written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TallyError {
+    #[error("method {method:?} is not implemented yet")]
+    NotImplemented { method: &'static str },
+
+    #[error("method {method:?} needs ranked ballots, but {file} holds votes per candidate")]
+    NeedsRankedBallots { method: &'static str, file: String },
+
+    #[error("method {method:?} needs votes per candidate, but {file} holds rankings")]
+    NeedsVotes { method: &'static str, file: String },
+
+    #[error("{seats} seats, expected at least 1 and at most {standing} (the standing candidates)")]
+    SeatsOutOfRange { seats: u32, standing: usize },
+
+    #[error(
+        "--max-per-affiliation needs candidate affiliations, but no candidate has one; expected a --candidates file with an affiliation column"
+    )]
+    NoAffiliations,
+
+    #[error("--max-per-affiliation {max}, expected at least 1")]
+    CapTooSmall { max: u32 },
+
+    #[error("method {method:?} does not support --max-per-affiliation")]
+    CapNotSupported { method: &'static str },
+
+    #[error(
+        "--roll needs ballots that carry voter ids, but {file} has none; expected a csv or toml ballot file with voter ids"
+    )]
+    NoVoterIds { file: String },
+}

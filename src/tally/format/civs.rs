@@ -1,0 +1,288 @@
+//! The CIVS ballot export (and, through [`read_rank_grid`], Elekto's export, which has
+//! the same shape).
+//!
+//! The first line names the candidates, comma-separated; then one line per ballot gives
+//! each candidate's rank in the same order: a number from 1 (best) to the number of
+//! candidates, equal numbers for a tie, or `No opinion` for a candidate left unranked.
+//! Fields are not quoted in real exports; quoted fields are accepted all the same, and
+//! spaces around fields are ignored.
+
+use crate::tally::ballot::{
+    BallotSet, Ballots, Candidate, Candidates, Origin, RankedBallots, RankingBuilder,
+};
+use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::format::candidates::{csv_error, record_line};
+use crate::tally::format::{InputFormat, candidate_list_error, push_error};
+
+/// Read a CIVS ballot export.
+///
+/// # Errors
+/// See [`read_rank_grid`].
+pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+    read_rank_grid(file, text, InputFormat::Civs)
+}
+
+/// Read the CIVS/Elekto shape. With [`InputFormat::Elekto`] the header tokens are
+/// candidate ids (the name defaults to the id until a candidates file renames them).
+///
+/// # Errors
+/// An empty file, an empty or repeated candidate, a line with the wrong number of
+/// fields, a rank that is not a number or out of range, CIVS upload syntax (`-`, `mX`),
+/// or a file without ballots.
+pub(crate) fn read_rank_grid(
+    file: &str,
+    text: &str,
+    format: InputFormat,
+) -> Result<BallotSet, ParseError> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(::csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = loop {
+        match records.next() {
+            None => {
+                return Err(ParseError::new(
+                    Location::file(file),
+                    Problem::Empty {
+                        expected: "a first line of candidate names".to_owned(),
+                    },
+                ));
+            }
+            Some(Err(error)) => return Err(csv_error(file, &error)),
+            Some(Ok(record)) if record.iter().all(str::is_empty) => {}
+            Some(Ok(record)) => break record,
+        }
+    };
+    let header_line = record_line(&header);
+    let mut list = Vec::with_capacity(header.len());
+    for (position, token) in header.iter().enumerate() {
+        if token.is_empty() {
+            return Err(ParseError::new(
+                Location::field(file, header_line, position + 1, None),
+                Problem::Invalid {
+                    what: "candidate name",
+                    found: String::new(),
+                    expected: "a candidate name in every field of the first line".to_owned(),
+                },
+            ));
+        }
+        let mut candidate = Candidate::named(token);
+        if format == InputFormat::Elekto {
+            candidate.id = Some(token.to_owned());
+        }
+        list.push(candidate);
+    }
+    let candidates = Candidates::new(list)
+        .map_err(|error| candidate_list_error(Location::line(file, header_line), error))?;
+    let count = candidates.len();
+    let rank_range = format!("a rank from 1 to {count} or \"No opinion\"");
+
+    let mut ballots = RankedBallots::new();
+    let mut builder = RankingBuilder::new(count);
+    let mut ranks: Vec<Option<u32>> = vec![None; count];
+    for record in records {
+        let record = record.map_err(|error| csv_error(file, &error))?;
+        let line = record_line(&record);
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        if let Some(first) = record.get(0) {
+            if civs_multiplier(first) {
+                return Err(ParseError::new(
+                    Location::field(file, line, 1, Some(candidates.name_at(0))),
+                    Problem::MixedFormats {
+                        found: format!("{first:?} starts with a CIVS upload multiplier"),
+                        format: format.description(),
+                        expected: rank_range.clone(),
+                    },
+                ));
+            }
+        }
+        if record.len() != count {
+            return Err(ParseError::new(
+                Location::line(file, line),
+                Problem::FieldCount {
+                    found: record.len(),
+                    expected: format!(
+                        "{count}, one rank per candidate named on line {header_line}"
+                    ),
+                },
+            ));
+        }
+        for (position, (field, slot)) in record.iter().zip(ranks.iter_mut()).enumerate() {
+            let at =
+                || Location::field(file, line, position + 1, Some(candidates.name_at(position)));
+            *slot = if field.eq_ignore_ascii_case("no opinion") {
+                None
+            } else if field == "-" {
+                return Err(ParseError::new(
+                    at(),
+                    Problem::MixedFormats {
+                        found: "\"-\" is the CIVS upload mark for no opinion".to_owned(),
+                        format: format.description(),
+                        expected: rank_range.clone(),
+                    },
+                ));
+            } else {
+                Some(
+                    parse_rank(field, count, &rank_range)
+                        .map_err(|problem| ParseError::new(at(), problem))?,
+                )
+            };
+        }
+        builder.set_from_ranks(&ranks);
+        ballots
+            .push(1, &builder, None, Origin { line })
+            .map_err(|error| push_error(file, line, error))?;
+    }
+    if ballots.is_empty() {
+        return Err(ParseError::new(
+            Location::file(file),
+            Problem::NoBallots {
+                expected: format!(
+                    "a line of ranks per ballot after the candidate names on line {header_line}"
+                ),
+            },
+        ));
+    }
+    Ok(BallotSet {
+        file: file.to_owned(),
+        format,
+        title: None,
+        seats: None,
+        candidates,
+        ballots: Ballots::Ranked(ballots),
+    })
+}
+
+/// A rank from 1 to `count`, or the problem with `field`.
+pub(crate) fn parse_rank(field: &str, count: usize, expected: &str) -> Result<u32, Problem> {
+    if field.is_empty() || !field.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(Problem::RankNotANumber {
+            found: field.to_owned(),
+            expected: expected.to_owned(),
+        });
+    }
+    match field.parse::<u32>() {
+        Ok(rank) if rank >= 1 && usize::try_from(rank).is_ok_and(|rank| rank <= count) => Ok(rank),
+        _ => Err(Problem::RankOutOfRange {
+            found: field.to_owned(),
+            expected: expected.to_owned(),
+        }),
+    }
+}
+
+/// Whether a field starts like a CIVS upload line (`3x1`, `3X 1`).
+fn civs_multiplier(field: &str) -> bool {
+    let digits = field.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && matches!(field.as_bytes().get(digits), Some(b'x' | b'X'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tally::ballot::CandidateIndex;
+
+    fn tiers(set: &BallotSet, position: usize) -> Vec<Vec<usize>> {
+        let Ballots::Ranked(ballots) = &set.ballots else {
+            panic!("ranked")
+        };
+        ballots
+            .get(position)
+            .unwrap()
+            .ranking
+            .tiers()
+            .map(|tier| tier.iter().map(|c: &CandidateIndex| c.index()).collect())
+            .collect()
+    }
+
+    fn error(text: &str) -> String {
+        read("ballots.csv", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn ranks_ties_and_no_opinion() {
+        let set = read(
+            "ballots.csv",
+            "Alice,Bob,Carol,Dan\n2,1,No opinion,2\nNo opinion,No opinion,No opinion,No opinion\n",
+        )
+        .unwrap();
+        assert_eq!(set.candidates.len(), 4);
+        assert_eq!(tiers(&set, 0), vec![vec![1], vec![0, 3]]);
+        assert!(tiers(&set, 1).is_empty());
+        assert_eq!(set.ballots.total_weight(), 2);
+    }
+
+    #[test]
+    fn a_rank_that_is_not_a_number() {
+        assert_eq!(
+            error("Alice,Bob,Carol,Dan\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,x,4\n"),
+            "ballots.csv:7: field 3 (\"Carol\"): rank \"x\" is not a number, expected a rank from 1 to 4 or \"No opinion\""
+        );
+    }
+
+    #[test]
+    fn a_rank_out_of_range() {
+        assert_eq!(
+            error("Alice,Bob\n1,3\n"),
+            "ballots.csv:2: field 2 (\"Bob\"): rank 3 is out of range, expected a rank from 1 to 2 or \"No opinion\""
+        );
+        assert_eq!(
+            error("Alice,Bob\n0,1\n"),
+            "ballots.csv:2: field 1 (\"Alice\"): rank 0 is out of range, expected a rank from 1 to 2 or \"No opinion\""
+        );
+    }
+
+    #[test]
+    fn a_short_row() {
+        assert_eq!(
+            error("Alice,Bob,Carol\n1,2\n"),
+            "ballots.csv:2: the line has 2 fields, expected 3, one rank per candidate named on line 1"
+        );
+    }
+
+    #[test]
+    fn an_empty_file_and_a_file_without_ballots() {
+        assert_eq!(
+            error(""),
+            "ballots.csv: the file is empty, expected a first line of candidate names"
+        );
+        assert_eq!(
+            error("Alice,Bob\n"),
+            "ballots.csv: the file holds no ballots, expected a line of ranks per ballot after the candidate names on line 1"
+        );
+    }
+
+    #[test]
+    fn repeated_and_empty_candidates() {
+        assert_eq!(
+            error("Alice,Bob,Alice\n1,2,3\n"),
+            "ballots.csv:1: candidate \"Alice\" is listed twice, expected distinct candidates"
+        );
+        assert_eq!(
+            error("Alice,,Bob\n1,2,3\n"),
+            "ballots.csv:1: field 2: candidate name \"\" is not valid, expected a candidate name in every field of the first line"
+        );
+    }
+
+    #[test]
+    fn upload_syntax_is_a_mixed_format() {
+        assert_eq!(
+            error("Alice,Bob\n1,-\n"),
+            "ballots.csv:2: field 2 (\"Bob\"): \"-\" is the CIVS upload mark for no opinion, but this file was read as a CIVS ballot export: expected a rank from 1 to 2 or \"No opinion\""
+        );
+        assert_eq!(
+            error("Alice,Bob\n3x1,2\n"),
+            "ballots.csv:2: field 1 (\"Alice\"): \"3x1\" starts with a CIVS upload multiplier, but this file was read as a CIVS ballot export: expected a rank from 1 to 2 or \"No opinion\""
+        );
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_are_fine() {
+        let set = read("b.csv", "A,B\r\n1,2\r\n\r\n2,1\r\n").unwrap();
+        assert_eq!(set.ballots.len(), 2);
+        assert_eq!(tiers(&set, 1), vec![vec![1], vec![0]]);
+    }
+}
