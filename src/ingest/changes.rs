@@ -87,7 +87,7 @@ pub struct Change {
     pub merged_at: Option<Instant>,
     pub merge_time: MergeTime,
     pub number: Option<u64>,
-    /// The Change-Id, kept in [`ChangeLog::texts`]: nearly every change has its own, so
+    /// The Change-Id, kept in the change log's text arena: nearly every change has its own, so
     /// interning them would only cost hashing.
     pub change_id: Option<TextRef>,
     /// Range in [`ChangeLog::credits`].
@@ -106,7 +106,7 @@ impl Change {
     }
 }
 
-/// A string stored once in [`ChangeLog::texts`].
+/// A string stored once in the change log's text arena ([`ChangeLog::text`] reads it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextRef {
     start: usize,
