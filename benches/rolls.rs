@@ -14,20 +14,12 @@ use electorate::policy::evaluate::{Compat, Dates, Engine, Inputs};
 use electorate::report::roll as render;
 use electorate::roll;
 
-fn engine_inputs(bundle: &Bundle) -> Inputs<'_> {
-    Inputs {
-        log: &bundle.log,
-        governance: &bundle.governance,
-        members: bundle.members.as_ref(),
-    }
-}
-
 fn all_rolls(bundle: &Bundle, policy: &electorate::policy::Policy) -> usize {
     let dates = Dates {
         window: bundle.election.window,
         as_of: bundle.election.as_of,
     };
-    let engine = Engine::new(policy, engine_inputs(bundle), Compat::None);
+    let engine = Engine::new(policy, Inputs::of(bundle), Compat::None);
     let evaluation = engine.evaluate(&dates);
     let rolls = roll::build(&engine, &evaluation);
     let mut bytes = 0;

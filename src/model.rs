@@ -232,7 +232,7 @@ impl fmt::Display for Month {
 
 /// Where a record came from: an input file (by its index in the election's list of
 /// inputs) and a line, or a record number for formats without meaningful lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Origin {
     pub file: FileId,
     /// 1-based line, or 1-based record number when `Position::Record`.
@@ -241,14 +241,15 @@ pub struct Origin {
 }
 
 /// How an [`Origin`]'s number reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Position {
+    #[default]
     Line,
     Record,
 }
 
 /// An input file's index in [`Sources`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u16);
 
 /// The input files of a run, in the order they were given, as the user should see them

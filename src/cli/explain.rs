@@ -46,15 +46,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
             if count == 1 { "" } else { "s" }
         );
     }
-    let engine = Engine::new(
-        &loaded.policy,
-        Inputs {
-            log: &bundle.log,
-            governance: &bundle.governance,
-            members: bundle.members.as_ref(),
-        },
-        loaded.compat,
-    );
+    let engine = Engine::new(&loaded.policy, Inputs::of(bundle), loaded.compat);
     let people = match explain::find(&engine, &args.who) {
         Lookup::Found(people) => people,
         Lookup::NotFound(suggestions) => {

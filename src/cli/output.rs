@@ -94,10 +94,11 @@ fn previous_outputs(dir: &Path) -> Vec<String> {
             .into_iter()
             .flatten()
         {
-            if let Some(path) = file.get("path").and_then(|p| p.as_str()) {
-                if !path.contains('/') && !path.starts_with('.') {
-                    names.push(path.to_owned());
-                }
+            if let Some(path) = file.get("path").and_then(|p| p.as_str())
+                && !path.contains('/')
+                && !path.starts_with('.')
+            {
+                names.push(path.to_owned());
             }
         }
     }

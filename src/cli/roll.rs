@@ -133,15 +133,7 @@ pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
         print_problems(bundle.diagnostics.errors(), "skipped", 20);
     }
 
-    let engine = Engine::new(
-        &loaded.policy,
-        Inputs {
-            log: &bundle.log,
-            governance: &bundle.governance,
-            members: bundle.members.as_ref(),
-        },
-        loaded.compat,
-    );
+    let engine = Engine::new(&loaded.policy, Inputs::of(bundle), loaded.compat);
     let evaluation = engine.evaluate(&loaded.dates);
     let rolls = roll::build(&engine, &evaluation);
 

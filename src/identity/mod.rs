@@ -58,6 +58,30 @@ pub enum Record {
     ExtraAtc(usize),
     /// A membership-list entry, by its index.
     Member(usize),
+    /// A person declared in the identity file, by index.
+    Declared(usize),
+    /// An IRC nick seen in meeting logs, by index.
+    Nick(usize),
+    /// A roster row, by index.
+    Roster(usize),
+    /// An AUC metrics row, by index.
+    Metric(usize),
+}
+
+impl Record {
+    const KINDS: usize = 7;
+
+    fn slot(self) -> (usize, usize) {
+        match self {
+            Self::Account(a) => (0, a.index()),
+            Self::ExtraAtc(i) => (1, i),
+            Self::Member(i) => (2, i),
+            Self::Declared(i) => (3, i),
+            Self::Nick(i) => (4, i),
+            Self::Roster(i) => (5, i),
+            Self::Metric(i) => (6, i),
+        }
+    }
 }
 
 /// Why two records were found to be one person.
@@ -67,6 +91,8 @@ pub enum Link {
     SharedEmail(String),
     /// Both addresses belong to this Foundation member.
     SameMember(String),
+    /// Both carry this handle: `gerrit:ID`, `user:NAME`, `irc:NICK`, `github:HANDLE`.
+    SharedHandle(String),
 }
 
 /// An address-bearing record for identity resolution, independent of where it came from.
@@ -74,6 +100,9 @@ pub enum Link {
 pub struct Claim<'a> {
     pub record: Record,
     pub emails: Vec<&'a str>,
+    /// Other identity keys, namespaced: `gerrit:ID`, `user:NAME`, `irc:NICK`,
+    /// `github:HANDLE`. Compared exactly (callers normalise).
+    pub handles: Vec<String>,
     /// A member id, for membership records.
     pub member_id: Option<&'a str>,
 }
@@ -108,11 +137,10 @@ impl Person {
 #[derive(Debug, Clone, Default)]
 pub struct People {
     pub persons: Vec<Person>,
-    /// Person of each record, indexed by the record's own index (dense: looked up once
-    /// per change in the hot loops).
-    of_account: Vec<PersonIdx>,
-    of_extra_atc: Vec<PersonIdx>,
-    of_member: Vec<PersonIdx>,
+    /// Person of each record, per kind of record, indexed by the record's own index
+    /// (dense: looked up once per change in the hot loops).
+    of_record: [Vec<PersonIdx>; Record::KINDS],
+    by_handle: FxHashMap<String, PersonIdx>,
     by_email: FxHashMap<String, PersonIdx>,
     pub folding: EmailFolding,
 }
@@ -120,17 +148,22 @@ pub struct People {
 impl People {
     #[must_use]
     pub fn of(&self, record: Record) -> Option<PersonIdx> {
-        let (table, index) = match record {
-            Record::Account(a) => (&self.of_account, a.index()),
-            Record::ExtraAtc(e) => (&self.of_extra_atc, e),
-            Record::Member(m) => (&self.of_member, m),
-        };
-        table.get(index).copied().filter(|p| p.0 != u32::MAX)
+        let (kind, index) = record.slot();
+        self.of_record[kind]
+            .get(index)
+            .copied()
+            .filter(|p| p.0 != u32::MAX)
+    }
+
+    /// The person a handle (`irc:nick`, `gerrit:123`, ...) belongs to.
+    #[must_use]
+    pub fn by_handle(&self, handle: &str) -> Option<PersonIdx> {
+        self.by_handle.get(handle).copied()
     }
 
     #[must_use]
     pub fn of_account(&self, account: AccountIdx) -> PersonIdx {
-        self.of_account
+        self.of_record[0]
             .get(account.index())
             .copied()
             .unwrap_or(PersonIdx(u32::MAX))
@@ -204,13 +237,29 @@ impl Sets {
 #[must_use]
 pub fn resolve(claims: &[Claim<'_>], folding: EmailFolding) -> People {
     let mut sets = Sets::new(claims.len());
-    let mut first_with_email: FxHashMap<String, u32> = FxHashMap::default();
+    let mut first_with_key: FxHashMap<String, u32> = FxHashMap::default();
     let mut links = Vec::new();
     for (i, claim) in claims.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
+        for handle in &claim.handles {
+            match first_with_key.get(handle) {
+                Some(&j) => {
+                    if sets.union(j, i) {
+                        links.push((
+                            claims[j as usize].record,
+                            claim.record,
+                            Link::SharedHandle(handle.clone()),
+                        ));
+                    }
+                }
+                None => {
+                    first_with_key.insert(handle.clone(), i);
+                }
+            }
+        }
         for email in &claim.emails {
             let key = folding.fold(email);
-            match first_with_email.get(&key) {
+            match first_with_key.get(&key) {
                 Some(&j) => {
                     if sets.union(j, i) {
                         let link = match claim.member_id.or(claims[j as usize].member_id) {
@@ -226,7 +275,7 @@ pub fn resolve(claims: &[Claim<'_>], folding: EmailFolding) -> People {
                     }
                 }
                 None => {
-                    first_with_email.insert(key, i);
+                    first_with_key.insert(key, i);
                 }
             }
         }
@@ -258,11 +307,11 @@ fn build(
         for email in &claim.emails {
             entry.emails.push(folding.fold(email));
         }
-        let (table, index) = match claim.record {
-            Record::Account(a) => (&mut people.of_account, a.index()),
-            Record::ExtraAtc(e) => (&mut people.of_extra_atc, e),
-            Record::Member(m) => (&mut people.of_member, m),
-        };
+        for handle in &claim.handles {
+            people.by_handle.entry(handle.clone()).or_insert(person);
+        }
+        let (kind, index) = claim.record.slot();
+        let table = &mut people.of_record[kind];
         if table.len() <= index {
             table.resize(index + 1, PersonIdx(u32::MAX));
         }
@@ -298,6 +347,16 @@ pub fn account_claims<'a>(
         .map(move |(i, account)| Claim {
             record: Record::Account(AccountIdx(u32::try_from(i).unwrap_or(u32::MAX))),
             emails: account.emails.iter().map(|e| symbols.resolve(*e)).collect(),
+            handles: account
+                .gerrit_id
+                .map(|id| format!("gerrit:{id}"))
+                .into_iter()
+                .chain(
+                    account
+                        .username
+                        .map(|u| format!("user:{}", symbols.resolve(u).to_lowercase())),
+                )
+                .collect(),
             member_id: None,
         })
 }
@@ -310,6 +369,7 @@ mod tests {
         Claim {
             record,
             emails: emails.to_vec(),
+            handles: Vec::new(),
             member_id: None,
         }
     }
@@ -357,6 +417,7 @@ mod tests {
             Claim {
                 record: Record::Member(0),
                 emails: vec!["a@example.org", "a2@example.net"],
+                handles: Vec::new(),
                 member_id: Some("101"),
             },
         ];

@@ -166,23 +166,23 @@ impl ChangeLog {
         let email_text = seen.email.filter(|e| !e.is_empty());
         // Most records name an account already seen with an address already seen: find
         // both without hashing any string.
-        if let Some(id) = seen.gerrit_id {
-            if let Some(&idx) = self.by_key.get(&AccountKey::Gerrit(id)) {
-                let known = email_text.and_then(|text| {
-                    self.accounts[idx.index()]
-                        .emails
-                        .iter()
-                        .copied()
-                        .find(|&sym| self.symbols.resolve(sym) == text)
-                });
-                let email = match (email_text, known) {
-                    (_, Some(sym)) => Some(sym),
-                    (Some(text), None) => Some(self.symbols.intern(text)),
-                    (None, None) => None,
-                };
-                self.enrich(idx, email, seen);
-                return Some((idx, email));
-            }
+        if let Some(id) = seen.gerrit_id
+            && let Some(&idx) = self.by_key.get(&AccountKey::Gerrit(id))
+        {
+            let known = email_text.and_then(|text| {
+                self.accounts[idx.index()]
+                    .emails
+                    .iter()
+                    .copied()
+                    .find(|&sym| self.symbols.resolve(sym) == text)
+            });
+            let email = match (email_text, known) {
+                (_, Some(sym)) => Some(sym),
+                (Some(text), None) => Some(self.symbols.intern(text)),
+                (None, None) => None,
+            };
+            self.enrich(idx, email, seen);
+            return Some((idx, email));
         }
         let email = email_text.map(|e| self.symbols.intern(e));
         let key = match (seen.gerrit_id, email) {
@@ -231,10 +231,10 @@ impl ChangeLog {
     fn enrich(&mut self, idx: AccountIdx, email: Option<Sym>, seen: AccountSighting<'_>) {
         let (has_name, has_username) = {
             let account = &mut self.accounts[idx.index()];
-            if let Some(email) = email {
-                if !account.emails.contains(&email) {
-                    account.emails.push(email);
-                }
+            if let Some(email) = email
+                && !account.emails.contains(&email)
+            {
+                account.emails.push(email);
             }
             (account.name.is_some(), account.username.is_some())
         };

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::git::GitInput;
 use crate::ingest::timestamp::parse_config_instant;
 use crate::ingest::{FileDigest, InputPath, read_text, resolve};
 use crate::model::{Instant, Window};
@@ -73,8 +74,17 @@ pub struct GovernanceInputs {
 #[derive(Debug, Clone)]
 pub struct Inputs {
     pub changes: Vec<ChangeInput>,
+    pub git: Vec<GitInput>,
     pub governance: GovernanceInputs,
     pub members: Option<InputPath>,
+    /// MeetBot summaries: files, and every `*.txt` file of directories, sorted.
+    pub meetings: Vec<InputPath>,
+    /// Nicks of the meeting bot, left out of attendance (normalised).
+    pub meeting_bots: Vec<String>,
+    pub rosters: Vec<InputPath>,
+    pub auc_metrics: Vec<InputPath>,
+    /// The identity file: declared people with their addresses and handles.
+    pub identity: Option<InputPath>,
 }
 
 /// A checked election configuration.
@@ -123,9 +133,32 @@ struct RawInputs {
     #[serde(default)]
     changes: Option<Spanned<OneOrMany<RawChangeInput>>>,
     #[serde(default)]
+    git: Vec<RawGit>,
+    #[serde(default)]
     governance: Option<RawGovernance>,
     #[serde(default)]
     members: Option<Spanned<String>>,
+    #[serde(default)]
+    meetings: Option<Spanned<OneOrMany<String>>>,
+    #[serde(default)]
+    meeting_bots: Option<Vec<String>>,
+    #[serde(default)]
+    rosters: Option<OneOrMany<String>>,
+    #[serde(default)]
+    auc_metrics: Option<OneOrMany<String>>,
+    #[serde(default)]
+    identity: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGit {
+    path: String,
+    project: String,
+    #[serde(default)]
+    branch: Option<String>,
+    #[serde(default)]
+    rev: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,6 +349,79 @@ fn parse(
         },
     };
     let members = raw.inputs.members.as_ref().map(|m| input(m.get_ref()));
+    let git = raw
+        .inputs
+        .git
+        .into_iter()
+        .map(|g| GitInput {
+            input: input(&g.path),
+            project: g.project,
+            branch: g.branch.unwrap_or_else(|| "master".to_owned()),
+            rev: g.rev,
+        })
+        .collect();
+    let mut meetings = Vec::new();
+    if let Some(spanned) = raw.inputs.meetings {
+        let span = spanned.span();
+        for entry in spanned.into_inner().into_vec() {
+            let path = resolve(&file.path, &entry);
+            if path.is_dir() {
+                match std::fs::read_dir(&path) {
+                    Ok(dir) => {
+                        let mut names: Vec<String> = dir
+                            .filter_map(Result::ok)
+                            .filter_map(|e| e.file_name().into_string().ok())
+                            .filter(|n| n.ends_with(".txt"))
+                            .collect();
+                        names.sort();
+                        for name in names {
+                            let display = format!("{}/{name}", entry.trim_end_matches('/'));
+                            meetings.push(InputPath::new(path.join(&name), display));
+                        }
+                    }
+                    Err(err) => {
+                        diagnostics.push(
+                            at(span.clone(), format!("cannot list \"{entry}\": {err}"))
+                                .in_field("inputs.meetings"),
+                        );
+                        ok = false;
+                    }
+                }
+            } else {
+                meetings.push(input(&entry));
+            }
+        }
+    }
+    let meeting_bots = raw.inputs.meeting_bots.map_or_else(
+        || {
+            crate::ingest::activity::DEFAULT_BOTS
+                .iter()
+                .map(|b| (*b).to_owned())
+                .collect()
+        },
+        |bots| {
+            bots.iter()
+                .map(|b| crate::ingest::activity::normalize_nick(b))
+                .collect()
+        },
+    );
+    let rosters = raw
+        .inputs
+        .rosters
+        .map(OneOrMany::into_vec)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| input(r))
+        .collect();
+    let auc_metrics = raw
+        .inputs
+        .auc_metrics
+        .map(OneOrMany::into_vec)
+        .unwrap_or_default()
+        .iter()
+        .map(|r| input(r))
+        .collect();
+    let identity = raw.inputs.identity.as_deref().map(input);
     let policy = raw.election.policy.map(|p| {
         if p.ends_with(".toml") {
             resolve(&file.path, &p).to_string_lossy().into_owned()
@@ -336,8 +442,14 @@ fn parse(
         policy,
         inputs: Inputs {
             changes,
+            git,
             governance,
             members,
+            meetings,
+            meeting_bots,
+            rosters,
+            auc_metrics,
+            identity,
         },
     })
 }
@@ -350,6 +462,9 @@ impl Election {
         for change in &self.inputs.changes {
             files.push(("changes", &change.input));
         }
+        for git in &self.inputs.git {
+            files.push(("git", &git.input));
+        }
         let g = &self.inputs.governance;
         for (role, path) in [
             ("governance-projects", &g.projects),
@@ -357,11 +472,15 @@ impl Election {
             ("governance-sigs", &g.sigs),
             ("governance-tc-repos", &g.technical_committee),
             ("members", &self.inputs.members),
+            ("identity", &self.inputs.identity),
         ] {
             if let Some(path) = path {
                 files.push((role, path));
             }
         }
+        files.extend(self.inputs.meetings.iter().map(|m| ("meeting", m)));
+        files.extend(self.inputs.rosters.iter().map(|r| ("roster", r)));
+        files.extend(self.inputs.auc_metrics.iter().map(|m| ("auc-metrics", m)));
         files
     }
 

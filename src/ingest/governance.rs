@@ -265,10 +265,8 @@ impl Governance {
         };
         let team = self.team_named(team_name, kind, origin);
         let mut team_retired: Option<NaiveDate> = None;
-        if legacy {
-            if let Some(node) = value.data.as_mapping_get("retired-on") {
-                team_retired = reader.date(node, "retired-on");
-            }
+        if legacy && let Some(node) = value.data.as_mapping_get("retired-on") {
+            team_retired = reader.date(node, "retired-on");
         }
         for (key, field) in fields {
             let Some(name) = reader.key(key) else {

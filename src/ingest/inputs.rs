@@ -4,11 +4,13 @@
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::activity::Activities;
 use crate::ingest::changes::{ChangeLog, FileRows};
+use crate::ingest::declarations::{self, Declared};
 use crate::ingest::election::{self, ChangeFormat, Election};
 use crate::ingest::governance::{Governance, GovernanceFile};
 use crate::ingest::members::{self, Members};
-use crate::ingest::{FileDigest, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest};
+use crate::ingest::{FileDigest, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest, git};
 use crate::model::Sources;
 
 /// One input file as the manifest records it.
@@ -28,6 +30,9 @@ pub struct InputFile {
     pub rejected: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<u64>,
+    /// For git inputs: the commit the history was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// Everything an election reads.
@@ -38,6 +43,8 @@ pub struct Bundle {
     pub log: ChangeLog,
     pub governance: Governance,
     pub members: Option<Members>,
+    pub activities: Activities,
+    pub declared: Vec<Declared>,
     pub files: Vec<InputFile>,
     pub diagnostics: Diagnostics,
 }
@@ -86,6 +93,7 @@ fn record(
         records: rows.map(|r| r.read),
         rejected: rows.map(|r| r.rejected),
         ignored: rows.and_then(|r| (r.ignored > 0).then_some(r.ignored)),
+        commit: None,
     }
 }
 
@@ -109,6 +117,7 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
         records: None,
         rejected: None,
         ignored: None,
+        commit: None,
     }];
     sources.add(election.file.display.clone());
 
@@ -141,6 +150,14 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
             Some(&rows),
             Some(change.format),
         ));
+    }
+    for git in &election.inputs.git {
+        let file = sources.add(git.input.display.clone());
+        let read = git::read(git, file, &mut log, &mut diagnostics)
+            .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
+        let mut entry = record("git", &git.input, read.digest, Some(&read.rows), None);
+        entry.commit = Some(read.head);
+        files.push(entry);
     }
     progress.finish();
 
@@ -183,12 +200,54 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
         }
         None => None,
     };
+    let mut activities = Activities::default();
+    for input in &election.inputs.meetings {
+        let file = sources.add(input.display.clone());
+        let digest = activities.read_meetbot(
+            input,
+            file,
+            &election.inputs.meeting_bots,
+            &mut diagnostics,
+        )?;
+        files.push(record("meeting", input, digest, None, None));
+    }
+    for input in &election.inputs.rosters {
+        let file = sources.add(input.display.clone());
+        let (digest, read, rejected) = activities.read_roster(input, file, &mut diagnostics)?;
+        let rows = FileRows {
+            read,
+            rejected,
+            ignored: 0,
+        };
+        files.push(record("roster", input, digest, Some(&rows), None));
+    }
+    for input in &election.inputs.auc_metrics {
+        let file = sources.add(input.display.clone());
+        let (digest, read, rejected) = activities.read_metrics(input, file, &mut diagnostics)?;
+        let rows = FileRows {
+            read,
+            rejected,
+            ignored: 0,
+        };
+        files.push(record("auc-metrics", input, digest, Some(&rows), None));
+    }
+    let declared = match &election.inputs.identity {
+        Some(input) => {
+            let file = sources.add(input.display.clone());
+            let (declared, digest) = declarations::read(input, file, &mut diagnostics)?;
+            files.push(record("identity", input, digest, None, None));
+            declared
+        }
+        None => Vec::new(),
+    };
     Ok(Bundle {
         election,
         sources,
         log,
         governance,
         members,
+        activities,
+        declared,
         files,
         diagnostics,
     })

@@ -5,11 +5,14 @@
 //! Inputs are streamed and hashed in the same pass, so the manifest's SHA-256 of each
 //! input costs no second read.
 
+pub mod activity;
 pub mod changes;
 pub mod changes_csv;
+pub mod declarations;
 pub mod election;
 pub mod gerrit_query;
 pub mod gerrit_rest;
+pub mod git;
 pub mod governance;
 pub mod inputs;
 pub mod members;

@@ -46,10 +46,10 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
 /// A message quoting the value and saying what was expected.
 pub fn parse_config_instant(text: &str) -> Result<Instant, String> {
     let trimmed = text.trim();
-    if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d") {
-        if let Some(midnight) = date.and_hms_opt(0, 0, 0) {
-            return Ok(midnight.and_utc());
-        }
+    if let Ok(date) = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        && let Some(midnight) = date.and_hms_opt(0, 0, 0)
+    {
+        return Ok(midnight.and_utc());
     }
     parse_rfc3339(trimmed)
 }

@@ -42,6 +42,10 @@ codes! {
         "Reference compatibility: the first change of an account found to duplicate another is dropped, as the reference tooling does.";
     BELOW_MIN_COUNT = "below-min-count":
         "The person has qualifying contributions, but fewer than the criterion's min_count.";
+    BELOW_THRESHOLD = "below-threshold":
+        "The person took part in meetings the criterion counts, but not enough: too few meetings, too small a share of them, or too few lines said.";
+    METRIC_EXPIRED = "auc-metric-expired":
+        "The Foundation's AUC metrics list the person, but the recognition expired before the check date.";
     EXTRA_ATC_EXPIRED = "extra-atc-expired":
         "The extra-ATC entry has expired: the check date is on or after the first day of its expires-in month.";
     EXTRA_ATC_IGNORED = "extra-atc-ignored-compat":

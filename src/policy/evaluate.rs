@@ -8,17 +8,23 @@
 //! [`Engine::evaluate`] then answers for one set of dates with binary searches. Comparing
 //! a policy at 36 dates costs one preparation and 36 cheap evaluations.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::identity::{self, Claim, EmailFolding, People, PersonIdx, Record};
+use crate::ingest::activity::Activities;
 use crate::ingest::changes::{AccountIdx, Change, ChangeLog, CreditRole};
+use crate::ingest::declarations::Declared;
 use crate::ingest::governance::{Governance, TeamIdx, TeamKind};
+use crate::ingest::inputs::Bundle;
 use crate::ingest::members::Members;
 use crate::model::{Instant, Month, Placement, Window};
 use crate::policy::codes::{self, Code};
 use crate::policy::{
-    BranchSelector, CodeChangeRule, CreditRule, ExpiryCheck, Policy, RepoSelector, Rule, WindowRule,
+    BranchSelector, CodeChangeRule, CreditRule, ExpiryCheck, MeetingAggregate, MeetingRule,
+    MetricRule, Policy, RepoSelector, RosterRule, Rule, WindowRule,
 };
 use crate::symbols::Sym;
 
@@ -58,6 +64,31 @@ pub struct Inputs<'a> {
     pub log: &'a ChangeLog,
     pub governance: &'a Governance,
     pub members: Option<&'a Members>,
+    pub activities: &'a Activities,
+    pub declared: &'a [Declared],
+}
+
+impl<'a> Inputs<'a> {
+    /// Everything a bundle read.
+    #[must_use]
+    pub fn of(bundle: &'a Bundle) -> Self {
+        Self {
+            log: &bundle.log,
+            governance: &bundle.governance,
+            members: bundle.members.as_ref(),
+            activities: &bundle.activities,
+            declared: &bundle.declared,
+        }
+    }
+}
+
+/// What a grant rests on: a change, a meeting attended, a roster row or a metrics row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Evidence {
+    Change(u32),
+    Attendance(u32),
+    Roster(u32),
+    Metric(u32),
 }
 
 /// What the governance files say about a repository, precomputed per symbol.
@@ -93,6 +124,8 @@ pub struct Profile {
     pub email: Option<String>,
     pub account_ids: Vec<u64>,
     pub usernames: Vec<String>,
+    /// IRC nicks seen in meeting logs or declared, normalised.
+    pub nicks: Vec<String>,
     /// Membership-list entry, when a list was given and the person is on it.
     pub member: Option<usize>,
 }
@@ -107,9 +140,9 @@ pub struct Grant {
     pub team: Option<TeamIdx>,
     /// Qualifying contributions (0 for grants that are not counted, like extra-ATCs).
     pub count: u32,
-    /// Earliest and latest qualifying change: (merge time, change index).
-    pub first: Option<(Instant, u32)>,
-    pub last: Option<(Instant, u32)>,
+    /// Earliest and latest qualifying contribution, with when it happened.
+    pub first: Option<(Instant, Evidence)>,
+    pub last: Option<(Instant, Evidence)>,
     /// The extra-ATC entry behind the grant, if any.
     pub extra_atc: Option<usize>,
 }
@@ -125,6 +158,8 @@ pub struct Miss {
     pub extra_atc: Option<usize>,
     /// Qualifying contributions counted, for `below-min-count`.
     pub count: u32,
+    /// What was measured, for thresholds (meetings attended, share, lines said).
+    pub detail: Option<String>,
 }
 
 /// The statuses held at one set of dates.
@@ -165,6 +200,34 @@ pub struct ChangeCounts {
     pub outside_window: u64,
     pub branch_excluded: u64,
     pub dropped_duplicate_account: u64,
+}
+
+/// Contributions of one person counted together: how many, lines said (meetings), the
+/// earliest and the latest.
+#[derive(Debug, Clone, Copy)]
+struct Tally {
+    count: u64,
+    lines: u64,
+    first: (Instant, Evidence),
+    last: (Instant, Evidence),
+}
+
+impl Tally {
+    fn new(evidence: (Instant, Evidence)) -> Self {
+        Self {
+            count: 0,
+            lines: 0,
+            first: evidence,
+            last: evidence,
+        }
+    }
+
+    fn add(&mut self, lines: u64, evidence: (Instant, Evidence)) {
+        self.count += 1;
+        self.lines += lines;
+        self.first = self.first.min(evidence);
+        self.last = self.last.max(evidence);
+    }
 }
 
 /// A criterion, flattened out of its status.
@@ -210,25 +273,67 @@ impl<'a> Engine<'a> {
             // The reference only ever compares an account's first-seen address.
             for claim in &mut claims {
                 claim.emails.truncate(1);
+                claim.handles.clear();
             }
         }
+        let plain = |record, emails: Vec<&'a str>, handles: Vec<String>| Claim {
+            record,
+            emails,
+            handles,
+            member_id: None,
+        };
         for (i, extra) in inputs.governance.extra_atcs.iter().enumerate() {
-            claims.push(Claim {
-                record: Record::ExtraAtc(i),
-                emails: vec![extra.email.as_str()],
-                member_id: None,
-            });
+            claims.push(plain(
+                Record::ExtraAtc(i),
+                vec![extra.email.as_str()],
+                Vec::new(),
+            ));
         }
-        if compat == Compat::None {
-            if let Some(members) = inputs.members {
-                for (i, member) in members.members.iter().enumerate() {
-                    claims.push(Claim {
-                        record: Record::Member(i),
-                        emails: member.emails.iter().map(String::as_str).collect(),
-                        member_id: Some(member.id.as_str()),
-                    });
-                }
+        if compat == Compat::None
+            && let Some(members) = inputs.members
+        {
+            for (i, member) in members.members.iter().enumerate() {
+                claims.push(Claim {
+                    record: Record::Member(i),
+                    emails: member.emails.iter().map(String::as_str).collect(),
+                    handles: Vec::new(),
+                    member_id: Some(member.id.as_str()),
+                });
             }
+        }
+        for (i, person) in inputs.declared.iter().enumerate() {
+            let handles = person
+                .keys()
+                .into_iter()
+                .filter(|k| !k.starts_with("email:"))
+                .collect();
+            claims.push(plain(
+                Record::Declared(i),
+                person.emails.iter().map(String::as_str).collect(),
+                handles,
+            ));
+        }
+        let activities = inputs.activities;
+        for (i, nick) in activities.nicks.iter().enumerate() {
+            claims.push(plain(
+                Record::Nick(i),
+                Vec::new(),
+                vec![format!("irc:{nick}")],
+            ));
+        }
+        for (i, entry) in activities.roster.iter().enumerate() {
+            claims.push(plain(
+                Record::Roster(i),
+                vec![entry.email.as_str()],
+                Vec::new(),
+            ));
+        }
+        for (i, entry) in activities.metrics.iter().enumerate() {
+            claims.push(plain(
+                Record::Metric(i),
+                vec![entry.email.as_str()],
+                Vec::new(),
+            ));
         }
         let people = identity::resolve(&claims, folding);
         drop(claims);
@@ -277,7 +382,7 @@ impl<'a> Engine<'a> {
                     }
                     ok
                 }
-                Rule::ExtraAtc(_) => Vec::new(),
+                _ => Vec::new(),
             })
             .collect();
         let repo_selected = criteria
@@ -374,6 +479,18 @@ impl<'a> Engine<'a> {
             .iter()
             .map(|(idx, person)| {
                 let mut profile = Profile::default();
+                // Names the officials declared come first: the identity file exists to
+                // settle such things.
+                for record in &person.records {
+                    if let Record::Declared(d) = *record
+                        && let Some(declared) = self.inputs.declared.get(d)
+                    {
+                        if profile.name.is_none() {
+                            profile.name.clone_from(&declared.name);
+                        }
+                        profile.nicks.extend(declared.irc.iter().cloned());
+                    }
+                }
                 for record in &person.records {
                     match *record {
                         Record::Account(a) => {
@@ -391,7 +508,15 @@ impl<'a> Engine<'a> {
                         Record::Member(m) => {
                             profile.member.get_or_insert(m);
                         }
-                        Record::ExtraAtc(_) => {}
+                        Record::Nick(n) => {
+                            if let Some(nick) = self.inputs.activities.nicks.get(n) {
+                                profile.nicks.push(nick.clone());
+                            }
+                        }
+                        Record::ExtraAtc(_)
+                        | Record::Declared(_)
+                        | Record::Roster(_)
+                        | Record::Metric(_) => {}
                     }
                 }
                 profile.email = latest[idx.index()]
@@ -424,7 +549,27 @@ impl<'a> Engine<'a> {
                                 }
                             }
                         }
-                        Record::Account(_) => {}
+                        Record::Declared(d) => {
+                            if let Some(email) =
+                                self.inputs.declared.get(d).and_then(|p| p.emails.first())
+                            {
+                                profile.email.get_or_insert_with(|| email.clone());
+                            }
+                        }
+                        Record::Roster(r) => {
+                            if let Some(entry) = self.inputs.activities.roster.get(r) {
+                                if let Some(name) = &entry.name {
+                                    profile.name.get_or_insert_with(|| name.clone());
+                                }
+                                profile.email.get_or_insert_with(|| entry.email.clone());
+                            }
+                        }
+                        Record::Metric(m) => {
+                            if let Some(entry) = self.inputs.activities.metrics.get(m) {
+                                profile.email.get_or_insert_with(|| entry.email.clone());
+                            }
+                        }
+                        Record::Account(_) | Record::Nick(_) => {}
                     }
                 }
                 if self.compat == Compat::Reference {
@@ -437,9 +582,17 @@ impl<'a> Engine<'a> {
                 profile.account_ids.dedup();
                 profile.usernames.sort();
                 profile.usernames.dedup();
-                profile.key = match profile.account_ids.first() {
-                    Some(id) => format!("gerrit:{id}"),
-                    None => format!("email:{}", person.emails.first().map_or("", String::as_str)),
+                profile.nicks.sort();
+                profile.nicks.dedup();
+                profile.key = match (
+                    profile.account_ids.first(),
+                    person.emails.first(),
+                    profile.nicks.first(),
+                ) {
+                    (Some(id), _, _) => format!("gerrit:{id}"),
+                    (None, Some(email), _) => format!("email:{email}"),
+                    (None, None, Some(nick)) => format!("irc:{nick}"),
+                    (None, None, None) => format!("person:{}", idx.0),
                 };
                 profile
             })
@@ -462,12 +615,11 @@ impl<'a> Engine<'a> {
                 }
                 CreditRule::Reviewer { label, values } => {
                     for c in log.credits_of(change) {
-                        if let CreditRole::Reviewer { label: l, value } = c.role {
-                            if values.contains(&value)
-                                && log.symbols.resolve(l).eq_ignore_ascii_case(label)
-                            {
-                                out.push(self.people.of_account(c.account));
-                            }
+                        if let CreditRole::Reviewer { label: l, value } = c.role
+                            && values.contains(&value)
+                            && log.symbols.resolve(l).eq_ignore_ascii_case(label)
+                        {
+                            out.push(self.people.of_account(c.account));
                         }
                     }
                 }
@@ -567,6 +719,9 @@ impl<'a> Engine<'a> {
                 Rule::ExtraAtc(rule) => {
                     self.evaluate_extra_atcs(ci, rule.expiry, dates, &mut evaluation);
                 }
+                Rule::Meetings(rule) => self.evaluate_meetings(ci, rule, dates, &mut evaluation),
+                Rule::Roster(rule) => self.evaluate_roster(ci, rule, dates, &mut evaluation),
+                Rule::AucMetric(rule) => self.evaluate_metrics(ci, rule, dates, &mut evaluation),
             }
         }
         evaluation
@@ -616,14 +771,16 @@ impl<'a> Engine<'a> {
                 };
                 for c in &group[lo..hi] {
                     let change = &log.changes[c.change as usize];
-                    if let Some((_, Some(retired))) = self.team_of(change.repo) {
-                        if retired < start_date {
-                            continue;
-                        }
+                    if let Some((_, Some(retired))) = self.team_of(change.repo)
+                        && retired < start_date
+                    {
+                        continue;
                     }
                     grant.count += 1;
-                    grant.first.get_or_insert((c.at, c.change));
-                    grant.last = Some((c.at, c.change));
+                    grant
+                        .first
+                        .get_or_insert((c.at, Evidence::Change(c.change)));
+                    grant.last = Some((c.at, Evidence::Change(c.change)));
                 }
                 if grant.count > 0 {
                     total += grant.count;
@@ -641,6 +798,7 @@ impl<'a> Engine<'a> {
                     team: None,
                     extra_atc: None,
                     count: total,
+                    detail: None,
                 });
             }
             i = person_end;
@@ -677,6 +835,7 @@ impl<'a> Engine<'a> {
                     team,
                     extra_atc: Some(i),
                     count: 0,
+                    detail: None,
                 });
                 continue;
             }
@@ -690,6 +849,220 @@ impl<'a> Engine<'a> {
                 last: None,
                 extra_atc: Some(i),
             });
+        }
+    }
+
+    /// Meeting attendance: per person, meetings attended, the share of the series'
+    /// meetings that is, and lines said, measured per series or over all of them.
+    fn evaluate_meetings(
+        &self,
+        ci: usize,
+        rule: &MeetingRule,
+        dates: &Dates,
+        out: &mut Evaluation,
+    ) {
+        let window = dates.window_for(rule.window);
+        let activities = self.inputs.activities;
+        let status = self.criteria[ci].status;
+        let selected = |series: &str| {
+            rule.meetings
+                .as_ref()
+                .is_none_or(|patterns| patterns.iter().any(|p| p.matches(series)))
+        };
+        // Meetings held per series in the window.
+        let mut held: BTreeMap<&str, u64> = BTreeMap::new();
+        for meeting in &activities.meetings {
+            if window.contains(meeting.at) && selected(&meeting.series) {
+                *held.entry(meeting.series.as_str()).or_default() += 1;
+            }
+        }
+        let mut tally: BTreeMap<(PersonIdx, &str), Tally> = BTreeMap::new();
+        for (i, attendance) in activities.attendance.iter().enumerate() {
+            let meeting = &activities.meetings[attendance.meeting as usize];
+            if !window.contains(meeting.at) || !selected(&meeting.series) {
+                continue;
+            }
+            let Some(person) = self.people.of(Record::Nick(attendance.nick as usize)) else {
+                continue;
+            };
+            let evidence = (
+                meeting.at,
+                Evidence::Attendance(u32::try_from(i).unwrap_or(u32::MAX)),
+            );
+            let key = match rule.per {
+                MeetingAggregate::Series => (person, meeting.series.as_str()),
+                MeetingAggregate::All => (person, ""),
+            };
+            tally
+                .entry(key)
+                .or_insert_with(|| Tally::new(evidence))
+                .add(u64::from(attendance.lines), evidence);
+        }
+        let all_held: u64 = held.values().sum();
+        // Per person, the series that qualifies, else the one attended most (to explain).
+        let mut best: BTreeMap<PersonIdx, (bool, Tally, String)> = BTreeMap::new();
+        for ((person, series), t) in tally {
+            let (attended, lines) = (t.count, t.lines);
+            let of = if series.is_empty() {
+                all_held
+            } else {
+                held.get(series).copied().unwrap_or(0)
+            };
+            let share_ok = rule
+                .min_share
+                .is_none_or(|share| share.reached(attended, of));
+            let ok = attended >= u64::from(rule.min_meetings)
+                && share_ok
+                && lines >= u64::from(rule.min_lines);
+            let place = if series.is_empty() {
+                String::new()
+            } else {
+                format!(" of {series}")
+            };
+            let detail = format!("attended {attended} of {of} meetings{place}, said {lines} lines");
+            let replace = match best.get(&person) {
+                None => true,
+                Some((done, kept, _)) => !done && (ok || attended > kept.count),
+            };
+            if replace {
+                best.insert(person, (ok, t, detail));
+            }
+        }
+        for (person, (ok, t, detail)) in best {
+            let attended = t.count;
+            if ok {
+                out.grants.push(Grant {
+                    person,
+                    status,
+                    criterion: ci,
+                    team: None,
+                    count: u32::try_from(attended).unwrap_or(u32::MAX),
+                    first: Some(t.first),
+                    last: Some(t.last),
+                    extra_atc: None,
+                });
+            } else {
+                out.misses.push(Miss {
+                    person,
+                    criterion: ci,
+                    code: codes::BELOW_THRESHOLD,
+                    team: None,
+                    extra_atc: None,
+                    count: u32::try_from(attended).unwrap_or(u32::MAX),
+                    detail: Some(detail),
+                });
+            }
+        }
+    }
+
+    /// Roster rows with a selected role, dated inside the window.
+    fn evaluate_roster(&self, ci: usize, rule: &RosterRule, dates: &Dates, out: &mut Evaluation) {
+        let window = dates.window_for(rule.window);
+        let status = self.criteria[ci].status;
+        let mut per_person: BTreeMap<PersonIdx, Tally> = BTreeMap::new();
+        for (i, entry) in self.inputs.activities.roster.iter().enumerate() {
+            if !window.contains(entry.at) || !rule.roles.iter().any(|p| p.matches(&entry.role)) {
+                continue;
+            }
+            let Some(person) = self.people.of(Record::Roster(i)) else {
+                continue;
+            };
+            let evidence = (
+                entry.at,
+                Evidence::Roster(u32::try_from(i).unwrap_or(u32::MAX)),
+            );
+            per_person
+                .entry(person)
+                .or_insert_with(|| Tally::new(evidence))
+                .add(0, evidence);
+        }
+        for (person, t) in per_person {
+            let count = u32::try_from(t.count).unwrap_or(u32::MAX);
+            let (first, last) = (t.first, t.last);
+            if count >= rule.min_count {
+                out.grants.push(Grant {
+                    person,
+                    status,
+                    criterion: ci,
+                    team: None,
+                    count,
+                    first: Some(first),
+                    last: Some(last),
+                    extra_atc: None,
+                });
+            } else {
+                out.misses.push(Miss {
+                    person,
+                    criterion: ci,
+                    code: codes::BELOW_MIN_COUNT,
+                    team: None,
+                    extra_atc: None,
+                    count,
+                    detail: None,
+                });
+            }
+        }
+    }
+
+    /// AUC metrics rows with a selected identifier that have not expired.
+    fn evaluate_metrics(&self, ci: usize, rule: &MetricRule, dates: &Dates, out: &mut Evaluation) {
+        let checked_at = self.expiry_checked_at(rule.expiry, dates);
+        let status = self.criteria[ci].status;
+        let mut per_person: BTreeMap<PersonIdx, (u32, Option<(Instant, Evidence)>)> =
+            BTreeMap::new();
+        let mut expired: BTreeMap<PersonIdx, u32> = BTreeMap::new();
+        for (i, entry) in self.inputs.activities.metrics.iter().enumerate() {
+            if !rule
+                .identifiers
+                .iter()
+                .any(|p| p.matches(&entry.identifier))
+            {
+                continue;
+            }
+            let Some(person) = self.people.of(Record::Metric(i)) else {
+                continue;
+            };
+            let valid = match (checked_at, entry.expires) {
+                (Some(at), Some(expires)) => at < expires,
+                _ => true,
+            };
+            if !valid {
+                *expired.entry(person).or_default() += 1;
+                continue;
+            }
+            let evidence = entry
+                .expires
+                .map(|at| (at, Evidence::Metric(u32::try_from(i).unwrap_or(u32::MAX))));
+            let slot = per_person.entry(person).or_insert((0, None));
+            slot.0 += 1;
+            if slot.1.is_none() {
+                slot.1 = evidence;
+            }
+        }
+        for (person, (count, evidence)) in &per_person {
+            out.grants.push(Grant {
+                person: *person,
+                status,
+                criterion: ci,
+                team: None,
+                count: *count,
+                first: *evidence,
+                last: *evidence,
+                extra_atc: None,
+            });
+        }
+        for (person, count) in expired {
+            if !per_person.contains_key(&person) {
+                out.misses.push(Miss {
+                    person,
+                    criterion: ci,
+                    code: codes::METRIC_EXPIRED,
+                    team: None,
+                    extra_atc: None,
+                    count,
+                    detail: None,
+                });
+            }
         }
     }
 
@@ -746,10 +1119,10 @@ impl<'a> Engine<'a> {
                 };
             }
         }
-        if let Some((_, Some(retired))) = self.team_of(change.repo) {
-            if retired < window.start.date_naive() {
-                return plain(codes::CHANGE_REPO_RETIRED);
-            }
+        if let Some((_, Some(retired))) = self.team_of(change.repo)
+            && retired < window.start.date_naive()
+        {
+            return plain(codes::CHANGE_REPO_RETIRED);
         }
         if self.dropped.contains(&change_index) {
             return plain(codes::CHANGE_DROPPED_DUPLICATE);

@@ -12,8 +12,9 @@ use crate::diagnostics::Problem;
 use crate::located_toml::{Table, Walker, closest};
 use crate::policy::pattern::Pattern;
 use crate::policy::{
-    BranchSelector, CodeChangeRule, CreditRule, Criterion, ExpiryCheck, ExtraAtcRule, Per, Policy,
-    PolicyOrigin, RepoSelector, RollDef, Rule, Scope, Status, WindowRule, codes,
+    BranchSelector, CodeChangeRule, CreditRule, Criterion, ExpiryCheck, ExtraAtcRule,
+    MeetingAggregate, MeetingRule, MetricRule, Per, Policy, PolicyOrigin, RepoSelector, RollDef,
+    RosterRule, Rule, Scope, Share, Status, WindowRule, codes,
 };
 
 /// Why a policy could not be used.
@@ -66,7 +67,13 @@ pub fn load_file(path: &Path) -> Result<Policy, PolicyError> {
 const POLICY_KEYS: &[&str] = &["policy", "status", "roll"];
 const HEADER_KEYS: &[&str] = &["name", "title", "description", "source"];
 const STATUS_KEYS: &[&str] = &["id", "title", "scope", "criterion"];
-const CRITERION_KINDS: &[&str] = &["code-change", "extra-atc"];
+const CRITERION_KINDS: &[&str] = &[
+    "code-change",
+    "extra-atc",
+    "meeting-attendance",
+    "roster",
+    "auc-metric",
+];
 const CODE_CHANGE_KEYS: &[&str] = &[
     "id",
     "kind",
@@ -77,6 +84,18 @@ const CODE_CHANGE_KEYS: &[&str] = &[
     "min_count",
 ];
 const EXTRA_ATC_KEYS: &[&str] = &["id", "kind", "expiry"];
+const MEETING_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "meetings",
+    "window",
+    "min_meetings",
+    "min_share",
+    "min_lines",
+    "per",
+];
+const ROSTER_KEYS: &[&str] = &["id", "kind", "roles", "window", "min_count"];
+const METRIC_KEYS: &[&str] = &["id", "kind", "identifiers", "expiry"];
 const ROLL_KEYS: &[&str] = &["id", "title", "statuses", "per", "members_only"];
 
 /// Load a policy from its text; `file` names it in messages.
@@ -302,14 +321,14 @@ fn read_status(w: &mut Walker<'_>, st: &Spanned<&Table<'_>>) -> Option<Status> {
 fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criterion> {
     let t = ct.get_ref();
     let id = read_id(w, ct, "criterion");
-    if let Some(id) = &id {
-        if codes::find(id).is_some() {
-            w.field_error(
-                t.get("id").map_or(ct.span(), Spanned::span),
-                "criterion.id",
-                format!("\"{id}\" is an engine decision code, expected a criterion id of its own"),
-            );
-        }
+    if let Some(id) = &id
+        && codes::find(id).is_some()
+    {
+        w.field_error(
+            t.get("id").map_or(ct.span(), Spanned::span),
+            "criterion.id",
+            format!("\"{id}\" is an engine decision code, expected a criterion id of its own"),
+        );
     }
     let Some(kind_value) = t.get("kind") else {
         w.error(
@@ -327,22 +346,211 @@ fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criter
             w.check_keys(t, "a code-change criterion", CODE_CHANGE_KEYS);
             Rule::CodeChange(read_code_change(w, t)?)
         }
+        "meeting-attendance" => {
+            w.check_keys(t, "a meeting-attendance criterion", MEETING_KEYS);
+            Rule::Meetings(read_meetings(w, ct)?)
+        }
+        "roster" => {
+            w.check_keys(t, "a roster criterion", ROSTER_KEYS);
+            let roles = read_patterns(
+                w,
+                ct,
+                "roles",
+                "criteria or roles such as [\"user-group-organiser\"]",
+            )?;
+            let window = read_window(w, t)?;
+            let min_count = read_count(w, t, "min_count", 1)?;
+            Rule::Roster(RosterRule {
+                roles,
+                window,
+                min_count,
+            })
+        }
+        "auc-metric" => {
+            w.check_keys(t, "an auc-metric criterion", METRIC_KEYS);
+            let identifiers = read_patterns(
+                w,
+                ct,
+                "identifiers",
+                "metric identifiers such as [\"TRACK_CHAIR\"]",
+            )?;
+            let expiry = read_expiry(w, t)?;
+            Rule::AucMetric(MetricRule {
+                identifiers,
+                expiry,
+            })
+        }
         _ => {
             w.check_keys(t, "an extra-atc criterion", EXTRA_ATC_KEYS);
-            let expiry = match t.get("expiry") {
-                None => Some(ExpiryCheck::WindowEnd),
-                Some(v) => w
-                    .choice(v, "criterion.expiry", &["window-end", "as-of", "never"])
-                    .map(|s| match s.as_str() {
-                        "as-of" => ExpiryCheck::AsOf,
-                        "never" => ExpiryCheck::Never,
-                        _ => ExpiryCheck::WindowEnd,
-                    }),
-            }?;
-            Rule::ExtraAtc(ExtraAtcRule { expiry })
+            Rule::ExtraAtc(ExtraAtcRule {
+                expiry: read_expiry(w, t)?,
+            })
         }
     };
     Some(Criterion { id: id?, rule })
+}
+
+fn read_expiry(w: &mut Walker<'_>, t: &Table<'_>) -> Option<ExpiryCheck> {
+    match t.get("expiry") {
+        None => Some(ExpiryCheck::WindowEnd),
+        Some(v) => w
+            .choice(v, "criterion.expiry", &["window-end", "as-of", "never"])
+            .map(|s| match s.as_str() {
+                "as-of" => ExpiryCheck::AsOf,
+                "never" => ExpiryCheck::Never,
+                _ => ExpiryCheck::WindowEnd,
+            }),
+    }
+}
+
+/// A required, non-empty array of name patterns.
+fn read_patterns(
+    w: &mut Walker<'_>,
+    ct: &Spanned<&Table<'_>>,
+    key: &str,
+    expected: &str,
+) -> Option<Vec<Pattern>> {
+    let field = format!("criterion.{key}");
+    let Some(v) = ct.get_ref().get(key) else {
+        w.error(
+            ct.span(),
+            format!("criterion has no \"{key}\", expected {expected}"),
+        );
+        return None;
+    };
+    match w.strings(v, &field) {
+        Some(list) if !list.is_empty() => {
+            Some(list.iter().map(|p| Pattern::new(p.get_ref())).collect())
+        }
+        Some(_) => {
+            w.field_error(v.span(), &field, format!("is empty, expected {expected}"));
+            None
+        }
+        None => None,
+    }
+}
+
+/// `window = "election"` (the default) or `{ days = N }`.
+fn read_window(w: &mut Walker<'_>, t: &Table<'_>) -> Option<WindowRule> {
+    let Some(v) = t.get("window") else {
+        return Some(WindowRule::Election);
+    };
+    match v.get_ref() {
+        toml::de::DeValue::String(s) if s == "election" => Some(WindowRule::Election),
+        toml::de::DeValue::Table(inner) => {
+            w.check_keys(inner, "criterion.window", &["days"]);
+            match inner.get("days") {
+                Some(d) => w
+                    .unsigned(d, "criterion.window.days", 1..=36_500)
+                    .map(|days| WindowRule::Trailing {
+                        days: u32::try_from(days).unwrap_or(u32::MAX),
+                    }),
+                None => {
+                    w.field_error(v.span(), "criterion.window", "expected { days = N }");
+                    None
+                }
+            }
+        }
+        _ => {
+            w.field_error(
+                v.span(),
+                "criterion.window",
+                "expected \"election\" or { days = N }",
+            );
+            None
+        }
+    }
+}
+
+/// An optional whole-number threshold with a default.
+fn read_count(w: &mut Walker<'_>, t: &Table<'_>, key: &str, default: u32) -> Option<u32> {
+    match t.get(key) {
+        None => Some(default),
+        Some(v) => w
+            .unsigned(v, &format!("criterion.{key}"), 0..=1_000_000_000)
+            .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+    }
+}
+
+fn read_meetings(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<MeetingRule> {
+    let t = ct.get_ref();
+    let meetings = match t.get("meetings") {
+        None => None,
+        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "any") => None,
+        Some(_) => Some(read_patterns(
+            w,
+            ct,
+            "meetings",
+            "\"any\" or meeting ids such as [\"ops_meetups_team\"]",
+        )?),
+    };
+    let window = read_window(w, t);
+    let min_meetings = read_count(w, t, "min_meetings", 1);
+    let min_lines = read_count(w, t, "min_lines", 0);
+    let min_share = match t.get("min_share") {
+        None => Some(None),
+        Some(v) => {
+            w.number_text(v, "criterion.min_share")
+                .and_then(|text| match parse_share(&text) {
+                    Some(share) => Some(Some(share)),
+                    None => {
+                        w.field_error(
+                            v.span(),
+                            "criterion.min_share",
+                            format!(
+                                "{text} is not a share, expected a number from 0 to 1 such as 0.25"
+                            ),
+                        );
+                        None
+                    }
+                })
+        }
+    };
+    let per = match t.get("per") {
+        None => Some(MeetingAggregate::Series),
+        Some(v) => w.choice(v, "criterion.per", &["series", "all"]).map(|s| {
+            if s == "all" {
+                MeetingAggregate::All
+            } else {
+                MeetingAggregate::Series
+            }
+        }),
+    };
+    Some(MeetingRule {
+        meetings,
+        window: window?,
+        min_meetings: min_meetings?,
+        min_share: min_share?,
+        min_lines: min_lines?,
+        per: per?,
+    })
+}
+
+/// `0.25` → 25/100, exactly: shares are compared without floating point.
+fn parse_share(text: &str) -> Option<Share> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || fraction.len() > 9
+        || !fraction.chars().all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let denominator = 10u64.pow(u32::try_from(fraction.len()).ok()?);
+    let numerator = whole * denominator
+        + if fraction.is_empty() {
+            0
+        } else {
+            fraction.parse::<u64>().ok()?
+        };
+    (numerator <= denominator).then_some(Share {
+        numerator,
+        denominator,
+    })
 }
 
 fn read_code_change(w: &mut Walker<'_>, t: &Table<'_>) -> Option<CodeChangeRule> {
@@ -408,51 +616,27 @@ fn read_code_change(w: &mut Walker<'_>, t: &Table<'_>) -> Option<CodeChangeRule>
             Vec::new()
         }),
     };
-    let window = match t.get("window") {
-        None => WindowRule::Election,
-        Some(v) => match v.get_ref() {
-            toml::de::DeValue::String(s) if s == "election" => WindowRule::Election,
-            toml::de::DeValue::Table(inner) => {
-                let keys: &[&str] = &["days"];
-                w.check_keys(inner, "criterion.window", keys);
-                match inner
-                    .get("days")
-                    .and_then(|d| w.unsigned(d, "criterion.window.days", 1..=36_500))
-                {
-                    Some(days) => WindowRule::Trailing {
-                        days: u32::try_from(days).unwrap_or(u32::MAX),
-                    },
-                    None => {
-                        if inner.get("days").is_none() {
-                            w.field_error(v.span(), "criterion.window", "expected { days = N }");
-                        }
-                        ok = false;
-                        WindowRule::Election
-                    }
-                }
-            }
-            _ => {
+    let window = read_window(w, t).unwrap_or_else(|| {
+        ok = false;
+        WindowRule::Election
+    });
+    let min_count = match read_count(w, t, "min_count", 1) {
+        Some(0) => {
+            if let Some(v) = t.get("min_count") {
                 w.field_error(
                     v.span(),
-                    "criterion.window",
-                    "expected \"election\" or { days = N }",
+                    "criterion.min_count",
+                    "0 is out of range, expected a whole number from 1",
                 );
-                ok = false;
-                WindowRule::Election
             }
-        },
-    };
-    let min_count = match t.get("min_count") {
-        None => 1,
-        Some(v) => w
-            .unsigned(v, "criterion.min_count", 1..=1_000_000)
-            .map_or_else(
-                || {
-                    ok = false;
-                    1
-                },
-                |n| u32::try_from(n).unwrap_or(u32::MAX),
-            ),
+            ok = false;
+            1
+        }
+        Some(n) => n,
+        None => {
+            ok = false;
+            1
+        }
     };
     ok.then_some(CodeChangeRule {
         repos,

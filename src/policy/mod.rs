@@ -77,6 +77,77 @@ pub struct Criterion {
 pub enum Rule {
     CodeChange(CodeChangeRule),
     ExtraAtc(ExtraAtcRule),
+    Meetings(MeetingRule),
+    Roster(RosterRule),
+    AucMetric(MetricRule),
+}
+
+/// Taking part in working-group meetings (MeetBot summaries).
+#[derive(Debug, Clone)]
+pub struct MeetingRule {
+    /// Meeting series (`#startmeeting` names) that count; `None` for all given.
+    pub meetings: Option<Vec<Pattern>>,
+    pub window: WindowRule,
+    /// Meetings attended, at least.
+    pub min_meetings: u32,
+    /// Share of the series' meetings in the window attended, at least (exact fraction).
+    pub min_share: Option<Share>,
+    /// Lines said, at least.
+    pub min_lines: u32,
+    pub per: MeetingAggregate,
+}
+
+/// A share such as 0.25, kept as an exact fraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub numerator: u64,
+    pub denominator: u64,
+}
+
+impl Share {
+    /// Whether `part / whole` reaches this share (`whole` > 0).
+    #[must_use]
+    pub fn reached(self, part: u64, whole: u64) -> bool {
+        whole > 0
+            && u128::from(part) * u128::from(self.denominator)
+                >= u128::from(self.numerator) * u128::from(whole)
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let percent = self.numerator * 100;
+        if percent.is_multiple_of(self.denominator) {
+            write!(f, "{}%", percent / self.denominator)
+        } else {
+            write!(f, "{}/{}", self.numerator, self.denominator)
+        }
+    }
+}
+
+/// How meeting thresholds are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeetingAggregate {
+    /// In each series separately; any one series that meets them is enough.
+    Series,
+    /// Summed over every selected series (as the User Committee's script did).
+    All,
+}
+
+/// Rows of roster files with a selected criterion or role.
+#[derive(Debug, Clone)]
+pub struct RosterRule {
+    pub roles: Vec<Pattern>,
+    pub window: WindowRule,
+    pub min_count: u32,
+}
+
+/// Rows of the Foundation's AUC metrics export with a selected identifier, while they
+/// have not expired.
+#[derive(Debug, Clone)]
+pub struct MetricRule {
+    pub identifiers: Vec<Pattern>,
+    pub expiry: ExpiryCheck,
 }
 
 /// Merged changes in selected repositories and branches, credited to selected people.

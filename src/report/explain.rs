@@ -9,7 +9,7 @@ use crate::identity::{Link, Record};
 use crate::ingest::inputs::Bundle;
 use crate::model::{Placement, describe_duration, format_instant};
 use crate::policy::evaluate::{Dates, Engine};
-use crate::report::roll::change_reference;
+use crate::report::roll::evidence_reference;
 use crate::roll::Decision;
 use crate::roll::explain::Explanation;
 
@@ -141,6 +141,33 @@ pub fn to_json(
                 .and_then(|ms| ms.members.get(m))
                 .map_or("?", |m| m.id.as_str())
         ),
+        Record::Declared(d) => format!(
+            "the identity file entry at {}",
+            bundle
+                .declared
+                .get(d)
+                .map_or_else(String::new, |p| bundle.sources.locate(p.origin))
+        ),
+        Record::Nick(n) => format!(
+            "IRC nick {}",
+            bundle.activities.nicks.get(n).map_or("?", String::as_str)
+        ),
+        Record::Roster(r) => format!(
+            "roster row {}",
+            bundle
+                .activities
+                .roster
+                .get(r)
+                .map_or_else(String::new, |e| bundle.sources.locate(e.origin))
+        ),
+        Record::Metric(m) => format!(
+            "AUC metrics row {}",
+            bundle
+                .activities
+                .metrics
+                .get(m)
+                .map_or_else(String::new, |e| bundle.sources.locate(e.origin))
+        ),
     };
     // A member record joined to one account says nothing worth a line (membership is shown
     // on its own); a member record joining several records is why they are one person.
@@ -151,6 +178,13 @@ pub fn to_json(
             Link::SharedEmail(email) => {
                 merged_because.push(format!(
                     "{} and {} share {email}",
+                    record_name(a),
+                    record_name(b)
+                ));
+            }
+            Link::SharedHandle(handle) => {
+                merged_because.push(format!(
+                    "{} and {} share {handle}",
                     record_name(a),
                     record_name(b)
                 ));
@@ -229,10 +263,10 @@ pub fn to_json(
             qualifying_changes: g.count,
             first_change: g
                 .first
-                .map(|(t, c)| format!("{} {}", format_instant(t), change_reference(bundle, c))),
+                .map(|(t, c)| format!("{} {}", format_instant(t), evidence_reference(bundle, c))),
             last_change: g
                 .last
-                .map(|(t, c)| format!("{} {}", format_instant(t), change_reference(bundle, c))),
+                .map(|(t, c)| format!("{} {}", format_instant(t), evidence_reference(bundle, c))),
             extra_atc_expires: g
                 .extra_atc
                 .and_then(|e| engine.extra_atc_expiry(e))
@@ -253,7 +287,7 @@ pub fn to_json(
                         crate::policy::Rule::ExtraAtc(rule) => {
                             engine.expiry_checked_at(rule.expiry, dates)
                         }
-                        crate::policy::Rule::CodeChange(_) => None,
+                        _ => None,
                     };
                     match checked {
                         Some(at) => format!(
@@ -265,11 +299,13 @@ pub fn to_json(
                         None => format!("listed at {}", bundle.sources.locate(extra.origin)),
                     }
                 }
-                None => format!(
-                    "{} qualifying change{} counted",
-                    m.count,
-                    if m.count == 1 { "" } else { "s" }
-                ),
+                None => m.detail.clone().unwrap_or_else(|| {
+                    format!(
+                        "{} qualifying contribution{} counted",
+                        m.count,
+                        if m.count == 1 { "" } else { "s" }
+                    )
+                }),
             };
             MissJson {
                 criterion: criterion.id.to_owned(),

@@ -9,7 +9,7 @@ use crate::diagnostics::Problem;
 use crate::ingest::inputs::{Bundle, InputFile};
 use crate::model::{Origin, format_instant};
 use crate::policy::codes;
-use crate::policy::evaluate::{ChangeCounts, Compat, Dates, Engine, Evaluation};
+use crate::policy::evaluate::{ChangeCounts, Compat, Dates, Engine, Evaluation, Evidence};
 use crate::roll::{Roll, Rolls, Voter};
 
 /// The `.txt` roll: one address per line, byte-sorted, unique, newline-terminated.
@@ -33,11 +33,11 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "member_id",
     "statuses",
     "criteria",
-    "qualifying_changes",
-    "first_change_at",
-    "first_change",
-    "last_change_at",
-    "last_change",
+    "contributions",
+    "first_contribution_at",
+    "first_contribution",
+    "last_contribution_at",
+    "last_contribution",
     "extra_atc_expires",
 ];
 
@@ -48,6 +48,35 @@ pub fn change_reference(bundle: &Bundle, change: u32) -> String {
     change
         .label(&bundle.log)
         .unwrap_or_else(|| bundle.sources.locate(change.origin))
+}
+
+/// How to point at any contribution: a change by number, a meeting by series and date, a
+/// roster or metrics row by what it says and where.
+#[must_use]
+pub fn evidence_reference(bundle: &Bundle, evidence: Evidence) -> String {
+    let activities = &bundle.activities;
+    match evidence {
+        Evidence::Change(c) => change_reference(bundle, c),
+        Evidence::Attendance(a) => activities
+            .attendance
+            .get(a as usize)
+            .and_then(|x| activities.meetings.get(x.meeting as usize))
+            .map_or_else(String::new, |m| {
+                format!("meeting {} {}", m.series, format_instant(m.at))
+            }),
+        Evidence::Roster(r) => activities
+            .roster
+            .get(r as usize)
+            .map_or_else(String::new, |e| {
+                format!("{} ({})", e.role, bundle.sources.locate(e.origin))
+            }),
+        Evidence::Metric(m) => activities
+            .metrics
+            .get(m as usize)
+            .map_or_else(String::new, |e| {
+                format!("{} ({})", e.identifier, bundle.sources.locate(e.origin))
+            }),
+    }
 }
 
 /// The `.csv` roll with its evidence columns.
@@ -81,11 +110,11 @@ fn csv_row(engine: &Engine<'_>, bundle: &Bundle, voter: &Voter) -> Vec<String> {
         .and_then(|m| bundle.members.as_ref().and_then(|ms| ms.members.get(m)))
         .map(|m| m.id.clone())
         .unwrap_or_default();
-    let at = |e: Option<(crate::model::Instant, u32)>| {
+    let at = |e: Option<(crate::model::Instant, Evidence)>| {
         e.map(|(t, _)| format_instant(t)).unwrap_or_default()
     };
-    let reference = |e: Option<(crate::model::Instant, u32)>| {
-        e.map(|(_, c)| change_reference(bundle, c))
+    let reference = |e: Option<(crate::model::Instant, Evidence)>| {
+        e.map(|(_, c)| evidence_reference(bundle, c))
             .unwrap_or_default()
     };
     vec![
@@ -102,7 +131,7 @@ fn csv_row(engine: &Engine<'_>, bundle: &Bundle, voter: &Voter) -> Vec<String> {
         member,
         statuses.join(";"),
         criteria.join(";"),
-        voter.changes.to_string(),
+        voter.contributions.to_string(),
         at(voter.first),
         reference(voter.first),
         at(voter.last),

@@ -9,7 +9,7 @@ use crate::identity::PersonIdx;
 use crate::ingest::governance::TeamIdx;
 use crate::model::{Instant, Month};
 use crate::policy::codes::{self, Code};
-use crate::policy::evaluate::{Compat, Engine, Evaluation, Grant};
+use crate::policy::evaluate::{Compat, Engine, Evaluation, Evidence, Grant};
 use crate::policy::{Per, RollDef, Scope};
 
 /// One person on a roll, with the evidence the roll's CSV shows.
@@ -21,10 +21,10 @@ pub struct Voter {
     pub statuses: Vec<usize>,
     /// Indices of the criteria that earned them, sorted.
     pub criteria: Vec<usize>,
-    /// Qualifying changes counted for this roll (in the team, for a team roll).
-    pub changes: u32,
-    pub first: Option<(Instant, u32)>,
-    pub last: Option<(Instant, u32)>,
+    /// Qualifying contributions counted for this roll (in the team, for a team roll).
+    pub contributions: u32,
+    pub first: Option<(Instant, Evidence)>,
+    pub last: Option<(Instant, Evidence)>,
     /// The latest expiry among the extra-ATC entries that put the person on this roll.
     pub extra_atc_expires: Option<Month>,
 }
@@ -101,7 +101,7 @@ pub fn decide(
         email: String::new(),
         statuses: Vec::new(),
         criteria: Vec::new(),
-        changes: 0,
+        contributions: 0,
         first: None,
         last: None,
         extra_atc_expires: None,
@@ -109,7 +109,7 @@ pub fn decide(
     for grant in counting(engine, def, team, grants) {
         voter.statuses.push(grant.status);
         voter.criteria.push(grant.criterion);
-        voter.changes += grant.count;
+        voter.contributions += grant.count;
         if let Some(first) = grant.first {
             voter.first = Some(voter.first.map_or(first, |f| f.min(first)));
         }

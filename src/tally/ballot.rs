@@ -137,10 +137,10 @@ impl Candidates {
             if by_name.insert(candidate.name.clone(), index).is_some() {
                 return Err(CandidateListError::DuplicateName(candidate.name.clone()));
             }
-            if let Some(id) = &candidate.id {
-                if by_id.insert(id.clone(), index).is_some() {
-                    return Err(CandidateListError::DuplicateId(id.clone()));
-                }
+            if let Some(id) = &candidate.id
+                && by_id.insert(id.clone(), index).is_some()
+            {
+                return Err(CandidateListError::DuplicateId(id.clone()));
             }
         }
         Ok(Self {

@@ -88,17 +88,17 @@ pub(crate) fn read_rank_grid(
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if let Some(first) = record.get(0) {
-            if civs_multiplier(first) {
-                return Err(ParseError::new(
-                    Location::field(file, line, 1, Some(candidates.name_at(0))),
-                    Problem::MixedFormats {
-                        found: format!("{first:?} starts with a CIVS upload multiplier"),
-                        format: format.description(),
-                        expected: rank_range.clone(),
-                    },
-                ));
-            }
+        if let Some(first) = record.get(0)
+            && civs_multiplier(first)
+        {
+            return Err(ParseError::new(
+                Location::field(file, line, 1, Some(candidates.name_at(0))),
+                Problem::MixedFormats {
+                    found: format!("{first:?} starts with a CIVS upload multiplier"),
+                    format: format.description(),
+                    expected: rank_range.clone(),
+                },
+            ));
         }
         if record.len() != count {
             return Err(ParseError::new(

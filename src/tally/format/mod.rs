@@ -250,17 +250,16 @@ fn detect_content(text: &str, candidates: Option<&CandidateFile>) -> (InputForma
             "a \"CANDIDATES SEATS\" line and quoted names after the ballots",
         );
     }
-    if first.bytes().all(|byte| byte.is_ascii_digit()) {
-        if let Some(second) = lines.clone().next() {
-            if second.split_once(',').is_some_and(|(number, _)| {
-                !number.is_empty() && number.trim().bytes().all(|b| b.is_ascii_digit())
-            }) {
-                return (
-                    InputFormat::Preflib,
-                    "a count of alternatives, then \"number,name\" lines (older PrefLib layout)",
-                );
-            }
-        }
+    if first.bytes().all(|byte| byte.is_ascii_digit())
+        && let Some(second) = lines.clone().next()
+        && second.split_once(',').is_some_and(|(number, _)| {
+            !number.is_empty() && number.trim().bytes().all(|b| b.is_ascii_digit())
+        })
+    {
+        return (
+            InputFormat::Preflib,
+            "a count of alternatives, then \"number,name\" lines (older PrefLib layout)",
+        );
     }
     let cells: Vec<String> = first
         .split(',')

@@ -199,16 +199,16 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             complete: false,
         });
     let ballots = read_orders(file, &data, &candidates, data_type, ':')?;
-    if let Some((line, voters)) = declared_voters {
-        if voters != ballots.total_weight() {
-            return Err(ParseError::new(
-                Location::line(file, line),
-                Problem::Unexpected {
-                    found: format!("\"NUMBER VOTERS: {voters}\""),
-                    expected: format!("the sum of the counts, {}", ballots.total_weight()),
-                },
-            ));
-        }
+    if let Some((line, voters)) = declared_voters
+        && voters != ballots.total_weight()
+    {
+        return Err(ParseError::new(
+            Location::line(file, line),
+            Problem::Unexpected {
+                found: format!("\"NUMBER VOTERS: {voters}\""),
+                expected: format!("the sum of the counts, {}", ballots.total_weight()),
+            },
+        ));
     }
     Ok(BallotSet {
         file: file.to_owned(),

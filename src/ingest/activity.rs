@@ -1,0 +1,685 @@
+//! Contributions that are not code: working-group meetings (MeetBot summaries), rosters
+//! kept by people (user-group organisers, meetup moderators, track chairs, ...), and the
+//! Foundation's AUC metrics export. Operators contribute this way, and a policy may count
+//! it; the readers here only record who did what and when.
+//!
+//! - MeetBot text summaries: files named `<meeting_id>.<YYYY-MM-DD-HH.MM>.txt` (UTC), with
+//!   a `People present (lines said)` section of `* nick (N)` lines. Nicks are normalised
+//!   as the User Committee's script did (spaces and underscores stripped from both ends,
+//!   lower-cased); the bot's own nick is left out.
+//! - Roster CSV: `criterion` (or `role`), `name`, `email`, `evidence`, `date`.
+//! - AUC metrics CSV (the Foundation's export): `identifier`, `value`, `member_email`,
+//!   `expires`; other columns ignored.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rustc_hash::FxHashMap;
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::changes::is_plausible_email;
+use crate::ingest::timestamp::parse_rfc3339;
+use crate::ingest::{FileDigest, InputPath, read_text};
+use crate::model::{FileId, Instant, Origin, Position};
+
+/// One meeting: a MeetBot summary file.
+#[derive(Debug, Clone)]
+pub struct Meeting {
+    /// The `#startmeeting` name, e.g. `ops_meetups_team`.
+    pub series: String,
+    pub at: Instant,
+    pub origin: Origin,
+}
+
+/// Someone present at a meeting.
+#[derive(Debug, Clone, Copy)]
+pub struct Attendance {
+    /// Index into [`Activities::meetings`].
+    pub meeting: u32,
+    /// Index into [`Activities::nicks`].
+    pub nick: u32,
+    pub lines: u32,
+    pub origin: Origin,
+}
+
+/// A roster row: someone recognised for a role at a date.
+#[derive(Debug, Clone)]
+pub struct RosterEntry {
+    /// The criterion or role, e.g. `user-group-organiser`.
+    pub role: String,
+    pub name: Option<String>,
+    pub email: String,
+    pub evidence: Option<String>,
+    pub at: Instant,
+    pub origin: Origin,
+}
+
+/// A row of the Foundation's AUC metrics export.
+#[derive(Debug, Clone)]
+pub struct MetricEntry {
+    pub identifier: String,
+    pub value: String,
+    pub email: String,
+    /// The recognition lasts until this instant.
+    pub expires: Option<Instant>,
+    pub origin: Origin,
+}
+
+/// Every non-code contribution of an election.
+#[derive(Debug, Clone, Default)]
+pub struct Activities {
+    pub meetings: Vec<Meeting>,
+    pub attendance: Vec<Attendance>,
+    /// Normalised IRC nicks, in order of first sight.
+    pub nicks: Vec<String>,
+    nick_index: FxHashMap<String, u32>,
+    pub roster: Vec<RosterEntry>,
+    pub metrics: Vec<MetricEntry>,
+}
+
+/// The nicks MeetBot itself speaks under, left out of attendance unless the election
+/// names others.
+pub const DEFAULT_BOTS: &[&str] = &["openstack", "zodbot", "meetbot"];
+
+/// Normalise a nick as the User Committee's `get_active_wg_members.py` did.
+#[must_use]
+pub fn normalize_nick(nick: &str) -> String {
+    nick.trim_matches(|c: char| c == ' ' || c == '_')
+        .to_lowercase()
+}
+
+impl Activities {
+    fn nick(&mut self, nick: &str) -> u32 {
+        if let Some(&i) = self.nick_index.get(nick) {
+            return i;
+        }
+        let i = u32::try_from(self.nicks.len()).unwrap_or(u32::MAX);
+        self.nicks.push(nick.to_owned());
+        self.nick_index.insert(nick.to_owned(), i);
+        i
+    }
+
+    /// Read one MeetBot summary. `bots` are normalised nicks to leave out.
+    ///
+    /// # Errors
+    /// Only when the file cannot be read.
+    pub fn read_meetbot(
+        &mut self,
+        input: &InputPath,
+        file: FileId,
+        bots: &[String],
+        diagnostics: &mut Diagnostics,
+    ) -> std::io::Result<FileDigest> {
+        let (text, digest) = read_text(input)?;
+        self.parse_meetbot(&input.display, &input.path, &text, file, bots, diagnostics);
+        Ok(digest)
+    }
+
+    fn parse_meetbot(
+        &mut self,
+        name: &str,
+        path: &Path,
+        text: &str,
+        file: FileId,
+        bots: &[String],
+        diagnostics: &mut Diagnostics,
+    ) {
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let Some((series, at)) = meeting_from_file_name(file_name) else {
+            diagnostics.push(Problem::error(
+                name,
+                format!("file name \"{file_name}\" is not <meeting_id>.<YYYY-MM-DD-HH.MM>.txt, expected a MeetBot summary name such as ops_meetups_team.2016-12-13-15.03.txt"),
+            ));
+            return;
+        };
+        let heading = text
+            .lines()
+            .position(|l| l.trim().eq_ignore_ascii_case("people present (lines said)"));
+        let Some(heading) = heading else {
+            diagnostics.push(Problem::error(
+                name,
+                "no \"People present (lines said)\" section, expected a MeetBot text summary",
+            ));
+            return;
+        };
+        let meeting = u32::try_from(self.meetings.len()).unwrap_or(u32::MAX);
+        self.meetings.push(Meeting {
+            series,
+            at,
+            origin: Origin {
+                file,
+                position: u32::try_from(heading + 1).unwrap_or(u32::MAX),
+                kind: Position::Line,
+            },
+        });
+        let mut started = false;
+        for (i, line) in text.lines().enumerate().skip(heading + 1) {
+            let trimmed = line.trim();
+            if trimmed.chars().all(|c| c == '-') && !trimmed.is_empty() && !started {
+                continue;
+            }
+            let Some(entry) = trimmed.strip_prefix('*') else {
+                if started || !trimmed.is_empty() {
+                    break;
+                }
+                continue;
+            };
+            started = true;
+            let line_no = i as u64 + 1;
+            let entry = entry.trim();
+            let parsed = entry.rsplit_once('(').and_then(|(nick, count)| {
+                Some((nick, count.strip_suffix(')')?.trim().parse::<u32>().ok()?))
+            });
+            let Some((nick, lines)) = parsed else {
+                diagnostics.push(
+                    Problem::error(name, format!("\"{trimmed}\" is not an attendee line, expected \"* nick (lines said)\"")).at_line(line_no),
+                );
+                continue;
+            };
+            let nick = normalize_nick(nick);
+            if nick.is_empty() || bots.contains(&nick) {
+                continue;
+            }
+            let nick = self.nick(&nick);
+            self.attendance.push(Attendance {
+                meeting,
+                nick,
+                lines,
+                origin: Origin {
+                    file,
+                    position: u32::try_from(line_no).unwrap_or(u32::MAX),
+                    kind: Position::Line,
+                },
+            });
+        }
+    }
+
+    /// Read a roster CSV.
+    ///
+    /// # Errors
+    /// Only when the file cannot be read.
+    pub fn read_roster(
+        &mut self,
+        input: &InputPath,
+        file: FileId,
+        diagnostics: &mut Diagnostics,
+    ) -> std::io::Result<(FileDigest, u64, u64)> {
+        let (text, digest) = read_text(input)?;
+        let (read, rejected) = self.parse_roster(&input.display, &text, file, diagnostics);
+        Ok((digest, read, rejected))
+    }
+
+    fn parse_roster(
+        &mut self,
+        name: &str,
+        text: &str,
+        file: FileId,
+        diagnostics: &mut Diagnostics,
+    ) -> (u64, u64) {
+        let Some(table) = Table::read(
+            name,
+            text,
+            &[&["criterion", "role"], &["email"], &["date"]],
+            &["name", "evidence"],
+            diagnostics,
+        ) else {
+            return (0, 0);
+        };
+        let (mut read, mut rejected) = (table.broken, table.broken);
+        for row in &table.rows {
+            read += 1;
+            let mut ok = true;
+            let role = row.get(&table, "criterion");
+            let email = row.get(&table, "email");
+            let date = row.get(&table, "date");
+            if role.is_empty() {
+                diagnostics.push(row.problem(
+                    name,
+                    "criterion",
+                    "is empty, expected a criterion such as \"user-group-organiser\"".to_owned(),
+                ));
+                ok = false;
+            }
+            if !is_plausible_email(email) {
+                diagnostics.push(row.problem(name, "email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+                ok = false;
+            }
+            let at = match parse_date_or_instant(date) {
+                Ok(at) => Some(at),
+                Err(message) => {
+                    diagnostics.push(row.problem(name, "date", message));
+                    ok = false;
+                    None
+                }
+            };
+            let (true, Some(at)) = (ok, at) else {
+                rejected += 1;
+                continue;
+            };
+            let optional = |column: &str| {
+                Some(row.get(&table, column))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+            };
+            self.roster.push(RosterEntry {
+                role: role.to_owned(),
+                name: optional("name"),
+                email: email.to_owned(),
+                evidence: optional("evidence"),
+                at,
+                origin: row.origin(file),
+            });
+        }
+        (read, rejected)
+    }
+
+    /// Read the Foundation's AUC metrics export.
+    ///
+    /// # Errors
+    /// Only when the file cannot be read.
+    pub fn read_metrics(
+        &mut self,
+        input: &InputPath,
+        file: FileId,
+        diagnostics: &mut Diagnostics,
+    ) -> std::io::Result<(FileDigest, u64, u64)> {
+        let (text, digest) = read_text(input)?;
+        let (read, rejected) = self.parse_metrics(&input.display, &text, file, diagnostics);
+        Ok((digest, read, rejected))
+    }
+
+    fn parse_metrics(
+        &mut self,
+        name: &str,
+        text: &str,
+        file: FileId,
+        diagnostics: &mut Diagnostics,
+    ) -> (u64, u64) {
+        let Some(table) = Table::read(
+            name,
+            text,
+            &[&["identifier"], &["member_email", "email"]],
+            &["value", "expires"],
+            diagnostics,
+        ) else {
+            return (0, 0);
+        };
+        let (mut read, mut rejected) = (table.broken, table.broken);
+        for row in &table.rows {
+            read += 1;
+            let identifier = row.get(&table, "identifier");
+            let email = row.get(&table, "member_email");
+            let expires = row.get(&table, "expires");
+            let mut ok = true;
+            if identifier.is_empty() {
+                diagnostics.push(row.problem(
+                    name,
+                    "identifier",
+                    "is empty, expected a metric identifier".to_owned(),
+                ));
+                ok = false;
+            }
+            if !is_plausible_email(email) {
+                diagnostics.push(row.problem(name, "member_email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+                ok = false;
+            }
+            let expires = if expires.is_empty() {
+                None
+            } else {
+                match parse_date_or_instant(expires) {
+                    Ok(at) => Some(at),
+                    Err(message) => {
+                        diagnostics.push(row.problem(name, "expires", message));
+                        ok = false;
+                        None
+                    }
+                }
+            };
+            if !ok {
+                rejected += 1;
+                continue;
+            }
+            self.metrics.push(MetricEntry {
+                identifier: identifier.to_owned(),
+                value: row.get(&table, "value").to_owned(),
+                email: email.to_owned(),
+                expires,
+                origin: row.origin(file),
+            });
+        }
+        (read, rejected)
+    }
+}
+
+/// `ops_meetups_team.2016-12-13-15.03.txt` → (`ops_meetups_team`, 2016-12-13T15:03:00Z).
+#[must_use]
+pub fn meeting_from_file_name(file_name: &str) -> Option<(String, Instant)> {
+    let stem = file_name.strip_suffix(".txt")?;
+    // The date is the last 16 characters; meeting ids may themselves contain dots.
+    let split = stem.len().checked_sub(17)?;
+    let (series, date) = (stem.get(..split)?, stem.get(split..)?);
+    let date = date.strip_prefix('.')?;
+    let at = NaiveDateTime::parse_from_str(date, "%Y-%m-%d-%H.%M")
+        .ok()?
+        .and_utc();
+    (!series.is_empty()).then(|| (series.to_owned(), at))
+}
+
+/// A roster or export date: `YYYY-MM-DD` (00:00 UTC), `YYYY-MM-DD HH:MM:SS` (UTC, as the
+/// Foundation's exports write it), or RFC 3339 with an offset.
+///
+/// # Errors
+/// A message quoting the value and saying what was expected.
+pub fn parse_date_or_instant(text: &str) -> Result<Instant, String> {
+    let text = text.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        && let Some(at) = date.and_hms_opt(0, 0, 0)
+    {
+        return Ok(at.and_utc());
+    }
+    if let Ok(at) = NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+        return Ok(at.and_utc());
+    }
+    parse_rfc3339(text).map_err(|_| {
+        format!("\"{text}\" is not a date, expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" (UTC) or RFC 3339")
+    })
+}
+
+/// A small CSV with named columns: header names matched case-insensitively, each required
+/// column by one of several names.
+struct Table {
+    /// Canonical column name (the first alias) → position.
+    columns: Vec<(&'static str, usize)>,
+    rows: Vec<Row>,
+    /// Rows that could not be read at all (reported already).
+    broken: u64,
+}
+
+struct Row {
+    line: u64,
+    fields: Vec<String>,
+}
+
+impl Table {
+    fn read(
+        name: &str,
+        text: &str,
+        required: &[&[&'static str]],
+        optional: &[&'static str],
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Self> {
+        if text.trim().is_empty() {
+            let names: Vec<&str> = required.iter().map(|aliases| aliases[0]).collect();
+            diagnostics.push(Problem::error(
+                name,
+                format!("file is empty, expected a header with {}", names.join(", ")),
+            ));
+            return None;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut records = reader.records();
+        let header: Vec<String> = match records.next() {
+            Some(Ok(record)) => record
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .collect(),
+            Some(Err(err)) => {
+                diagnostics.push(
+                    Problem::error(name, format!("cannot read the header: {err}")).at_line(1),
+                );
+                return None;
+            }
+            None => return None,
+        };
+        let mut columns = Vec::new();
+        let mut missing = Vec::new();
+        for aliases in required {
+            match aliases
+                .iter()
+                .find_map(|a| header.iter().position(|h| h == a))
+            {
+                Some(position) => columns.push((aliases[0], position)),
+                None => missing.push(aliases.join(" or ")),
+            }
+        }
+        for column in optional {
+            if let Some(position) = header.iter().position(|h| h == column) {
+                columns.push((*column, position));
+            }
+        }
+        if !missing.is_empty() {
+            diagnostics.push(
+                Problem::error(
+                    name,
+                    format!(
+                        "missing column {}, expected a header with {} (found: {})",
+                        missing.join(", "),
+                        required
+                            .iter()
+                            .map(|a| a[0])
+                            .chain(optional.iter().copied())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        header.join(", ")
+                    ),
+                )
+                .at_line(1),
+            );
+            return None;
+        }
+        let mut rows = Vec::new();
+        let mut broken = 0;
+        for record in records {
+            match record {
+                Ok(record) => {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    if record.iter().all(|f| f.trim().is_empty()) {
+                        continue;
+                    }
+                    if record.len() != header.len() {
+                        broken += 1;
+                        diagnostics.push(
+                            Problem::error(
+                                name,
+                                format!(
+                                    "row has {} fields, expected {} as in the header",
+                                    record.len(),
+                                    header.len()
+                                ),
+                            )
+                            .at_line(line),
+                        );
+                        continue;
+                    }
+                    rows.push(Row {
+                        line,
+                        fields: record.iter().map(|f| f.trim().to_owned()).collect(),
+                    });
+                }
+                Err(err) => {
+                    broken += 1;
+                    let line = err.position().map_or(0, csv::Position::line);
+                    diagnostics
+                        .push(Problem::error(name, format!("malformed CSV: {err}")).at_line(line));
+                }
+            }
+        }
+        Some(Self {
+            columns,
+            rows,
+            broken,
+        })
+    }
+}
+
+impl Row {
+    fn get<'r>(&'r self, table: &Table, column: &str) -> &'r str {
+        table
+            .columns
+            .iter()
+            .find(|(c, _)| *c == column)
+            .and_then(|(_, p)| self.fields.get(*p))
+            .map_or("", String::as_str)
+    }
+
+    fn problem(&self, name: &str, field: &str, message: String) -> Problem {
+        Problem::error(name, message)
+            .at_line(self.line)
+            .in_field(field)
+    }
+
+    fn origin(&self, file: FileId) -> Origin {
+        Origin {
+            file,
+            position: u32::try_from(self.line).unwrap_or(u32::MAX),
+            kind: Position::Line,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::format_instant;
+
+    const SUMMARY: &str = "\
+=====================================
+#openstack-meeting: ops meetups team
+=====================================
+
+Meeting started by chair_a at 15:03:11 UTC.
+
+Meeting summary
+---------------
+* agenda  (chair_a, 15:04:00)
+
+People present (lines said)
+---------------------------
+* chair_a (48)
+* Ops_Bob_ (12)
+* openstack (6)
+* lurker (0)
+
+Generated by `MeetBot`_ 0.1.4
+";
+
+    #[test]
+    fn meetbot_summaries_give_attendance() {
+        let mut a = Activities::default();
+        let mut d = Diagnostics::default();
+        let bots: Vec<String> = DEFAULT_BOTS.iter().map(|b| (*b).to_owned()).collect();
+        a.parse_meetbot(
+            "m.txt",
+            Path::new("meetbot/ops_meetups_team.2016-12-13-15.03.txt"),
+            SUMMARY,
+            FileId(0),
+            &bots,
+            &mut d,
+        );
+        assert!(d.is_empty(), "{:?}", d.all());
+        assert_eq!(a.meetings[0].series, "ops_meetups_team");
+        assert_eq!(format_instant(a.meetings[0].at), "2016-12-13T15:03:00Z");
+        let seen: Vec<(&str, u32)> = a
+            .attendance
+            .iter()
+            .map(|x| (a.nicks[x.nick as usize].as_str(), x.lines))
+            .collect();
+        assert_eq!(
+            seen,
+            [("chair_a", 48), ("ops_bob", 12), ("lurker", 0)],
+            "bot left out, nicks normalised"
+        );
+        assert_eq!(a.attendance[1].origin.position, 14);
+    }
+
+    #[test]
+    fn meetbot_problems() {
+        let mut a = Activities::default();
+        let mut d = Diagnostics::default();
+        a.parse_meetbot(
+            "x.txt",
+            Path::new("notes.txt"),
+            SUMMARY,
+            FileId(0),
+            &[],
+            &mut d,
+        );
+        a.parse_meetbot(
+            "y.txt",
+            Path::new("wg.2016-01-01-10.00.txt"),
+            "nothing here\n",
+            FileId(0),
+            &[],
+            &mut d,
+        );
+        a.parse_meetbot(
+            "z.txt",
+            Path::new("wg.2016-01-01-10.00.txt"),
+            "People present (lines said)\n---\n* bob 12\n",
+            FileId(0),
+            &[],
+            &mut d,
+        );
+        let messages: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "x.txt: file name \"notes.txt\" is not <meeting_id>.<YYYY-MM-DD-HH.MM>.txt, expected a MeetBot summary name such as ops_meetups_team.2016-12-13-15.03.txt",
+                "y.txt: no \"People present (lines said)\" section, expected a MeetBot text summary",
+                "z.txt:3: \"* bob 12\" is not an attendee line, expected \"* nick (lines said)\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn file_names_with_dots_in_the_meeting_id() {
+        let (series, at) = meeting_from_file_name("k8s.sig.2019-02-03-04.05.txt").unwrap();
+        assert_eq!(series, "k8s.sig");
+        assert_eq!(format_instant(at), "2019-02-03T04:05:00Z");
+        assert!(meeting_from_file_name(".2019-02-03-04.05.txt").is_none());
+        assert!(meeting_from_file_name("x.2019-02-03.txt").is_none());
+    }
+
+    #[test]
+    fn rosters_and_metrics() {
+        let mut a = Activities::default();
+        let mut d = Diagnostics::default();
+        let (read, rejected) = a.parse_roster(
+            "r.csv",
+            "Role,Name,Email,Evidence,Date\nuser-group-organiser,Ann,ann@example.org,Ops Meetup Berlin,2016-01-20\ntrack-chair,Bo,bo-at-example,,2016-02-30\n",
+            FileId(0),
+            &mut d,
+        );
+        assert_eq!((read, rejected), (2, 1));
+        assert_eq!(a.roster[0].role, "user-group-organiser");
+        let messages: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "r.csv:3: field email: \"bo-at-example\" is not an e-mail address, expected one such as \"jane@example.org\"",
+                "r.csv:3: field date: \"2016-02-30\" is not a date, expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" (UTC) or RFC 3339",
+            ]
+        );
+        let mut d = Diagnostics::default();
+        let (read, rejected) = a.parse_metrics(
+            "m.csv",
+            "identifier,value,member_email,expires,id\nTRACK_CHAIR,Cloud,ann@example.org,2017-01-01 00:00:00,7\n",
+            FileId(0),
+            &mut d,
+        );
+        assert_eq!((read, rejected), (1, 0));
+        assert!(d.is_empty());
+        assert_eq!(
+            format_instant(a.metrics[0].expires.unwrap()),
+            "2017-01-01T00:00:00Z"
+        );
+        let (_, _) = a.parse_metrics("m.csv", "value\n", FileId(0), &mut d);
+        assert_eq!(
+            d.all()[0].to_string(),
+            "m.csv:1: missing column identifier, member_email or email, expected a header with identifier, member_email, value, expires (found: value)"
+        );
+    }
+}

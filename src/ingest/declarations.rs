@@ -1,0 +1,223 @@
+//! The identity file: people declared by the election officials, with every address,
+//! Gerrit account, username, IRC nick and GitHub handle they use. It is how an operator's
+//! IRC nick in a meeting log meets their Gerrit account and their membership record.
+//!
+//! ```toml
+//! [[person]]
+//! name = "Ann Lee"
+//! emails = ["ann@example.org", "ann.lee@example.net"]
+//! gerrit_ids = [1001]
+//! usernames = ["annl"]
+//! irc = ["ann_l"]
+//! github = ["annlee"]
+//! ```
+//!
+//! Two people claiming one address (or nick, account, handle) is an error that names
+//! both: the file exists to settle identity, not to add doubt.
+
+use crate::diagnostics::Diagnostics;
+use crate::ingest::activity::normalize_nick;
+use crate::ingest::changes::is_plausible_email;
+use crate::ingest::{FileDigest, InputPath, read_text};
+use crate::located_toml::Walker;
+use crate::model::{FileId, Origin, Position};
+
+#[derive(Debug, Clone, Default)]
+pub struct Declared {
+    pub name: Option<String>,
+    pub emails: Vec<String>,
+    pub gerrit_ids: Vec<u64>,
+    pub usernames: Vec<String>,
+    /// Normalised as MeetBot attendance is.
+    pub irc: Vec<String>,
+    pub github: Vec<String>,
+    pub origin: Origin,
+}
+
+impl Declared {
+    /// The identity keys this person claims, namespaced (`email:`, `gerrit:`, `user:`,
+    /// `irc:`, `github:`), addresses lower-cased.
+    #[must_use]
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = Vec::new();
+        keys.extend(
+            self.emails
+                .iter()
+                .map(|e| format!("email:{}", e.to_lowercase())),
+        );
+        keys.extend(self.gerrit_ids.iter().map(|id| format!("gerrit:{id}")));
+        keys.extend(
+            self.usernames
+                .iter()
+                .map(|u| format!("user:{}", u.to_lowercase())),
+        );
+        keys.extend(self.irc.iter().map(|n| format!("irc:{n}")));
+        keys.extend(
+            self.github
+                .iter()
+                .map(|g| format!("github:{}", g.to_lowercase())),
+        );
+        keys
+    }
+}
+
+const PERSON_KEYS: &[&str] = &["name", "emails", "gerrit_ids", "usernames", "irc", "github"];
+
+/// Read an identity file.
+///
+/// # Errors
+/// Only when the file cannot be read.
+pub fn read(
+    input: &InputPath,
+    file: FileId,
+    diagnostics: &mut Diagnostics,
+) -> std::io::Result<(Vec<Declared>, FileDigest)> {
+    let (text, digest) = read_text(input)?;
+    Ok((parse(&input.display, &text, file, diagnostics), digest))
+}
+
+fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Declared> {
+    let mut w = Walker::new(name, text);
+    let mut people = Vec::new();
+    if let Some(root) = w.parse() {
+        let table = root.get_ref();
+        w.check_keys(table, "the identity file", &["person"]);
+        let entries = match table.get("person") {
+            Some(v) => w.tables(v, "person"),
+            None => Vec::new(),
+        };
+        for entry in &entries {
+            let t = entry.get_ref();
+            w.check_keys(t, "[[person]]", PERSON_KEYS);
+            let (line, _) = w.locate(entry.span());
+            let mut person = Declared {
+                origin: Origin {
+                    file,
+                    position: u32::try_from(line).unwrap_or(u32::MAX),
+                    kind: Position::Line,
+                },
+                ..Declared::default()
+            };
+            person.name = t.get("name").and_then(|v| w.string(v, "person.name"));
+            let list = |w: &mut Walker<'_>, key: &str| -> Vec<toml::Spanned<String>> {
+                t.get(key)
+                    .and_then(|v| w.strings(v, &format!("person.{key}")))
+                    .unwrap_or_default()
+            };
+            for email in list(&mut w, "emails") {
+                if is_plausible_email(email.get_ref()) {
+                    person.emails.push(email.get_ref().clone());
+                } else {
+                    w.field_error(email.span(), "person.emails", format!("\"{}\" is not an e-mail address, expected one such as \"jane@example.org\"", email.get_ref()));
+                }
+            }
+            if let Some(v) = t.get("gerrit_ids") {
+                if let toml::de::DeValue::Array(items) = v.get_ref() {
+                    for item in &**items {
+                        if let Some(id) = w.unsigned(item, "person.gerrit_ids", 0..=u64::MAX) {
+                            person.gerrit_ids.push(id);
+                        }
+                    }
+                } else {
+                    w.field_error(
+                        v.span(),
+                        "person.gerrit_ids",
+                        "expected an array of account ids such as [1001]",
+                    );
+                }
+            }
+            person.usernames = list(&mut w, "usernames")
+                .into_iter()
+                .map(toml::Spanned::into_inner)
+                .collect();
+            person.irc = list(&mut w, "irc")
+                .iter()
+                .map(|n| normalize_nick(n.get_ref()))
+                .collect();
+            person.github = list(&mut w, "github")
+                .into_iter()
+                .map(toml::Spanned::into_inner)
+                .collect();
+            if person.keys().is_empty() {
+                w.error(entry.span(), "person declares no address, account, username, nick or handle, expected at least one");
+            }
+            people.push(person);
+        }
+        // Two declared people may not claim the same key.
+        let mut owners: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
+        for (i, person) in people.iter().enumerate() {
+            for key in person.keys() {
+                match owners.get(&key) {
+                    Some(&first) if first != i => {
+                        let span = entries[i].span();
+                        let describe = |p: &Declared| {
+                            format!(
+                                "{} (line {})",
+                                p.name.as_deref().unwrap_or("unnamed"),
+                                p.origin.position
+                            )
+                        };
+                        w.error(
+                            span,
+                            format!(
+                                "{key} is claimed by two people: {} and {}, expected each address, account, username, nick and handle to belong to one person",
+                                describe(&people[first]),
+                                describe(person)
+                            ),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        owners.insert(key, i);
+                    }
+                }
+            }
+        }
+    }
+    diagnostics.extend(w.diagnostics);
+    people
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Vec<Declared>, Vec<String>) {
+        let mut d = Diagnostics::default();
+        let people = parse("people.toml", text, FileId(0), &mut d);
+        (people, d.all().iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn reads_people_with_every_kind_of_handle() {
+        let (people, problems) = load(
+            "[[person]]\nname = \"Ann Lee\"\nemails = [\"ann@example.org\"]\ngerrit_ids = [1001]\nusernames = [\"annl\"]\nirc = [\"Ann_L_\"]\ngithub = [\"AnnLee\"]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(people[0].irc, ["ann_l"]);
+        assert_eq!(
+            people[0].keys(),
+            [
+                "email:ann@example.org",
+                "gerrit:1001",
+                "user:annl",
+                "irc:ann_l",
+                "github:annlee"
+            ]
+        );
+    }
+
+    #[test]
+    fn two_people_claiming_one_address_is_an_error_naming_both() {
+        let (_, problems) = load(
+            "[[person]]\nname = \"Ann Lee\"\nemails = [\"ann@example.org\"]\n\n[[person]]\nname = \"Bo Chan\"\nemails = [\"ANN@example.org\"]\nirc = [\"bo\"]\nphone = \"x\"\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "people.toml:9:1: unknown key \"phone\" in [[person]], expected one of name, emails, gerrit_ids, usernames, irc, github",
+                "people.toml:5:1: email:ann@example.org is claimed by two people: Ann Lee (line 1) and Bo Chan (line 5), expected each address, account, username, nick and handle to belong to one person",
+            ]
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! A local git repository read directly, through `gix` (no `git` subprocess): every
+//! commit reachable from the chosen revision becomes a merged change of the configured
+//! project and branch. Ops repositories often live outside Gerrit, or their history is all
+//! an official has; a commit that landed is a contribution that landed.
+//!
+//! - owner: the commit's author (name and address);
+//! - merge time: the committer time (when it landed, not when it was written);
+//! - Change-Id: the last `Change-Id:` trailer, else the commit id (so explanations can
+//!   point at it);
+//! - co-authors: `Co-Authored-By:` trailers;
+//! - merge commits (two or more parents) are not contributions of their own and are
+//!   counted as ignored.
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostics::{Diagnostics, Problem};
+use crate::ingest::changes::{
+    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
+    is_plausible_email, parse_person,
+};
+use crate::ingest::gerrit_rest::co_authors;
+use crate::ingest::{FileDigest, InputPath, hex};
+use crate::model::{FileId, Origin, Position};
+
+/// A repository to read, as the election file names it.
+#[derive(Debug, Clone)]
+pub struct GitInput {
+    pub input: InputPath,
+    /// The project name the commits count for, e.g. `openstack/osops-tools-generic`.
+    pub project: String,
+    pub branch: String,
+    /// A revision to walk from; the repository's `HEAD` when absent.
+    pub rev: Option<String>,
+}
+
+/// What reading a repository established, for the manifest.
+#[derive(Debug, Clone)]
+pub struct GitRead {
+    pub rows: FileRows,
+    /// SHA-256 over the ids of every commit read, in walk order: changes when history does.
+    pub digest: FileDigest,
+    pub head: String,
+}
+
+/// Read a repository's history into `log`.
+///
+/// # Errors
+/// The repository cannot be opened or the revision cannot be resolved; the message names
+/// the repository.
+pub fn read(
+    git: &GitInput,
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+) -> Result<GitRead, String> {
+    let name = git.input.display.as_str();
+    let repo = gix::open(&git.input.path)
+        .map_err(|err| format!("cannot open git repository {name}: {err}"))?;
+    let start = match &git.rev {
+        Some(rev) => match gix::ObjectId::from_hex(rev.as_bytes()) {
+            Ok(id) => id,
+            Err(_) => repo
+                .find_reference(rev.as_str())
+                .and_then(gix::Reference::into_fully_peeled_id)
+                .map_err(|err| format!("cannot resolve \"{rev}\" in {name}, expected a branch, tag or commit id: {err}"))?
+                .detach(),
+        },
+        None => repo
+            .head_id()
+            .map_err(|err| format!("cannot read HEAD of {name}: {err}"))?
+            .detach(),
+    };
+    let walk = repo
+        .rev_walk([start])
+        .all()
+        .map_err(|err| format!("cannot walk the history of {name}: {err}"))?;
+    let mut rows = FileRows::default();
+    let mut hasher = Sha256::new();
+    let project = log.symbols.intern(&git.project);
+    let branch = log.symbols.intern(&git.branch);
+    for (index, info) in walk.enumerate() {
+        let info = info.map_err(|err| format!("cannot walk the history of {name}: {err}"))?;
+        let record = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let id = info.id.to_string();
+        hasher.update(id.as_bytes());
+        hasher.update(b"\n");
+        let origin = Origin {
+            file,
+            position: record,
+            kind: Position::Record,
+        };
+        let problem = |message: String| {
+            Problem::error(name, format!("commit {id}: {message}")).at_record(u64::from(record))
+        };
+        let object = match info.object() {
+            Ok(object) => object,
+            Err(err) => {
+                rows.read += 1;
+                rows.rejected += 1;
+                diagnostics.push(problem(format!("cannot read the commit: {err}")));
+                continue;
+            }
+        };
+        let commit = match object.decode() {
+            Ok(commit) => commit,
+            Err(err) => {
+                rows.read += 1;
+                rows.rejected += 1;
+                diagnostics.push(problem(format!("cannot decode the commit: {err}")));
+                continue;
+            }
+        };
+        if commit.parents().count() > 1 {
+            rows.ignored += 1;
+            continue;
+        }
+        rows.read += 1;
+        let (Ok(author), Ok(committed)) = (commit.author(), commit.time()) else {
+            rows.rejected += 1;
+            diagnostics.push(problem(
+                "has no readable author or committer time".to_owned(),
+            ));
+            continue;
+        };
+        let email = author.email.to_string();
+        let author_name = author.name.to_string();
+        if !is_plausible_email(&email) {
+            rows.rejected += 1;
+            diagnostics.push(problem(format!("author address \"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")).in_field("author"));
+            continue;
+        }
+        let Some(merged_at) = chrono::DateTime::from_timestamp(committed.seconds, 0) else {
+            rows.rejected += 1;
+            diagnostics.push(problem(format!(
+                "committer time {} is out of range",
+                committed.seconds
+            )));
+            continue;
+        };
+        let message = commit.message.to_string();
+        let Some((owner, email_sym)) = log.sight(
+            AccountSighting {
+                gerrit_id: None,
+                email: Some(&email),
+                name: Some(&author_name),
+                username: None,
+            },
+            origin,
+        ) else {
+            rows.rejected += 1;
+            continue;
+        };
+        let mut credits = Vec::new();
+        for co_author in co_authors(&message) {
+            if let Some((co_name, co_email)) = parse_person(co_author) {
+                let sighting = AccountSighting {
+                    email: Some(co_email),
+                    name: Some(co_name),
+                    ..AccountSighting::default()
+                };
+                if let Some(account) = log.account(sighting, origin) {
+                    credits.push(Credit {
+                        account,
+                        role: CreditRole::CoAuthor,
+                    });
+                }
+            }
+        }
+        let change_id = message
+            .lines()
+            .filter_map(|line| {
+                let (key, value) = line.trim().split_once(':')?;
+                key.trim()
+                    .eq_ignore_ascii_case("change-id")
+                    .then(|| value.trim().to_owned())
+            })
+            .next_back()
+            .unwrap_or_else(|| id.clone());
+        let (credits_start, credits_len) = log.add_credits(credits);
+        let change_id = log.store_text(&change_id);
+        log.changes.push(Change {
+            repo: project,
+            branch,
+            owner,
+            email: email_sym,
+            merged: true,
+            status: None,
+            merged_at: Some(merged_at),
+            merge_time: MergeTime::Submitted,
+            number: None,
+            change_id: Some(change_id),
+            credits_start,
+            credits_len,
+            origin,
+        });
+    }
+    if rows.read == 0 && rows.ignored == 0 {
+        diagnostics.push(Problem::warning(name, "the repository has no commits"));
+    }
+    Ok(GitRead {
+        rows,
+        digest: FileDigest {
+            bytes: 0,
+            sha256: hex(&hasher.finalize()),
+        },
+        head: start.to_string(),
+    })
+}
