@@ -26,7 +26,15 @@ fn help_and_version() {
 #[test]
 fn policy_list_names_every_shipped_policy() {
     let run = electorate(&["policy", "list"]).success();
-    for name in ["openstack", "openstack-bylaws"] {
+    for name in [
+        "openstack",
+        "openstack-bylaws",
+        "charter-2026",
+        "auc-2016",
+        "auc-2018",
+        "ops-as-atc",
+        "ops-status",
+    ] {
         assert!(run.stdout.contains(name), "{name} listed");
     }
 }
@@ -41,7 +49,7 @@ fn policy_show_prints_the_shipped_text() {
     let run = electorate(&["policy", "show", "opnstack"]).code(2);
     assert_eq!(
         run.stderr,
-        "error: no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws or a path to a .toml file\nhint: did you mean \"openstack\"?\n"
+        "error: no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws, charter-2026, auc-2016, auc-2018, ops-as-atc, ops-status or a path to a .toml file\nhint: did you mean \"openstack\"?\n"
     );
 }
 

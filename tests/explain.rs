@@ -51,7 +51,11 @@ fn outside_the_window_says_by_how_much() {
         p["changes"][0]["decisions"][0]["detail"],
         "1 second before the window start"
     );
-    assert_eq!(roll_code(&p, "tc"), "excluded-no-status");
+    assert_eq!(
+        roll_code(&p, "tc"),
+        "change-before-window",
+        "the decisive reason, not just \"no status\""
+    );
     let p = explain_json("leila.yildiran@example.org");
     assert_eq!(
         p["changes"][0]["decisions"][0]["code"],

@@ -3,6 +3,7 @@
 //! bars and where output files go.
 
 mod check;
+mod compare;
 mod explain;
 mod output;
 mod policy;
@@ -26,6 +27,7 @@ pub struct Cli {
 pub enum Command {
     Roll(roll::RollArgs),
     Explain(explain::ExplainArgs),
+    Compare(compare::CompareArgs),
     Check(check::CheckArgs),
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
@@ -67,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Roll(args) => roll::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Tally(args) => tally::run(&args),

@@ -171,6 +171,14 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// The misses of one person.
+    #[must_use]
+    pub fn misses_of(&self, person: PersonIdx) -> &[Miss] {
+        let lo = self.misses.partition_point(|m| m.person < person);
+        let hi = self.misses.partition_point(|m| m.person <= person);
+        &self.misses[lo..hi]
+    }
+
     /// The grants of one person.
     #[must_use]
     pub fn of(&self, person: PersonIdx) -> &[Grant] {
@@ -1140,6 +1148,13 @@ impl<'a> Engine<'a> {
             code: codes::CHANGE_QUALIFIES,
             placement: Some(Placement::Inside),
         }
+    }
+
+    /// The team that owns a change's repository, if governance lists it.
+    #[must_use]
+    pub fn change_team(&self, change: u32) -> Option<TeamIdx> {
+        let change = self.inputs.log.changes.get(change as usize)?;
+        self.team_of(change.repo).map(|(team, _)| team)
     }
 
     /// Every change a person owns or is credited on, in input order.

@@ -251,6 +251,26 @@ pub const BUILTINS: &[Builtin] = &[
         name: "openstack-bylaws",
         text: include_str!("../../policies/openstack-bylaws.toml"),
     },
+    Builtin {
+        name: "charter-2026",
+        text: include_str!("../../policies/charter-2026.toml"),
+    },
+    Builtin {
+        name: "auc-2016",
+        text: include_str!("../../policies/auc-2016.toml"),
+    },
+    Builtin {
+        name: "auc-2018",
+        text: include_str!("../../policies/auc-2018.toml"),
+    },
+    Builtin {
+        name: "ops-as-atc",
+        text: include_str!("../../policies/ops-as-atc.toml"),
+    },
+    Builtin {
+        name: "ops-status",
+        text: include_str!("../../policies/ops-status.toml"),
+    },
 ];
 
 /// The policy used when the election file and the command line name none.
@@ -328,7 +348,7 @@ mod tests {
         let err = builtin("opnstack").unwrap_err().to_string();
         assert_eq!(
             err,
-            "no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws or a path to a .toml file\nhint: did you mean \"openstack\"?"
+            "no shipped policy named \"opnstack\", expected one of openstack, openstack-bylaws, charter-2026, auc-2016, auc-2018, ops-as-atc, ops-status or a path to a .toml file\nhint: did you mean \"openstack\"?"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! scripts. The shapes written here are contracts (`docs/outputs.md`,
 //! `docs/tally-internals.md`); comfy-table is used here and nowhere else.
 
+pub mod compare;
 pub mod explain;
 pub mod roll;
 pub mod tally;

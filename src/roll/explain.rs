@@ -6,7 +6,7 @@ use crate::identity::{Link, PersonIdx, Record};
 use crate::policy::Rule;
 use crate::policy::codes::{self, Code};
 use crate::policy::evaluate::{Dates, Disposition, Engine, Evaluation, Grant, Miss};
-use crate::roll::{Decision, decide, instances};
+use crate::roll::{Decision, decisive, instances};
 
 /// How a change fared against each code-change criterion.
 #[derive(Debug, Clone)]
@@ -142,18 +142,7 @@ pub fn explain(
     let mut rolls = Vec::new();
     for def in &engine.policy.rolls {
         for (name, team) in instances(engine, def) {
-            let mut decision = decide(engine, person, def, team, &grants);
-            // Without a status, the decisive reason is the nearest miss, if any: an
-            // expired extra-ATC explains more than "no status".
-            if decision == Decision::Off(codes::EXCLUDED_NO_STATUS) {
-                let relevant = misses.iter().find(|m| {
-                    def.statuses.contains(&engine.criteria[m.criterion].status)
-                        && (team.is_none() || m.team.is_none() || m.team == team)
-                });
-                if let Some(miss) = relevant {
-                    decision = Decision::Off(miss.code);
-                }
-            }
+            let decision = decisive(engine, evaluation, dates, person, def, team);
             rolls.push(RollVerdict {
                 roll: name,
                 team,

@@ -3,13 +3,14 @@
 //! decision function builds the rolls and answers `explain`, so an explanation can never
 //! disagree with the roll it explains.
 
+pub mod compare;
 pub mod explain;
 
 use crate::identity::PersonIdx;
 use crate::ingest::governance::TeamIdx;
 use crate::model::{Instant, Month};
 use crate::policy::codes::{self, Code};
-use crate::policy::evaluate::{Compat, Engine, Evaluation, Evidence, Grant};
+use crate::policy::evaluate::{Compat, Dates, Engine, Evaluation, Evidence, Grant};
 use crate::policy::{Per, RollDef, Scope};
 
 /// One person on a roll, with the evidence the roll's CSV shows.
@@ -141,6 +142,52 @@ pub fn decide(
     Decision::On(voter)
 }
 
+/// [`decide`], and when the person holds no status for the roll, the nearest reason why:
+/// a status missed (an expired extra-ATC, a threshold not met), else what kept their
+/// latest change from counting (outside the window, and by how much, in `explain`; not
+/// governed; ...). Rolls use [`decide`]; explanations and comparisons use this.
+#[must_use]
+pub fn decisive(
+    engine: &Engine<'_>,
+    evaluation: &Evaluation,
+    dates: &Dates,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+) -> Decision {
+    let decision = decide(engine, person, def, team, evaluation.of(person));
+    if decision != Decision::Off(codes::EXCLUDED_NO_STATUS) {
+        return decision;
+    }
+    let in_roll = |criterion: usize| def.statuses.contains(&engine.criteria[criterion].status);
+    if let Some(miss) = evaluation
+        .misses_of(person)
+        .iter()
+        .find(|m| in_roll(m.criterion) && (team.is_none() || m.team.is_none() || m.team == team))
+    {
+        return Decision::Off(miss.code);
+    }
+    let code_criteria: Vec<usize> = (0..engine.criteria.len())
+        .filter(|&c| {
+            in_roll(c) && matches!(engine.criteria[c].rule, crate::policy::Rule::CodeChange(_))
+        })
+        .collect();
+    let mut latest: Option<(Option<Instant>, Code)> = None;
+    for change in engine.changes_of(person) {
+        if team.is_some() && engine.change_team(change) != team {
+            continue;
+        }
+        let at = engine.inputs.log.changes[change as usize].merged_at;
+        for &criterion in &code_criteria {
+            let code = engine.classify(change, criterion, person, dates).code;
+            if code != codes::CHANGE_QUALIFIES && latest.is_none_or(|(when, _)| at > when) {
+                latest = Some((at, code));
+            }
+        }
+    }
+    latest.map_or(decision, |(_, code)| Decision::Off(code))
+}
+
 /// The rolls one policy roll definition expands to: `(name, team)`.
 #[must_use]
 pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<TeamIdx>)> {
@@ -158,9 +205,23 @@ pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<Team
 /// Build every roll of the policy from an evaluation.
 #[must_use]
 pub fn build(engine: &Engine<'_>, evaluation: &Evaluation) -> Rolls {
+    build_selected(engine, evaluation, &|_| true)
+}
+
+/// Build the rolls whose names `keep` accepts (comparisons over time want a few rolls at
+/// many dates, not five hundred team rolls at each).
+#[must_use]
+pub fn build_selected(
+    engine: &Engine<'_>,
+    evaluation: &Evaluation,
+    keep: &dyn Fn(&str) -> bool,
+) -> Rolls {
     let mut rolls = Vec::new();
     for (d, def) in engine.policy.rolls.iter().enumerate() {
         for (name, team) in instances(engine, def) {
+            if !keep(&name) {
+                continue;
+            }
             rolls.push(Roll {
                 name,
                 def: d,

@@ -1,0 +1,167 @@
+//! `electorate compare`: the same election under several policies, now or over time.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::Args;
+
+use crate::cli::Outcome;
+use crate::cli::output::{self, OutputFile};
+use crate::cli::settings::{CompatArg, Format, print_problems};
+use crate::ingest::inputs;
+use crate::model::format_instant;
+use crate::policy::evaluate::{Dates, Engine, Inputs};
+use crate::policy::{self, Policy};
+use crate::report::compare as render;
+use crate::roll::compare::{self, Run, Step};
+
+/// Compare policies: who each rule set adds to which roll, and who it leaves out.
+///
+/// With two or more --policy, shows per roll the size under each policy, who is gained
+/// and lost against the first policy (with the criteria that put them on, or the code
+/// that keeps them off), how many hold each status and how statuses overlap (how many
+/// AUCs are already ATCs), and how many people each criterion recognises.
+///
+/// With --from, --to and --every, shows instead each election-wide roll's size under each
+/// policy at each date: the election window keeps its length and ends on the date, and the
+/// date is the `as_of`. --chart writes the series as an SVG line chart.
+///
+/// Examples:
+///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy ops-as-atc --policy ops-status
+///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy auc-2016 --from 2015-09-01 --to 2016-09-01 --every 1month --chart chart.svg
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct CompareArgs {
+    /// The election file (election.toml).
+    #[arg(long, short = 'e', value_name = "FILE")]
+    pub election: PathBuf,
+
+    /// A policy to compare (a shipped name or a file); give two or more, the first is the
+    /// baseline. With one, only over-time series make sense.
+    #[arg(long, short = 'p', value_name = "NAME|FILE", required = true)]
+    pub policy: Vec<String>,
+
+    /// Reproduce the reference tooling's known behaviour.
+    #[arg(long, value_enum, default_value_t = CompatArg::None)]
+    pub compat: CompatArg,
+
+    /// First date of a series (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires_all = ["to", "every"])]
+    pub from: Option<NaiveDate>,
+
+    /// Last date of a series (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", requires_all = ["from", "every"])]
+    pub to: Option<NaiveDate>,
+
+    /// Distance between dates: 1month, 2weeks, 7days, 1year, ...
+    #[arg(long, value_name = "STEP", requires_all = ["from", "to"])]
+    pub every: Option<String>,
+
+    /// Rolls to follow over time [default: every election-wide roll].
+    #[arg(long, value_name = "ROLL")]
+    pub roll: Vec<String>,
+
+    /// Write the series as an SVG chart to this file (with --from/--to/--every).
+    #[arg(long, value_name = "FILE.svg", requires = "every")]
+    pub chart: Option<PathBuf>,
+
+    /// Table for people, CSV or JSON for scripts.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Do not print warnings about the inputs.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
+    let bundle = inputs::load(&args.election, &crate::ingest::Silent)
+        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    if !args.quiet {
+        print_problems(bundle.diagnostics.warnings(), "warning", 20);
+    }
+    if bundle.diagnostics.has_errors() {
+        print_problems(bundle.diagnostics.errors(), "error", usize::MAX);
+        bail!("the inputs have problems; fix them first (run `electorate check`)");
+    }
+    let policies: Vec<Policy> = args
+        .policy
+        .iter()
+        .map(|p| policy::resolve(p))
+        .collect::<Result<_, _>>()?;
+    let engines: Vec<Engine<'_>> = policies
+        .iter()
+        .map(|p| Engine::new(p, Inputs::of(&bundle), args.compat.into()))
+        .collect();
+    let dates = Dates {
+        window: bundle.election.window,
+        as_of: bundle.election.as_of,
+    };
+    let mut stdout = std::io::stdout().lock();
+
+    if let (Some(from), Some(to), Some(every)) = (args.from, args.to, &args.every) {
+        let step = Step::parse(every).map_err(anyhow::Error::msg)?;
+        let at = compare::dates(from, to, step);
+        if at.is_empty() {
+            bail!("--from {from} is after --to {to}: no dates to compare");
+        }
+        let engine_refs: Vec<&Engine<'_>> = engines.iter().collect();
+        let wanted: Vec<String> = if args.roll.is_empty() {
+            compare::election_wide_rolls(&engine_refs)
+        } else {
+            args.roll.clone()
+        };
+        let points = compare::over_time(&engine_refs, &dates, &at, &|name| {
+            wanted.iter().any(|w| w == name)
+        });
+        if points.is_empty() {
+            bail!("no roll named {} in these policies", wanted.join(", "));
+        }
+        match args.format {
+            Format::Table => write!(stdout, "{}", render::series_table(&points))?,
+            Format::Csv => stdout.write_all(&render::series_csv(&points)?)?,
+            Format::Json => write!(stdout, "{}", crate::report::roll::to_json(&points)?)?,
+        }
+        if let Some(chart) = &args.chart {
+            let title = format!("{}: voters by policy, {from} to {to}", bundle.election.name);
+            let svg = render::series_svg(&points, &title).map_err(anyhow::Error::msg)?;
+            let dir = chart
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), PathBuf::from);
+            let name = chart
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("--chart needs a file name")?
+                .to_owned();
+            output::write_all(
+                &dir,
+                &[OutputFile {
+                    name,
+                    bytes: svg.into_bytes(),
+                }],
+            )?;
+        }
+        stdout.flush()?;
+        return Ok(Outcome::Clean);
+    }
+
+    if engines.len() < 2 {
+        bail!("give two or more --policy to compare, or --from, --to and --every for a series");
+    }
+    let runs: Vec<Run<'_, '_>> = engines.iter().map(|e| Run::new(e, &dates)).collect();
+    let comparison = compare::compare(&runs);
+    match args.format {
+        Format::Table => write!(
+            stdout,
+            "{}",
+            render::table(&comparison, &format_instant(dates.as_of))
+        )?,
+        Format::Csv => stdout.write_all(&render::csv(&comparison)?)?,
+        Format::Json => write!(stdout, "{}", crate::report::roll::to_json(&comparison)?)?,
+    }
+    stdout.flush()?;
+    Ok(Outcome::Clean)
+}
