@@ -261,6 +261,7 @@ fn the_summary_accounts_for_every_row() {
         "used",
         "not_merged",
         "repo_not_governed",
+        "repo_not_selected",
         "repo_retired",
         "outside_window",
         "branch_excluded",

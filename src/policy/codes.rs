@@ -27,7 +27,9 @@ codes! {
     CHANGE_NOT_MERGED = "change-not-merged":
         "The change's status is not MERGED (abandoned or still open).";
     CHANGE_REPO_NOT_GOVERNED = "change-repo-not-governed":
-        "The repository is not one the criterion selects (for `repos = \"governed\"`: not listed in the governance files given).";
+        "The repository is not listed in the governance files given (for a criterion with `repos = \"governed\"`).";
+    CHANGE_REPO_NOT_SELECTED = "change-repo-not-selected":
+        "The repository matches none of the criterion's repository patterns (for example, not one of the ops repositories an AUC criterion counts).";
     CHANGE_REPO_RETIRED = "change-repo-retired":
         "The repository is listed in legacy.yaml with a retired-on date before the window start.";
     CHANGE_BEFORE_WINDOW = "change-before-window":

@@ -204,6 +204,8 @@ pub struct ChangeCounts {
     pub used: u64,
     pub not_merged: u64,
     pub repo_not_governed: u64,
+    /// Not matched by the repository patterns of a criterion that names repositories.
+    pub repo_not_selected: u64,
     pub repo_retired: u64,
     pub outside_window: u64,
     pub branch_excluded: u64,
@@ -657,7 +659,10 @@ impl<'a> Engine<'a> {
             (RepoSelector::Matching(_), None) => false,
         };
         if !repo_ok {
-            return Err(codes::CHANGE_REPO_NOT_GOVERNED);
+            return Err(match rule.repos {
+                RepoSelector::Governed => codes::CHANGE_REPO_NOT_GOVERNED,
+                RepoSelector::Matching(_) => codes::CHANGE_REPO_NOT_SELECTED,
+            });
         }
         if !self.branch_ok[criterion]
             .get(change.branch.index())
@@ -1203,6 +1208,7 @@ impl<'a> Engine<'a> {
                 Some("change-repo-retired") => &mut counts.repo_retired,
                 Some("change-before-window" | "change-after-window") => &mut counts.outside_window,
                 Some("change-branch-excluded") => &mut counts.branch_excluded,
+                Some("change-repo-not-selected") => &mut counts.repo_not_selected,
                 Some("change-dropped-duplicate-account") => &mut counts.dropped_duplicate_account,
                 _ => &mut counts.repo_not_governed,
             };

@@ -26,6 +26,8 @@ pub struct ExplainJson {
     pub merged_because: Vec<String>,
     pub extra_atcs: Vec<ExtraAtcJson>,
     pub changes: Vec<ChangeJson>,
+    /// Contributions other than changes: meetings attended, roster and metrics rows.
+    pub activities: Vec<ActivityJson>,
     pub statuses: Vec<StatusJson>,
     pub not_earned: Vec<MissJson>,
     pub rolls: Vec<RollJson>,
@@ -47,6 +49,15 @@ pub struct ChangeJson {
     pub merged_at: Option<String>,
     pub role: &'static str,
     pub decisions: Vec<DecisionJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActivityJson {
+    /// `meeting`, `roster` or `auc-metric`.
+    pub kind: &'static str,
+    pub what: String,
+    pub at: Option<String>,
+    pub source: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -220,6 +231,7 @@ pub fn to_json(
             listed_at: bundle.sources.locate(e.origin),
         })
         .collect();
+    let activities = activities_of(bundle, &explanation.records);
     let changes = explanation
         .changes
         .iter()
@@ -339,10 +351,80 @@ pub fn to_json(
         merged_because,
         extra_atcs,
         changes,
+        activities,
         statuses,
         not_earned,
         rolls,
     }
+}
+
+/// Meetings attended, roster rows and metrics rows behind a person's records, by time.
+fn activities_of(bundle: &Bundle, records: &[Record]) -> Vec<ActivityJson> {
+    let a = &bundle.activities;
+    let mut out: Vec<(Option<crate::model::Instant>, ActivityJson)> = Vec::new();
+    for record in records {
+        match *record {
+            Record::Nick(n) => {
+                for attendance in a.attendance.iter().filter(|x| x.nick as usize == n) {
+                    let Some(meeting) = a.meetings.get(attendance.meeting as usize) else {
+                        continue;
+                    };
+                    out.push((
+                        Some(meeting.at),
+                        ActivityJson {
+                            kind: "meeting",
+                            what: format!(
+                                "{} as {}, {} lines said",
+                                meeting.series,
+                                a.nicks.get(n).map_or("?", String::as_str),
+                                attendance.lines
+                            ),
+                            at: Some(format_instant(meeting.at)),
+                            source: bundle.sources.locate(attendance.origin),
+                        },
+                    ));
+                }
+            }
+            Record::Roster(r) => {
+                if let Some(entry) = a.roster.get(r) {
+                    let evidence = entry
+                        .evidence
+                        .as_deref()
+                        .map(|e| format!(": {e}"))
+                        .unwrap_or_default();
+                    out.push((
+                        Some(entry.at),
+                        ActivityJson {
+                            kind: "roster",
+                            what: format!("{}{evidence}", entry.role),
+                            at: Some(format_instant(entry.at)),
+                            source: bundle.sources.locate(entry.origin),
+                        },
+                    ));
+                }
+            }
+            Record::Metric(m) => {
+                if let Some(entry) = a.metrics.get(m) {
+                    let expires = entry
+                        .expires
+                        .map(|e| format!(", expires {}", format_instant(e)))
+                        .unwrap_or_default();
+                    out.push((
+                        entry.expires,
+                        ActivityJson {
+                            kind: "auc-metric",
+                            what: format!("{} {}{expires}", entry.identifier, entry.value),
+                            at: None,
+                            source: bundle.sources.locate(entry.origin),
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.source.cmp(&b.1.source)));
+    out.into_iter().map(|(_, activity)| activity).collect()
 }
 
 /// The explanation for a person to read.
@@ -417,6 +499,22 @@ pub fn to_text(json: &ExplainJson, explanation: &Explanation) -> String {
         }
     }
 
+    if !json.activities.is_empty() {
+        let _ = writeln!(out, "\nother contributions ({}):", json.activities.len());
+        for activity in &json.activities {
+            let at = activity
+                .at
+                .as_deref()
+                .map(|a| format!(" {a}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}:{at} {} {}",
+                activity.source, activity.kind, activity.what
+            );
+        }
+    }
+
     let _ = writeln!(out, "\nstatuses:");
     if json.statuses.is_empty() {
         let _ = writeln!(out, "  none");
@@ -430,7 +528,7 @@ pub fn to_text(json: &ExplainJson, explanation: &Explanation) -> String {
         let evidence = match (&s.extra_atc_expires, &s.first_change) {
             (Some(month), _) => format!("valid, expires in {month}"),
             (None, Some(first)) => format!(
-                "{} qualifying change{}, first {first}, last {}",
+                "{} qualifying contribution{}, first {first}, last {}",
                 s.qualifying_changes,
                 if s.qualifying_changes == 1 { "" } else { "s" },
                 s.last_change.as_deref().unwrap_or("")

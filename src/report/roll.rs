@@ -61,9 +61,7 @@ pub fn evidence_reference(bundle: &Bundle, evidence: Evidence) -> String {
             .attendance
             .get(a as usize)
             .and_then(|x| activities.meetings.get(x.meeting as usize))
-            .map_or_else(String::new, |m| {
-                format!("meeting {} {}", m.series, format_instant(m.at))
-            }),
+            .map_or_else(String::new, |m| format!("meeting {}", m.series)),
         Evidence::Roster(r) => activities
             .roster
             .get(r as usize)
@@ -389,6 +387,12 @@ pub fn summary_table(manifest: &Manifest) -> String {
         c.counts.branch_excluded,
         c.rejected,
     ));
+    if c.counts.repo_not_selected > 0 {
+        out.push_str(&format!(
+            ", {} in repositories no criterion names",
+            c.counts.repo_not_selected
+        ));
+    }
     if c.counts.dropped_duplicate_account > 0 {
         out.push_str(&format!(
             ", {} dropped as in the reference tooling",

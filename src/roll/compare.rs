@@ -154,9 +154,20 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
             .collect();
         let mut against_first = Vec::new();
         if let Some(base) = runs.first() {
-            let base_voters = base.voters_by_key(name).unwrap_or_default();
+            let base_voters = base.voters_by_key(name);
             for run in &runs[1..] {
-                let voters = run.voters_by_key(name).unwrap_or_default();
+                // A roll one of the two policies does not have is not a difference in who
+                // votes in it: its column shows "-" and nobody is listed.
+                let (Some(base_voters), Some(voters)) =
+                    (base_voters.as_ref(), run.voters_by_key(name))
+                else {
+                    against_first.push(Difference {
+                        policy: run.engine.policy.name.clone(),
+                        gained: Vec::new(),
+                        lost: Vec::new(),
+                    });
+                    continue;
+                };
                 let gained = voters
                     .iter()
                     .filter(|(key, _)| !base_voters.contains_key(*key))
