@@ -178,6 +178,10 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
                     .filter(|key| !voters.contains_key(*key))
                     .map(|key| change(base, key, off_reason(run, name, key)))
                     .collect();
+                let (mut gained, mut lost): (Vec<Change>, Vec<Change>) = (gained, lost);
+                for list in [&mut gained, &mut lost] {
+                    list.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.person.cmp(&b.person)));
+                }
                 against_first.push(Difference {
                     policy: run.engine.policy.name.clone(),
                     gained,

@@ -1,0 +1,166 @@
+//! The git reader on a repository the test creates: commits become merged changes of the
+//! configured project (author credited, committer time as the merge time, Change-Id and
+//! Co-Authored-By trailers read); merge commits are counted and left out.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{electorate, write_tree};
+
+fn git(dir: &Path, args: &[&str], date: &str, author: (&str, &str)) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", author.0)
+        .env("GIT_AUTHOR_EMAIL", author.1)
+        .env("GIT_COMMITTER_NAME", "Gate Keeper")
+        .env("GIT_COMMITTER_EMAIL", "gate@example.org")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn commits_of_a_local_repository_are_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let ann = ("Ann Operator", "ann@example.org");
+    let bo = ("Bo Operator", "bo@example.org");
+    if !git(
+        &repo,
+        &["init", "-q", "-b", "master"],
+        "2016-01-01T00:00:00+00:00",
+        ann,
+    ) {
+        eprintln!("skipped: git is not available to build the test repository");
+        return;
+    }
+    let commit = |file: &str, message: &str, date: &str, author| {
+        std::fs::write(repo.join(file), message).unwrap();
+        assert!(git(&repo, &["add", file], date, author));
+        assert!(git(&repo, &["commit", "-q", "-m", message], date, author));
+    };
+    commit(
+        "a.sh",
+        "Add a check\n\nChange-Id: I1111111111111111111111111111111111111111",
+        "2016-09-01T10:00:00+02:00",
+        ann,
+    );
+    commit(
+        "b.sh",
+        "Add b\n\nCo-Authored-By: Cy Helper <cy@example.org>\nChange-Id: I2222222222222222222222222222222222222222",
+        "2016-10-01T12:00:00+00:00",
+        bo,
+    );
+    assert!(git(
+        &repo,
+        &["checkout", "-q", "-b", "side", "HEAD~1"],
+        "2016-10-02T00:00:00+00:00",
+        ann
+    ));
+    commit("c.sh", "Side work", "2016-10-03T00:00:00+00:00", ann);
+    assert!(git(
+        &repo,
+        &["checkout", "-q", "master"],
+        "2016-10-04T00:00:00+00:00",
+        ann
+    ));
+    assert!(git(
+        &repo,
+        &["merge", "-q", "--no-ff", "-m", "Merge side", "side"],
+        "2016-10-05T00:00:00+00:00",
+        bo
+    ));
+
+    let policy = "[policy]\nname = \"ops\"\n[[status]]\nid = \"ops\"\n[[status.criterion]]\nid = \"ops-change\"\nkind = \"code-change\"\nrepos = [\"openstack/osops-*\"]\ncredit = [\"owner\", \"co-author\"]\nwindow = { days = 183 }\n[[roll]]\nid = \"ops\"\nstatuses = [\"ops\"]\n";
+    let election = "[election]\nname = \"git\"\nwindow = { start = \"2016-02-01T00:00:00Z\", end = \"2017-02-01T00:00:00Z\" }\npolicy = \"policy.toml\"\n[inputs]\ngit = [{ path = \"repo\", project = \"openstack/osops-tools-generic\" }]\n";
+    write_tree(
+        dir.path(),
+        &[("election.toml", election), ("policy.toml", policy)],
+    );
+    let election_path = dir.path().join("election.toml").display().to_string();
+    let out = dir.path().join("out");
+    let run = electorate(&[
+        "roll",
+        "--election",
+        &election_path,
+        "--out",
+        &out.display().to_string(),
+        "--format",
+        "json",
+        "--quiet",
+    ])
+    .success();
+    let manifest: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let input = &manifest["inputs"][1];
+    assert_eq!(input["role"], "git");
+    assert_eq!(input["records"], 3, "three commits");
+    assert_eq!(input["ignored"], 1, "one merge commit");
+    assert_eq!(input["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        std::fs::read_to_string(out.join("ops.txt")).unwrap(),
+        "ann@example.org\nbo@example.org\ncy@example.org\n",
+        "authors and the co-author (2016-09-01 is inside 183 days of 2017-02-01)"
+    );
+
+    let explain = electorate(&[
+        "explain",
+        "--election",
+        &election_path,
+        "--format",
+        "json",
+        "ann@example.org",
+    ])
+    .success();
+    let ann: serde_json::Value = serde_json::from_str(&explain.stdout).unwrap();
+    let mut changes: Vec<(String, String)> = ann[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["merged_at"].as_str().unwrap().to_owned(),
+                c["change"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    changes.sort();
+    assert_eq!(
+        changes[0],
+        (
+            "2016-09-01T08:00:00Z".to_owned(),
+            "I1111111111111111111111111111111111111111".to_owned()
+        ),
+        "committer time in UTC, Change-Id trailer"
+    );
+    assert_eq!(changes[1].0, "2016-10-03T00:00:00Z");
+    assert_eq!(
+        changes[1].1.len(),
+        40,
+        "without a Change-Id, the commit id names the change"
+    );
+}
+
+#[test]
+fn a_missing_repository_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let election = "[election]\nname = \"git\"\nwindow = { start = \"2016-02-01T00:00:00Z\", end = \"2017-02-01T00:00:00Z\" }\n[inputs]\ngit = [{ path = \"nowhere\", project = \"p/q\" }]\n";
+    write_tree(dir.path(), &[("election.toml", election)]);
+    let run = electorate(&[
+        "roll",
+        "--election",
+        &dir.path().join("election.toml").display().to_string(),
+    ])
+    .code(2);
+    assert!(
+        run.stderr.contains("cannot open git repository nowhere"),
+        "{}",
+        run.stderr
+    );
+}
