@@ -169,3 +169,43 @@ fn usage_errors() {
     .code(2);
     assert!(run.stderr.contains("--to <DATE>"), "{}", run.stderr);
 }
+
+#[test]
+fn sizes_over_time_agree_with_full_rolls() {
+    use electorate::ingest::{Silent, inputs};
+    use electorate::policy::evaluate::{Dates, Engine, Inputs};
+    use electorate::roll::{build, compare as cmp};
+    for (election, policy) in [
+        ("examples/newton-tc/election.toml", "openstack-bylaws"),
+        (OPS, "ops-as-atc"),
+        (OPS, "auc-2018"),
+    ] {
+        let bundle = inputs::load(&common::root().join(election), &Silent).unwrap();
+        let policy = electorate::policy::builtin(policy).unwrap();
+        let engine = Engine::new(
+            &policy,
+            Inputs::of(&bundle),
+            electorate::policy::evaluate::Compat::None,
+        );
+        let election_dates = Dates {
+            window: bundle.election.window,
+            as_of: bundle.election.as_of,
+        };
+        let from = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        let to = chrono::NaiveDate::from_ymd_opt(2017, 6, 1).unwrap();
+        for date in cmp::dates(from, to, cmp::Step::Months(2)) {
+            let dates = cmp::dates_ending(
+                &election_dates,
+                date.and_hms_opt(0, 0, 0).unwrap().and_utc(),
+            );
+            let evaluation = engine.evaluate(&dates);
+            let full: Vec<(String, usize)> = build(&engine, &evaluation)
+                .rolls
+                .into_iter()
+                .map(|r| (r.name, r.voters.len()))
+                .collect();
+            let quick = electorate::roll::sizes_selected(&engine, &evaluation, &|_| true);
+            assert_eq!(quick, full, "{election} under {} at {date}", policy.name);
+        }
+    }
+}

@@ -91,10 +91,14 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
-    let engines: Vec<Engine<'_>> = policies
-        .iter()
-        .map(|p| Engine::new(p, Inputs::of(&bundle), args.compat.into()))
-        .collect();
+    let mut engines: Vec<Engine<'_>> = Vec::with_capacity(policies.len());
+    for policy in &policies {
+        let engine = match engines.first() {
+            Some(first) => Engine::with_people_of(policy, first),
+            None => Engine::new(policy, Inputs::of(&bundle), args.compat.into()),
+        };
+        engines.push(engine);
+    }
     let dates = Dates {
         window: bundle.election.window,
         as_of: bundle.election.as_of,

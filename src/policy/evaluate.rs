@@ -9,6 +9,7 @@
 //! a policy at 36 dates costs one preparation and 36 cheap evaluations.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -109,6 +110,19 @@ struct Candidate {
     team: u32,
     at: Instant,
     change: u32,
+}
+
+/// A criterion's candidates, sorted by person, team and time, with what evaluation at
+/// many dates needs precomputed: where each (person, team) run starts and ends, and a
+/// running count of candidates in retired repositories (so a run without any is counted
+/// by two binary searches, without touching its changes).
+#[derive(Debug, Default)]
+struct Candidates {
+    list: Vec<Candidate>,
+    /// `(start, end)` of each (person, team) run in `list`.
+    runs: Vec<(u32, u32)>,
+    /// `retired_before[i]`: candidates in `list[..i]` whose repository has a retirement date.
+    retired_before: Vec<u32>,
 }
 
 const NO_TEAM: u32 = u32::MAX;
@@ -253,8 +267,10 @@ pub struct Engine<'a> {
     pub policy: &'a Policy,
     pub inputs: Inputs<'a>,
     pub compat: Compat,
-    pub people: People,
-    pub profiles: Vec<Profile>,
+    /// Who is who; the same for every policy over the same inputs, so engines for several
+    /// policies share it (see [`Engine::with_people_of`]).
+    pub people: Rc<People>,
+    pub profiles: Rc<Vec<Profile>>,
     pub criteria: Vec<CriterionRef<'a>>,
     repo_info: Vec<RepoInfo>,
     /// Per criterion, for each branch symbol: does the criterion take it. Only
@@ -263,16 +279,54 @@ pub struct Engine<'a> {
     /// Per criterion, for each repository symbol under `repos = [patterns]`.
     repo_selected: Vec<Option<Vec<bool>>>,
     /// Per criterion, credited contributions sorted by person, team, time.
-    candidates: Vec<Vec<Candidate>>,
-    dropped: FxHashSet<u32>,
+    candidates: Vec<Candidates>,
+    dropped: Rc<FxHashSet<u32>>,
     /// Index of every change a person took part in, as owner or credited, sorted.
-    involvement: Vec<(PersonIdx, u32)>,
+    involvement: Rc<Vec<(PersonIdx, u32)>>,
 }
 
 impl<'a> Engine<'a> {
     /// Resolve identities and prepare every criterion.
     #[must_use]
     pub fn new(policy: &'a Policy, inputs: Inputs<'a>, compat: Compat) -> Self {
+        Self::build(policy, inputs, compat, None)
+    }
+
+    /// Prepare another policy over the same inputs, reusing `other`'s identity work
+    /// (people, profiles, who took part in which change): comparing policies pays for it
+    /// once.
+    #[must_use]
+    pub fn with_people_of(policy: &'a Policy, other: &Engine<'a>) -> Self {
+        Self::build(policy, other.inputs, other.compat, Some(other))
+    }
+
+    fn build(
+        policy: &'a Policy,
+        inputs: Inputs<'a>,
+        compat: Compat,
+        shared: Option<&Engine<'a>>,
+    ) -> Self {
+        let people = match shared {
+            Some(other) => Rc::clone(&other.people),
+            None => Rc::new(Self::resolve_people(inputs, compat)),
+        };
+        let log = inputs.log;
+        let criteria: Vec<CriterionRef<'a>> = policy
+            .statuses
+            .iter()
+            .enumerate()
+            .flat_map(|(s, status)| {
+                status.criteria.iter().map(move |c| CriterionRef {
+                    status: s,
+                    id: c.id.as_str(),
+                    rule: &c.rule,
+                })
+            })
+            .collect();
+        Self::prepare(policy, inputs, compat, people, criteria, shared, log)
+    }
+
+    fn resolve_people(inputs: Inputs<'a>, compat: Compat) -> People {
         let log = inputs.log;
         let folding = match compat {
             Compat::None => EmailFolding::Whole,
@@ -345,22 +399,19 @@ impl<'a> Engine<'a> {
                 Vec::new(),
             ));
         }
-        let people = identity::resolve(&claims, folding);
-        drop(claims);
+        identity::resolve(&claims, folding)
+    }
 
-        let criteria: Vec<CriterionRef<'a>> = policy
-            .statuses
-            .iter()
-            .enumerate()
-            .flat_map(|(s, status)| {
-                status.criteria.iter().map(move |c| CriterionRef {
-                    status: s,
-                    id: c.id.as_str(),
-                    rule: &c.rule,
-                })
-            })
-            .collect();
-
+    #[allow(clippy::too_many_arguments)]
+    fn prepare(
+        policy: &'a Policy,
+        inputs: Inputs<'a>,
+        compat: Compat,
+        people: Rc<People>,
+        criteria: Vec<CriterionRef<'a>>,
+        shared: Option<&Engine<'a>>,
+        log: &'a ChangeLog,
+    ) -> Self {
         let symbol_count = log.symbols.len();
         let mut repo_info = vec![RepoInfo::Unlisted; symbol_count];
         for (name, repo) in &inputs.governance.repos {
@@ -419,19 +470,29 @@ impl<'a> Engine<'a> {
             inputs,
             compat,
             people,
-            profiles: Vec::new(),
+            profiles: Rc::new(Vec::new()),
             criteria,
             repo_info,
             branch_ok,
             repo_selected,
             candidates: Vec::new(),
-            dropped: FxHashSet::default(),
-            involvement: Vec::new(),
+            dropped: Rc::new(FxHashSet::default()),
+            involvement: Rc::new(Vec::new()),
         };
-        if compat == Compat::Reference {
-            engine.dropped = engine.reference_dropped_changes();
+        match shared {
+            Some(other) => {
+                engine.profiles = Rc::clone(&other.profiles);
+                engine.dropped = Rc::clone(&other.dropped);
+                engine.involvement = Rc::clone(&other.involvement);
+            }
+            None => {
+                if compat == Compat::Reference {
+                    engine.dropped = Rc::new(engine.reference_dropped_changes());
+                }
+                engine.profiles = Rc::new(engine.build_profiles());
+                engine.involvement = Rc::new(engine.build_involvement());
+            }
         }
-        engine.profiles = engine.build_profiles();
         engine.prepare_candidates();
         engine
     }
@@ -680,7 +741,7 @@ impl<'a> Engine<'a> {
         let mut candidates = Vec::with_capacity(self.criteria.len());
         for (ci, criterion) in self.criteria.iter().enumerate() {
             let Rule::CodeChange(rule) = criterion.rule else {
-                candidates.push(Vec::new());
+                candidates.push(Candidates::default());
                 continue;
             };
             let mut list = Vec::new();
@@ -705,10 +766,42 @@ impl<'a> Engine<'a> {
                 }
             }
             list.sort_unstable_by_key(|c| (c.person, c.team, c.at, c.change));
-            candidates.push(list);
+            let mut runs = Vec::new();
+            let mut start = 0;
+            for i in 1..=list.len() {
+                if i == list.len()
+                    || (list[i].person, list[i].team) != (list[start].person, list[start].team)
+                {
+                    runs.push((
+                        u32::try_from(start).unwrap_or(u32::MAX),
+                        u32::try_from(i).unwrap_or(u32::MAX),
+                    ));
+                    start = i;
+                }
+            }
+            let mut retired_before = Vec::with_capacity(list.len() + 1);
+            let mut retired = 0u32;
+            retired_before.push(0);
+            for c in &list {
+                if matches!(
+                    self.team_of(log.changes[c.change as usize].repo),
+                    Some((_, Some(_)))
+                ) {
+                    retired += 1;
+                }
+                retired_before.push(retired);
+            }
+            candidates.push(Candidates {
+                list,
+                runs,
+                retired_before,
+            });
         }
         self.candidates = candidates;
+    }
 
+    fn build_involvement(&self) -> Vec<(PersonIdx, u32)> {
+        let log = self.inputs.log;
         let mut involvement = Vec::with_capacity(log.changes.len());
         for (i, change) in log.changes.iter().enumerate() {
             let index = u32::try_from(i).unwrap_or(u32::MAX);
@@ -719,7 +812,7 @@ impl<'a> Engine<'a> {
         }
         involvement.sort_unstable();
         involvement.dedup();
-        self.involvement = involvement;
+        involvement
     }
 
     /// Who holds which status at these dates.
@@ -737,9 +830,11 @@ impl<'a> Engine<'a> {
                 Rule::AucMetric(rule) => self.evaluate_metrics(ci, rule, dates, &mut evaluation),
             }
         }
+        // Each criterion appended its grants in person order: a stable sort merges those
+        // runs instead of sorting from scratch.
         evaluation
             .grants
-            .sort_unstable_by_key(|g| (g.person, g.status, g.team, g.criterion, g.extra_atc));
+            .sort_by_key(|g| (g.person, g.status, g.team, g.criterion, g.extra_atc));
         evaluation
             .misses
             .sort_unstable_by_key(|m| (m.person, m.criterion, m.team, m.extra_atc));
@@ -756,33 +851,63 @@ impl<'a> Engine<'a> {
         let window = dates.window_for(rule.window);
         let start_date = window.start.date_naive();
         let log = self.inputs.log;
-        let list = &self.candidates[ci];
+        let candidates = &self.candidates[ci];
+        let list = &candidates.list;
         let status = self.criteria[ci].status;
         let mut teams: Vec<Grant> = Vec::new();
-        let mut i = 0;
-        while i < list.len() {
-            let person = list[i].person;
-            let person_end = i + list[i..].partition_point(|c| c.person == person);
-            teams.clear();
-            let mut total = 0u32;
-            let mut j = i;
-            while j < person_end {
-                let team = list[j].team;
-                let team_end = j + list[j..person_end].partition_point(|c| c.team == team);
-                let group = &list[j..team_end];
-                let lo = group.partition_point(|c| c.at < window.start);
-                let hi = group.partition_point(|c| c.at < window.end);
-                let mut grant = Grant {
-                    person,
-                    status,
-                    criterion: ci,
-                    team: (team != NO_TEAM).then_some(TeamIdx(team)),
-                    count: 0,
-                    first: None,
-                    last: None,
-                    extra_atc: None,
-                };
-                for c in &group[lo..hi] {
+        let mut total = 0u32;
+        let mut current: Option<PersonIdx> = None;
+        let flush =
+            |person: PersonIdx, total: u32, teams: &mut Vec<Grant>, out: &mut Evaluation| {
+                if total >= rule.min_count {
+                    out.grants.append(teams);
+                } else if total > 0 {
+                    teams.clear();
+                    out.misses.push(Miss {
+                        person,
+                        criterion: ci,
+                        code: codes::BELOW_MIN_COUNT,
+                        team: None,
+                        extra_atc: None,
+                        count: total,
+                        detail: None,
+                    });
+                }
+            };
+        for &(start, end) in &candidates.runs {
+            let (start, end) = (start as usize, end as usize);
+            let run = &list[start..end];
+            let person = run[0].person;
+            if current != Some(person) {
+                if let Some(previous) = current {
+                    flush(previous, total, &mut teams, out);
+                }
+                current = Some(person);
+                total = 0;
+            }
+            let lo = start + run.partition_point(|c| c.at < window.start);
+            let hi = start + run.partition_point(|c| c.at < window.end);
+            if lo == hi {
+                continue;
+            }
+            let team = run[0].team;
+            let mut grant = Grant {
+                person,
+                status,
+                criterion: ci,
+                team: (team != NO_TEAM).then_some(TeamIdx(team)),
+                count: 0,
+                first: None,
+                last: None,
+                extra_atc: None,
+            };
+            if candidates.retired_before[hi] == candidates.retired_before[lo] {
+                // No retired repository in range: count and ends are immediate.
+                grant.count = u32::try_from(hi - lo).unwrap_or(u32::MAX);
+                grant.first = Some((list[lo].at, Evidence::Change(list[lo].change)));
+                grant.last = Some((list[hi - 1].at, Evidence::Change(list[hi - 1].change)));
+            } else {
+                for c in &list[lo..hi] {
                     let change = &log.changes[c.change as usize];
                     if let Some((_, Some(retired))) = self.team_of(change.repo)
                         && retired < start_date
@@ -795,26 +920,14 @@ impl<'a> Engine<'a> {
                         .get_or_insert((c.at, Evidence::Change(c.change)));
                     grant.last = Some((c.at, Evidence::Change(c.change)));
                 }
-                if grant.count > 0 {
-                    total += grant.count;
-                    teams.push(grant);
-                }
-                j = team_end;
             }
-            if total >= rule.min_count {
-                out.grants.append(&mut teams);
-            } else if total > 0 {
-                out.misses.push(Miss {
-                    person,
-                    criterion: ci,
-                    code: codes::BELOW_MIN_COUNT,
-                    team: None,
-                    extra_atc: None,
-                    count: total,
-                    detail: None,
-                });
+            if grant.count > 0 {
+                total += grant.count;
+                teams.push(grant);
             }
-            i = person_end;
+        }
+        if let Some(previous) = current {
+            flush(previous, total, &mut teams, out);
         }
     }
 

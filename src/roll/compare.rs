@@ -15,7 +15,7 @@ use crate::model::{Instant, Window};
 use crate::policy::evaluate::{Dates, Engine, Evaluation};
 use rustc_hash::FxHashMap;
 
-use crate::roll::{Decision, Rolls, Voter, build, build_selected, decisive, instances};
+use crate::roll::{Decision, Rolls, Voter, build, decisive, instances, sizes_selected};
 
 /// One policy applied to the election.
 pub struct Run<'e, 'a> {
@@ -420,13 +420,12 @@ pub fn over_time(
         let dates = dates_ending(election, midnight.and_utc());
         for engine in engines {
             let evaluation = engine.evaluate(&dates);
-            let rolls = build_selected(engine, &evaluation, keep);
-            for roll in &rolls.rolls {
+            for (roll, voters) in sizes_selected(engine, &evaluation, keep) {
                 points.push(Point {
                     date: format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
                     policy: engine.policy.name.clone(),
-                    roll: roll.name.clone(),
-                    voters: roll.voters.len(),
+                    roll,
+                    voters,
                 });
             }
         }

@@ -188,6 +188,55 @@ pub fn decisive(
     latest.map_or(decision, |(_, code)| Decision::Off(code))
 }
 
+/// Whether [`decide`] would put the person on the roll, without building the voter: the
+/// over-time comparison asks this millions of times.
+fn eligible(
+    engine: &Engine<'_>,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+    grants: &[Grant],
+) -> bool {
+    if counting(engine, def, team, grants).next().is_none() {
+        return false;
+    }
+    let profile = &engine.profiles[person.index()];
+    !(engine.compat == Compat::Reference && profile.name.is_none()
+        || profile.email.is_none()
+        || def.members_only && engine.inputs.members.is_some() && profile.member.is_none())
+}
+
+/// The number of voters of each roll whose name `keep` accepts, as [`build_selected`]
+/// would count them, in roll order.
+#[must_use]
+pub fn sizes_selected(
+    engine: &Engine<'_>,
+    evaluation: &Evaluation,
+    keep: &dyn Fn(&str) -> bool,
+) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for def in &engine.policy.rolls {
+        for (name, team) in instances(engine, def) {
+            if !keep(&name) {
+                continue;
+            }
+            let mut voters = 0;
+            let grants = &evaluation.grants;
+            let mut start = 0;
+            while start < grants.len() {
+                let person = grants[start].person;
+                let end = start + grants[start..].partition_point(|g| g.person == person);
+                if eligible(engine, person, def, team, &grants[start..end]) {
+                    voters += 1;
+                }
+                start = end;
+            }
+            out.push((name, voters));
+        }
+    }
+    out
+}
+
 /// The rolls one policy roll definition expands to: `(name, team)`.
 #[must_use]
 pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<TeamIdx>)> {
