@@ -1,6 +1,6 @@
 //! Building every roll from a generated export of 1,000,000 changes (500 teams, 2,000
 //! repositories, 50,000 people): reading, the engine, and rendering, separately and end to
-//! end. Run with `cargo bench --bench rolls`.
+//! end; and comparing two policies at 36 monthly dates. Run with `cargo bench --bench rolls`.
 
 mod generate;
 
@@ -12,7 +12,7 @@ use electorate::ingest::Silent;
 use electorate::ingest::inputs::{self, Bundle};
 use electorate::policy::evaluate::{Compat, Dates, Engine, Inputs};
 use electorate::report::roll as render;
-use electorate::roll;
+use electorate::roll::{self, compare};
 
 fn all_rolls(bundle: &Bundle, policy: &electorate::policy::Policy) -> usize {
     let dates = Dates {
@@ -46,6 +46,28 @@ fn rolls(c: &mut Criterion) {
     assert!(!bundle.diagnostics.has_errors(), "generated data is clean");
     group.bench_function("engine-and-render", |b| {
         b.iter(|| black_box(all_rolls(&bundle, &policy)));
+    });
+    let bylaws = electorate::policy::builtin("openstack-bylaws").expect("shipped policy");
+    let dates = Dates {
+        window: bundle.election.window,
+        as_of: bundle.election.as_of,
+    };
+    let from = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).expect("date");
+    let at = compare::dates(from, from + chrono::Months::new(35), compare::Step::Months(1));
+    assert_eq!(at.len(), 36);
+    let compare_36 = |bundle: &Bundle| {
+        let first = Engine::new(&policy, Inputs::of(bundle), Compat::None);
+        let second = Engine::with_people_of(&bylaws, &first);
+        compare::over_time(&[&first, &second], &dates, &at, &|name| name == "tc" || name == "stable-branch-maintenance").len()
+    };
+    group.bench_function("compare-2-policies-36-dates", |b| {
+        b.iter(|| black_box(compare_36(&bundle)));
+    });
+    group.bench_function("compare-36-dates-end-to-end", |b| {
+        b.iter(|| {
+            let bundle = inputs::load(&election, &Silent).expect("load");
+            black_box(compare_36(&bundle))
+        });
     });
     group.bench_function("end-to-end", |b| {
         b.iter(|| {
