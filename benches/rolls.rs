@@ -53,12 +53,19 @@ fn rolls(c: &mut Criterion) {
         as_of: bundle.election.as_of,
     };
     let from = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).expect("date");
-    let at = compare::dates(from, from + chrono::Months::new(35), compare::Step::Months(1));
+    let at = compare::dates(
+        from,
+        from + chrono::Months::new(35),
+        compare::Step::Months(1),
+    );
     assert_eq!(at.len(), 36);
     let compare_36 = |bundle: &Bundle| {
         let first = Engine::new(&policy, Inputs::of(bundle), Compat::None);
         let second = Engine::with_people_of(&bylaws, &first);
-        compare::over_time(&[&first, &second], &dates, &at, &|name| name == "tc" || name == "stable-branch-maintenance").len()
+        compare::over_time(&[&first, &second], &dates, &at, &|name| {
+            name == "tc" || name == "stable-branch-maintenance"
+        })
+        .len()
     };
     group.bench_function("compare-2-policies-36-dates", |b| {
         b.iter(|| black_box(compare_36(&bundle)));

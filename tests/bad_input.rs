@@ -196,3 +196,43 @@ fn governance_problems_are_located() {
          2 files checked: 1 error, 1 warning\n"
     );
 }
+
+#[test]
+fn an_identity_file_claiming_one_address_twice_is_an_error_naming_both() {
+    let people = "[[person]]\nname = \"Ann\"\nemails = [\"ann@example.org\"]\n\n[[person]]\nname = \"Bo\"\nemails = [\"bo@example.org\", \"Ann@Example.org\"]\n";
+    let (_dir, election) = election_with(&[("people.toml", people)], "identity = \"people.toml\"");
+    let run = electorate(&["check", "--election", &election]).code(1);
+    assert!(
+        run.stdout.contains("error: people.toml:5:1: email:ann@example.org is claimed by two people: Ann (line 1) and Bo (line 5), expected each address, account, username, nick and handle to belong to one person"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn operator_inputs_report_their_problems() {
+    let roster = "criterion,name,email,evidence,date\nuser-group-organiser,Ann,ann@example.org,x,yesterday\n";
+    let summary = "no attendance here\n";
+    let (_dir, election) = election_with(
+        &[
+            ("roster.csv", roster),
+            ("meetbot/wg.2016-01-01-10.00.txt", summary),
+            ("metrics.csv", ""),
+        ],
+        "rosters = [\"roster.csv\"]\nmeetings = [\"meetbot\"]\nauc_metrics = [\"metrics.csv\"]",
+    );
+    let run = electorate(&["check", "--election", &election]).code(1);
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: meetbot/wg.2016-01-01-10.00.txt: no \"People present (lines said)\" section, expected a MeetBot text summary",
+            "error: roster.csv:2: field date: \"yesterday\" is not a date, expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" (UTC) or RFC 3339",
+            "error: metrics.csv: file is empty, expected a header with identifier, member_email",
+        ]
+    );
+}

@@ -184,8 +184,16 @@ fn read_policy(
         }
     };
     let status_ids: Vec<&str> = statuses.iter().map(|s| s.get_ref().id.as_str()).collect();
+    // A roll naming a status that exists but did not validate is not a second problem.
+    let declared: Vec<String> = status_tables
+        .iter()
+        .filter_map(|st| match st.get_ref().get("id").map(|v| v.get_ref()) {
+            Some(toml::de::DeValue::String(id)) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect();
     for rt in &roll_tables {
-        if let Some(roll) = read_roll(w, rt, &status_ids) {
+        if let Some(roll) = read_roll(w, rt, &status_ids, &declared) {
             rolls.push(Spanned::new(rt.span(), roll));
         }
     }
@@ -352,18 +360,19 @@ fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criter
         }
         "roster" => {
             w.check_keys(t, "a roster criterion", ROSTER_KEYS);
+            // Every field is read before any failure returns, so all problems show.
             let roles = read_patterns(
                 w,
                 ct,
                 "roles",
                 "criteria or roles such as [\"user-group-organiser\"]",
-            )?;
-            let window = read_window(w, t)?;
-            let min_count = read_count(w, t, "min_count", 1)?;
+            );
+            let window = read_window(w, t);
+            let min_count = read_count(w, t, "min_count", 1);
             Rule::Roster(RosterRule {
-                roles,
-                window,
-                min_count,
+                roles: roles?,
+                window: window?,
+                min_count: min_count?,
             })
         }
         "auc-metric" => {
@@ -475,14 +484,15 @@ fn read_count(w: &mut Walker<'_>, t: &Table<'_>, key: &str, default: u32) -> Opt
 fn read_meetings(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<MeetingRule> {
     let t = ct.get_ref();
     let meetings = match t.get("meetings") {
-        None => None,
-        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "any") => None,
-        Some(_) => Some(read_patterns(
+        None => Some(None),
+        Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "any") => Some(None),
+        Some(_) => read_patterns(
             w,
             ct,
             "meetings",
             "\"any\" or meeting ids such as [\"ops_meetups_team\"]",
-        )?),
+        )
+        .map(Some),
     };
     let window = read_window(w, t);
     let min_meetings = read_count(w, t, "min_meetings", 1);
@@ -517,7 +527,7 @@ fn read_meetings(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Meeting
         }),
     };
     Some(MeetingRule {
-        meetings,
+        meetings: meetings?,
         window: window?,
         min_meetings: min_meetings?,
         min_share: min_share?,
@@ -740,7 +750,12 @@ fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option
     ok.then_some(out)
 }
 
-fn read_roll(w: &mut Walker<'_>, rt: &Spanned<&Table<'_>>, status_ids: &[&str]) -> Option<RollDef> {
+fn read_roll(
+    w: &mut Walker<'_>,
+    rt: &Spanned<&Table<'_>>,
+    status_ids: &[&str],
+    declared: &[String],
+) -> Option<RollDef> {
     let t = rt.get_ref();
     w.check_keys(t, "[[roll]]", ROLL_KEYS);
     let id = read_id(w, rt, "roll");
@@ -773,6 +788,7 @@ fn read_roll(w: &mut Walker<'_>, rt: &Spanned<&Table<'_>>, status_ids: &[&str]) 
             for s in w.strings(v, "roll.statuses").unwrap_or_default() {
                 match status_ids.iter().position(|id| *id == s.get_ref()) {
                     Some(i) => statuses.push(i),
+                    None if declared.iter().any(|d| d == s.get_ref()) => ok = false,
                     None => {
                         let hint = closest(s.get_ref(), status_ids)
                             .map(|c| format!(" (did you mean \"{c}\"?)"))
@@ -900,6 +916,105 @@ statuses = ["act"]
                 "p.toml:21:6: field criterion.id: \"on-roll\" is an engine decision code, expected a criterion id of its own",
                 "p.toml:26:13: field roll.statuses: no status \"act\" in this policy, expected one of atc (did you mean \"atc\"?)",
             ]
+        );
+    }
+
+    #[test]
+    fn operator_criteria_are_validated_too() {
+        let text = r#"
+[policy]
+name = "ops"
+
+[[status]]
+id = "auc"
+
+[[status.criterion]]
+id = "wg"
+kind = "meeting-attendance"
+min_share = 1.5
+per = "each"
+meetings = []
+
+[[status.criterion]]
+id = "organisers"
+kind = "roster"
+window = { weeks = 26 }
+
+[[status.criterion]]
+id = "metrics"
+kind = "auc-metric"
+identifiers = ["*"]
+expiry = "whenever"
+
+[[status.criterion]]
+id = "moderators"
+kind = "rooster"
+
+[[roll]]
+id = "uc"
+statuses = ["auc"]
+"#;
+        assert_eq!(
+            problems(text),
+            [
+                "p.toml:11:13: field criterion.min_share: 1.5 is not a share, expected a number from 0 to 1 such as 0.25",
+                "p.toml:12:7: field criterion.per: \"each\" is not one of \"series\", \"all\"",
+                "p.toml:13:12: field criterion.meetings: is empty, expected \"any\" or meeting ids such as [\"ops_meetups_team\"]",
+                "p.toml:15:1: criterion has no \"roles\", expected criteria or roles such as [\"user-group-organiser\"]",
+                "p.toml:18:10: field criterion.window: expected { days = N }",
+                "p.toml:18:12: unknown key \"weeks\" in criterion.window, expected one of days",
+                "p.toml:24:10: field criterion.expiry: \"whenever\" is not one of \"window-end\", \"as-of\", \"never\"",
+                "p.toml:28:8: field criterion.kind: \"rooster\" is not one of \"code-change\", \"extra-atc\", \"meeting-attendance\", \"roster\", \"auc-metric\" (did you mean \"roster\"?)",
+            ]
+        );
+    }
+
+    #[test]
+    fn shares_are_exact() {
+        assert_eq!(
+            parse_share("0.25"),
+            Some(Share {
+                numerator: 25,
+                denominator: 100
+            })
+        );
+        assert_eq!(
+            parse_share("1"),
+            Some(Share {
+                numerator: 1,
+                denominator: 1
+            })
+        );
+        assert_eq!(
+            parse_share(".5"),
+            Some(Share {
+                numerator: 5,
+                denominator: 10
+            })
+        );
+        assert_eq!(parse_share("1.01"), None);
+        assert_eq!(parse_share("-0.1"), None);
+        assert!(
+            Share {
+                numerator: 25,
+                denominator: 100
+            }
+            .reached(2, 8)
+        );
+        assert!(
+            !Share {
+                numerator: 25,
+                denominator: 100
+            }
+            .reached(1, 5)
+        );
+        assert!(
+            !Share {
+                numerator: 0,
+                denominator: 1
+            }
+            .reached(0, 0),
+            "no meetings held: no share reached"
         );
     }
 
