@@ -187,7 +187,7 @@ fn read_policy(
     // A roll naming a status that exists but did not validate is not a second problem.
     let declared: Vec<String> = status_tables
         .iter()
-        .filter_map(|st| match st.get_ref().get("id").map(|v| v.get_ref()) {
+        .filter_map(|st| match st.get_ref().get("id").map(Spanned::get_ref) {
             Some(toml::de::DeValue::String(id)) => Some(id.to_string()),
             _ => None,
         })
