@@ -97,3 +97,77 @@ fn policy_init_then_check_then_use() {
         run.stderr
     );
 }
+
+#[test]
+fn candidacy_checks_for_ci() {
+    let example = "examples/newton-tc/election.toml";
+    let run = electorate(&[
+        "candidacy",
+        "--election",
+        example,
+        "kenji.okonkwo@example.org",
+        "leila.yildiran@example.org",
+        "nobody@example.org",
+    ])
+    .code(1);
+    assert_eq!(
+        run.stdout,
+        "kenji.okonkwo@example.org (Kenji Okonkwo): eligible for tc (on-roll)\n\
+         leila.yildiran@example.org (Leila Yildiran): NOT eligible for tc (change-after-window)\n\
+         nobody@example.org: NOT eligible for tc (not-found)\n"
+    );
+    let run = electorate(&[
+        "candidacy",
+        "--election",
+        example,
+        "--team",
+        "keystone",
+        "--format",
+        "json",
+        "kenji.okonkwo@example.org",
+    ])
+    .success();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json[0]["roll"], "ptl-keystone");
+    assert_eq!(json[0]["eligible"], true);
+    let run = electorate(&[
+        "candidacy",
+        "--election",
+        example,
+        "kofi.sorvino@example.org",
+    ])
+    .code(1);
+    assert_eq!(
+        run.stdout,
+        "kofi.sorvino@example.org (Kofi Sorvino): NOT eligible for tc (excluded-not-member)\n"
+    );
+    let run = electorate(&[
+        "candidacy",
+        "--election",
+        example,
+        "--team",
+        "Nova",
+        "kofi.sorvino@example.org",
+    ])
+    .code(1);
+    assert_eq!(
+        run.stdout,
+        "kofi.sorvino@example.org (Kofi Sorvino): NOT eligible for ptl-nova (excluded-no-status)\n"
+    );
+    let run = electorate(&[
+        "candidacy",
+        "--election",
+        example,
+        "--team",
+        "Swift",
+        "a@example.org",
+    ])
+    .code(2);
+    assert!(
+        run.stderr.starts_with(
+            "error: no project team \"Swift\" in the governance files, expected one of Nova, Glance"
+        ),
+        "{}",
+        run.stderr
+    );
+}

@@ -2,6 +2,7 @@
 //! outcomes to exit codes. This is the only module that knows about terminals, progress
 //! bars and where output files go.
 
+mod candidacy;
 mod check;
 mod compare;
 mod explain;
@@ -29,6 +30,7 @@ pub enum Command {
     Explain(explain::ExplainArgs),
     Compare(compare::CompareArgs),
     Check(check::CheckArgs),
+    Candidacy(candidacy::CandidacyArgs),
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     Tally(tally::TallyArgs),
@@ -71,6 +73,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Explain(args) => explain::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Candidacy(args) => candidacy::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Tally(args) => tally::run(&args),
     }
