@@ -171,3 +171,40 @@ fn candidacy_checks_for_ci() {
         run.stderr
     );
 }
+
+#[test]
+fn review_of_extra_atc_applications() {
+    let run = electorate(&[
+        "review",
+        "--election",
+        "examples/newton-tc/election.toml",
+        "fixtures/applications.csv",
+    ])
+    .code(1);
+    let verdicts: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.rsplit(": ").next().unwrap_or(""))
+        .collect();
+    insta::assert_snapshot!(run.stdout);
+    assert_eq!(
+        verdicts.last(),
+        Some(&"ok"),
+        "the last application is a good one"
+    );
+    let json = electorate(&[
+        "review",
+        "--election",
+        "examples/newton-tc/election.toml",
+        "--format",
+        "json",
+        "fixtures/applications.csv",
+    ])
+    .code(1);
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        rows[3]["verdicts"],
+        serde_json::json!(["unknown-team", "bad-expiry", "not-member"])
+    );
+    assert_eq!(rows[2]["verdicts"], serde_json::json!(["already-atc"]));
+}

@@ -8,6 +8,7 @@ mod compare;
 mod explain;
 mod output;
 mod policy;
+mod review;
 mod roll;
 mod settings;
 pub mod tally;
@@ -31,6 +32,7 @@ pub enum Command {
     Compare(compare::CompareArgs),
     Check(check::CheckArgs),
     Candidacy(candidacy::CandidacyArgs),
+    Review(review::ReviewArgs),
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     Tally(tally::TallyArgs),
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Candidacy(args) => candidacy::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Tally(args) => tally::run(&args),
     }
