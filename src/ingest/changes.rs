@@ -272,6 +272,35 @@ impl ChangeLog {
             .unwrap_or("")
     }
 
+    /// Credit the co-authors named in `entries` (`Co-Authored-By` values); returns the
+    /// entries that name no address, for the caller to report.
+    pub fn credit_co_authors<'e>(
+        &mut self,
+        entries: impl IntoIterator<Item = &'e str>,
+        origin: Origin,
+        credits: &mut Vec<Credit>,
+    ) -> Vec<&'e str> {
+        let mut unusable = Vec::new();
+        for entry in entries {
+            let Some((name, email)) = parse_person(entry) else {
+                unusable.push(entry);
+                continue;
+            };
+            let sighting = AccountSighting {
+                email: Some(email),
+                name: Some(name),
+                ..AccountSighting::default()
+            };
+            if let Some(account) = self.account(sighting, origin) {
+                credits.push(Credit {
+                    account,
+                    role: CreditRole::CoAuthor,
+                });
+            }
+        }
+        unusable
+    }
+
     /// Append credits for the next change; returns the range to store on it.
     pub fn add_credits(&mut self, credits: impl IntoIterator<Item = Credit>) -> (u32, u16) {
         let start = u32::try_from(self.credits.len()).unwrap_or(u32::MAX);

@@ -11,8 +11,7 @@ use std::io::{BufRead, Read};
 
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
-    is_plausible_email, parse_person,
+    AccountSighting, Change, ChangeLog, FileRows, MergeTime, is_plausible_email,
 };
 use crate::ingest::timestamp::parse_rfc3339;
 use crate::ingest::{BOM, FileDigest, HashingReader, InputPath, Progress, open};
@@ -420,32 +419,16 @@ fn read_row(
     };
     let mut credits = Vec::new();
     if let Some(list) = co_authors {
-        for entry in list.split(';').map(str::trim).filter(|e| !e.is_empty()) {
-            match parse_person(entry) {
-                Some((co_name, address)) => {
-                    let sighting = AccountSighting {
-                        email: Some(address),
-                        name: Some(co_name),
-                        ..AccountSighting::default()
-                    };
-                    if let Some(account) = log.account(sighting, origin) {
-                        credits.push(Credit {
-                            account,
-                            role: CreditRole::CoAuthor,
-                        });
-                    }
-                }
-                None => diagnostics.push(
-                    Problem::warning(
-                        name,
-                        format!(
-                            "co-author \"{entry}\" has no e-mail address; it cannot be credited"
-                        ),
-                    )
-                    .at_line(line)
-                    .in_field("co_authors"),
-                ),
-            }
+        let entries = list.split(';').map(str::trim).filter(|e| !e.is_empty());
+        for entry in log.credit_co_authors(entries, origin, &mut credits) {
+            diagnostics.push(
+                Problem::warning(
+                    name,
+                    format!("co-author \"{entry}\" has no e-mail address; it cannot be credited"),
+                )
+                .at_line(line)
+                .in_field("co_authors"),
+            );
         }
     }
     let (credits_start, credits_len) = log.add_credits(credits);
@@ -480,6 +463,7 @@ fn read_row(
 mod tests {
     use super::*;
     use crate::ingest::Silent;
+    use crate::ingest::changes::CreditRole;
     use crate::model::format_instant;
 
     fn parse(text: &[u8]) -> (ChangeLog, Diagnostics, FileRows) {

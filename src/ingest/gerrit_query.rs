@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::changes::{
     AccountIdx, AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
-    is_plausible_email, parse_person,
+    is_plausible_email,
 };
 use crate::ingest::gerrit_rest::{co_authors, strip_position};
 use crate::ingest::timestamp::from_epoch_seconds;
@@ -284,21 +284,8 @@ fn read_change(
     };
     let mut credits = Vec::new();
     if let Some(message) = change.commit_message.as_deref() {
-        for co_author in co_authors(message) {
-            if let Some((co_name, email)) = parse_person(co_author) {
-                let sighting = AccountSighting {
-                    email: Some(email),
-                    name: Some(co_name),
-                    ..AccountSighting::default()
-                };
-                if let Some(account) = log.account(sighting, origin) {
-                    credits.push(Credit {
-                        account,
-                        role: CreditRole::CoAuthor,
-                    });
-                }
-            }
-        }
+        // Entries without an address have nobody to credit; exports carry free text here.
+        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
     }
     for approval in approvals() {
         let label = match approval.kind.as_str() {

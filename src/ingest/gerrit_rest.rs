@@ -13,8 +13,7 @@ use serde_json::Value;
 
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
-    is_plausible_email, parse_person,
+    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime, is_plausible_email,
 };
 use crate::ingest::timestamp::parse_gerrit_rest;
 use crate::ingest::{FileDigest, InputPath, Progress, open, strip_bom};
@@ -339,17 +338,6 @@ fn read_change(
         }
         (None, false) => None,
     };
-    let owner = match sight(log, &change.owner, origin) {
-        Some(owner) => owner,
-        None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
-        None => {
-            diagnostics.push(problem(
-                "owner",
-                "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
-            ));
-            return false;
-        }
-    };
     if let Some(email) = change
         .owner
         .email
@@ -364,6 +352,17 @@ fn read_change(
         ));
         return false;
     }
+    let owner = match sight(log, &change.owner, origin) {
+        Some(owner) => owner,
+        None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
+        None => {
+            diagnostics.push(problem(
+                "owner",
+                "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
+            ));
+            return false;
+        }
+    };
     let mut credits = Vec::new();
     let message = change
         .current_revision
@@ -373,21 +372,8 @@ fn read_change(
         .and_then(|rev| rev.commit.as_ref())
         .and_then(|commit| commit.message.as_deref());
     if let Some(message) = message {
-        for co_author in co_authors(message) {
-            if let Some((co_name, email)) = parse_person(co_author) {
-                let sighting = AccountSighting {
-                    email: Some(email),
-                    name: Some(co_name),
-                    ..AccountSighting::default()
-                };
-                if let Some(account) = log.account(sighting, origin) {
-                    credits.push(Credit {
-                        account,
-                        role: CreditRole::CoAuthor,
-                    });
-                }
-            }
-        }
+        // Entries without an address have nobody to credit; exports carry free text here.
+        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
     }
     for (label, votes) in &change.labels {
         let label_sym = log.symbols.intern(label);

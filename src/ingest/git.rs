@@ -15,8 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
-    is_plausible_email, parse_person,
+    AccountSighting, Change, ChangeLog, FileRows, MergeTime, is_plausible_email,
 };
 use crate::ingest::gerrit_rest::co_authors;
 use crate::ingest::{FileDigest, InputPath, hex};
@@ -151,21 +150,8 @@ pub fn read(
             continue;
         };
         let mut credits = Vec::new();
-        for co_author in co_authors(&message) {
-            if let Some((co_name, co_email)) = parse_person(co_author) {
-                let sighting = AccountSighting {
-                    email: Some(co_email),
-                    name: Some(co_name),
-                    ..AccountSighting::default()
-                };
-                if let Some(account) = log.account(sighting, origin) {
-                    credits.push(Credit {
-                        account,
-                        role: CreditRole::CoAuthor,
-                    });
-                }
-            }
-        }
+        // Entries without an address have nobody to credit; exports carry free text here.
+        let _ = log.credit_co_authors(co_authors(&message), origin, &mut credits);
         let change_id = message
             .lines()
             .filter_map(|line| {
