@@ -723,13 +723,8 @@ impl Reader<'_> {
     }
 
     fn unknown_key(&mut self, node: &MarkedYaml<'_>, key: &str, known: &[&str]) {
-        let suggestion = known
-            .iter()
-            .map(|k| (strsim::damerau_levenshtein(k, key), *k))
-            .filter(|(d, _)| *d <= 2)
-            .min();
-        let message = match suggestion {
-            Some((_, close)) => {
+        let message = match crate::located_toml::closest(key, known) {
+            Some(close) => {
                 format!("unknown key \"{key}\" (did you mean \"{close}\"?); ignored")
             }
             None => format!(
