@@ -7,7 +7,7 @@
 //! - [`ers`]: ERS97 with Gregory last-parcel transfers, in exact rationals.
 //!
 //! Never binary floating point: every value is an integer count of 10^-9 or 10^-5 votes,
-//! or an exact fraction, and the audit writes it exactly ([`ExactVotes`]).
+//! or an exact fraction, and the audit writes it exactly ([`crate::tally::result::ExactVotes`]).
 //!
 //! The shared parts live beside the variants: [`papers`] (ballots laid out for walking,
 //! and what a tied rank does), [`rounds`] (statuses, round records, the final ranking),
