@@ -381,10 +381,10 @@ impl<V: Votes> Count<'_, V> {
                     self.move_on(&parcel.papers, &value, true);
                 }
                 format!(
-                    "surplus of {} ({}) transferred: all {} papers, each at surplus × its value / {}",
+                    "surplus of {} ({}) transferred: all their {}, each at surplus × its value / {}",
                     self.candidates.name(candidate),
                     surplus.exact(),
-                    pile.iter().map(|p| p.weight).sum::<u64>(),
+                    papers_text(pile.iter().map(|p| p.weight).sum::<u64>()),
                     total.exact()
                 )
             }
@@ -424,10 +424,10 @@ impl<V: Votes> Count<'_, V> {
                     moved = carried;
                 }
                 format!(
-                    "surplus of {} ({}) transferred: the last parcel received, {} transferable papers at {} each",
+                    "surplus of {} ({}) transferred: the last parcel received, {} transferable at {} each",
                     self.candidates.name(candidate),
                     surplus.exact(),
-                    transferable,
+                    papers_text(transferable),
                     value.exact()
                 )
             }
@@ -463,9 +463,9 @@ impl<V: Votes> Count<'_, V> {
                 }
                 self.list_transfers(candidate, &before, &exhausted_before, transfers);
                 format!(
-                    "{} excluded: all {} papers transferred at their values",
+                    "{} excluded: {} transferred at their values",
                     self.candidates.name(candidate),
-                    pile.iter().map(|parcel| parcel.weight).sum::<u64>()
+                    papers_text(pile.iter().map(|parcel| parcel.weight).sum::<u64>())
                 )
             }
             ExclusionRule::ByValue => {
@@ -513,9 +513,9 @@ impl<V: Votes> Count<'_, V> {
             self.pending_exclusion = Some((candidate, stages));
         }
         format!(
-            "exclusion of {}: {} papers worth {} each transferred{}",
+            "exclusion of {}: {} worth {} each transferred{}",
             self.candidates.name(candidate),
-            stage.weight,
+            papers_text(stage.weight),
             stage.value.exact(),
             match left {
                 0 => String::new(),
@@ -638,6 +638,14 @@ impl<V: Votes> Count<'_, V> {
         round.transfers = transfers;
         round.note = note;
         (round, stop)
+    }
+}
+
+fn papers_text(count: u64) -> String {
+    if count == 1 {
+        "1 paper".to_owned()
+    } else {
+        format!("{count} papers")
     }
 }
 

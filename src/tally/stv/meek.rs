@@ -266,10 +266,11 @@ impl Meek<'_> {
                 break;
             }
             let number = u32::try_from(rounds.len() + 1).unwrap_or(u32::MAX);
-            let mut iterations = 0u32;
+            // A round's first iteration is the distribution it starts from, which an
+            // exclusion has already made when it listed its transfers.
+            let mut iterations = 1u32;
             if !fresh {
                 self.distribute();
-                iterations += 1;
             }
             fresh = true;
             let mut quota = self.quota();
