@@ -10,7 +10,10 @@
 //! Choices, each written into `options.rules`:
 //!
 //! - a rank shared by several continuing candidates follows `--irv-tied-rank`
-//!   ([`crate::tally::stv::papers`] walks ballots for IRV and STV alike);
+//!   ([`crate::tally::stv::papers`] walks ballots for IRV and STV alike). A ballot moves
+//!   only when the candidate holding it is excluded, so what a shared rank did when the
+//!   ballot reached it stands even if the tie later resolves (an over-marked rank
+//!   exhausts a paper ballot for good, as US counts treat overvotes);
 //! - a tie for fewest votes is broken by the most recent earlier round at which the tied
 //!   candidates differed, then by the seeded draw, else reported (the count stops);
 //!   except that candidates tied for fewest votes who together have fewer votes than the
@@ -26,7 +29,7 @@ use super::result::{Audit, ExactVotes, Round, RoundsAudit};
 use super::stv::papers::{Next, Papers};
 use super::stv::rounds::{self, Status, status_of};
 use super::stv::tiebreak::{self, LookBack, Want};
-use super::stv::tied_rank_rule;
+use super::stv::{Rereading, tied_rank_rule};
 use super::tie::TieBreaker;
 
 /// The tie rule of IRV.
@@ -66,7 +69,7 @@ pub fn irv(
         "a candidate with more than half of the votes on ballots still counting wins; otherwise the candidate with the fewest votes is excluded and their ballots move on (the quota shown is that majority)".to_owned(),
         "candidates tied for fewest votes who together have fewer votes than the next candidate are excluded together: excluding them one by one in any order ends the same way".to_owned(),
         LOOK_BACK.describe("exclusion"),
-        tied_rank_rule(options.tied_rank),
+        tied_rank_rule(options.tied_rank, Rereading::Never),
         "blank ballots count for no one and are not among the ballots still counting".to_owned(),
     ];
     if input.seats > 1 {
@@ -202,6 +205,12 @@ impl<'a> SeatCount<'a> {
                 rounds.push(round);
                 return Some(winner);
             }
+            let fewest = hopeful.iter().map(|c| self.votes_of(*c)).min();
+            let lowest: Vec<CandidateIndex> = hopeful
+                .iter()
+                .copied()
+                .filter(|c| Some(self.votes_of(*c)) == fewest)
+                .collect();
             let Some(out) = self.choose_exclusion(&hopeful, number, ties) else {
                 append_note(&mut round, "unresolved tie for exclusion: count stopped");
                 rounds.push(round);
@@ -256,6 +265,17 @@ impl<'a> SeatCount<'a> {
                         None,
                         ExactVotes::whole(self.exhausted - exhausted_before),
                     ));
+                }
+            }
+            if out.len() == 1 {
+                if let Some(tie) = tiebreak::explain(
+                    LOOK_BACK,
+                    Want::Fewest,
+                    &lowest,
+                    &self.history[..self.history.len().saturating_sub(1)],
+                    self.candidates,
+                ) {
+                    append_note(&mut round, &tie);
                 }
             }
             if out.len() > 1 {

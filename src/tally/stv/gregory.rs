@@ -115,6 +115,8 @@ struct Count<'a, V: Votes> {
     history: Vec<Vec<V>>,
     /// ERS97: the stages still to run of the exclusion under way.
     pending_exclusion: Option<(CandidateIndex, Vec<Parcel<V>>)>,
+    /// How the last surplus-order tie was settled, for the round's note.
+    surplus_tie: Option<String>,
 }
 
 /// Count `papers` for `seats` seats under `rules`.
@@ -144,6 +146,7 @@ pub fn count<V: Votes>(
         excluded: Vec::new(),
         history: Vec::new(),
         pending_exclusion: None,
+        surplus_tie: None,
     };
     count.first_preferences();
     let valid: u64 = count
@@ -344,6 +347,13 @@ impl<V: Votes> Count<'_, V> {
             .into_iter()
             .filter(|c| self.votes_of(*c) == largest)
             .collect();
+        self.surplus_tie = tiebreak::explain(
+            self.rules.look_back,
+            Want::Most,
+            &tied,
+            &self.history,
+            self.candidates,
+        );
         let purpose = format!("surplus order in round {number}");
         Some(tiebreak::pick(
             self.rules.look_back,
@@ -590,7 +600,13 @@ impl<V: Votes> Count<'_, V> {
             note = Some(text);
         } else if let Some(candidate) = self.next_surplus(number, ties) {
             match candidate {
-                Some(candidate) => note = Some(self.transfer_surplus(candidate, &mut transfers)),
+                Some(candidate) => {
+                    let text = self.transfer_surplus(candidate, &mut transfers);
+                    note = Some(match self.surplus_tie.take() {
+                        Some(tie) => format!("{tie}; {text}"),
+                        None => text,
+                    });
+                }
                 None => {
                     stop = true;
                     note = Some("unresolved tie for the surplus order: count stopped".to_owned());
@@ -598,6 +614,13 @@ impl<V: Votes> Count<'_, V> {
             }
         } else {
             let lowest = self.lowest(&hopeful);
+            let tie = tiebreak::explain(
+                self.rules.look_back,
+                Want::Fewest,
+                &lowest,
+                &self.history,
+                self.candidates,
+            );
             let purpose = format!("exclusion in round {number}");
             match tiebreak::pick(
                 self.rules.look_back,
@@ -609,7 +632,11 @@ impl<V: Votes> Count<'_, V> {
             ) {
                 Some(candidate) => {
                     eliminated.push(candidate);
-                    note = Some(self.exclude(candidate, &mut transfers));
+                    let text = self.exclude(candidate, &mut transfers);
+                    note = Some(match tie {
+                        Some(tie) => format!("{tie}; {text}"),
+                        None => text,
+                    });
                 }
                 None => {
                     stop = true;

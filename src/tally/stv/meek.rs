@@ -351,6 +351,13 @@ impl Meek<'_> {
                         .into_iter()
                         .filter(|c| Some(self.votes_of(*c)) == fewest)
                         .collect();
+                    let tie = tiebreak::explain(
+                        LOOK_BACK,
+                        Want::Fewest,
+                        &lowest,
+                        &self.history,
+                        self.candidates,
+                    );
                     let purpose = format!("exclusion in round {number}");
                     let picked = tiebreak::pick(
                         LOOK_BACK,
@@ -370,9 +377,10 @@ impl Meek<'_> {
                     round.tallies = self.tallies();
                     round.eliminated = vec![self.candidates.name(candidate).to_owned()];
                     round.note = Some(format!(
-                        "{why} ({}; total surplus {}): the candidate with the fewest votes is excluded; transfers are their votes moving on at the keep values of this round",
+                        "{why} ({}; total surplus {}): the candidate with the fewest votes is excluded{}; transfers are their votes moving on at the keep values of this round",
                         iteration_text(iterations),
-                        ExactVotes::fixed_point(surplus, DECIMALS)
+                        ExactVotes::fixed_point(surplus, DECIMALS),
+                        tie.map(|tie| format!(" ({tie})")).unwrap_or_default()
                     ));
                     // The next round starts from this distribution.
                     let before = self.votes.clone();

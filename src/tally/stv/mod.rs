@@ -93,7 +93,11 @@ pub fn stv(
             )
         }
     };
-    rules.push(tied_rank_rule(options.tied_rank));
+    let rereading = match options.variant {
+        StvVariant::Meek => Rereading::EveryIteration,
+        StvVariant::Scottish | StvVariant::Ers => Rereading::Never,
+    };
+    rules.push(tied_rank_rule(options.tied_rank, rereading));
     rules.push(
         "blank ballots are not valid votes; the quota counts the ballots that reach a candidate at the first count".to_owned(),
     );
@@ -109,12 +113,37 @@ pub fn stv(
     })
 }
 
+/// When a count looks at a ballot's ranks again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rereading {
+    /// A ballot moves only when the candidate holding it is excluded or passes on a
+    /// surplus (IRV, Scottish, ERS97): what a tied rank did when the ballot reached it
+    /// stands, even if the tie later resolves.
+    Never,
+    /// Every ballot is read again from its first rank at every iteration (Meek): a
+    /// tied rank is judged afresh against the candidates still standing.
+    EveryIteration,
+}
+
 /// What a tier of several candidates does, as a sentence for `options.rules` (IRV and
 /// STV).
 #[must_use]
-pub fn tied_rank_rule(tied_rank: TiedRank) -> String {
-    match tied_rank {
-        TiedRank::Exhaust => "a rank shared by several candidates who can still receive the ballot ends it there (exhausted), as an over-marked paper ballot would; a shared rank with only one such candidate counts for that candidate".to_owned(),
-        TiedRank::Skip => "a rank shared by several candidates who can still receive the ballot is skipped and the ballot goes on to its next rank; a shared rank with only one such candidate counts for that candidate".to_owned(),
-    }
+pub fn tied_rank_rule(tied_rank: TiedRank, rereading: Rereading) -> String {
+    let what = match tied_rank {
+        TiedRank::Exhaust => {
+            "a rank shared by several candidates who can still receive the ballot ends it there (exhausted), as an over-marked paper ballot would"
+        }
+        TiedRank::Skip => {
+            "a rank shared by several candidates who can still receive the ballot is skipped and the ballot goes on to its next rank"
+        }
+    };
+    let when = match rereading {
+        Rereading::Never => {
+            "this is settled when the ballot reaches that rank and stands even if the tie later resolves (ballots move only when their candidate is excluded or passes on a surplus)"
+        }
+        Rereading::EveryIteration => {
+            "every ballot is read again from its first rank at every iteration, so a shared rank is judged against the candidates not excluded at that time"
+        }
+    };
+    format!("{what}; a shared rank with only one such candidate counts for that candidate; {when}")
 }

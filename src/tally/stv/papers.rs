@@ -8,7 +8,10 @@
 //! Gregory counts: neither elected nor excluded; Meek: not excluded), so it is passed in.
 //! What a tier of *several* such candidates does is the voter-facing rule
 //! [`TiedRank`]: the paper stops there (`exhaust`, as an over-marked paper ballot would)
-//! or the tier is passed over (`skip`). Keeping this in one place keeps the methods
+//! or the tier is passed over (`skip`), judged against the candidates who can receive
+//! at the moment the paper is walked: IRV and the Gregory counts walk a paper only when
+//! it moves, so their verdict on a tier stands; Meek walks every paper at every
+//! iteration, so a tier is judged afresh. Keeping this in one place keeps the methods
 //! consistent with each other, which the property tests rely on (STV with one seat is
 //! IRV).
 //!

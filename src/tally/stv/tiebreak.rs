@@ -15,7 +15,7 @@
 //! With three or more tied candidates a round may separate only some of them: the ones
 //! that round puts at the losing end stay tied and the search goes on from that round.
 
-use crate::tally::ballot::CandidateIndex;
+use crate::tally::ballot::{CandidateIndex, Candidates};
 use crate::tally::tie::TieBreaker;
 
 /// Which earlier rounds are searched first for a difference.
@@ -105,10 +105,32 @@ pub fn pick<K: Ord>(
     }
 }
 
+/// A sentence for the round's note when `tied` held several candidates: who was tied
+/// and what settled it. `None` for no tie.
+#[must_use]
+pub fn explain<K: Ord>(
+    look: LookBack,
+    want: Want,
+    tied: &[CandidateIndex],
+    history: &[Vec<K>],
+    candidates: &Candidates,
+) -> Option<String> {
+    if tied.len() < 2 {
+        return None;
+    }
+    let mut names: Vec<&str> = tied.iter().map(|c| candidates.name(*c)).collect();
+    names.sort_unstable();
+    let by = if narrow(look, want, tied, history).len() == 1 {
+        "earlier rounds"
+    } else {
+        "the draw (or left unresolved)"
+    };
+    Some(format!("tie between {} settled by {by}", names.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::Candidates;
 
     fn idx(position: usize) -> CandidateIndex {
         CandidateIndex::new(position).unwrap()
