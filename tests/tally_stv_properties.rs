@@ -336,6 +336,26 @@ proptest! {
     }
 
     #[test]
+    fn meek_agrees_with_a_literal_count((size, ballots) in election(), seats in 1u32..4, tied_rank in prop::sample::select(TIED_RANKS.to_vec())) {
+        let seats = seats.min(u32::try_from(size).unwrap_or(1));
+        let names = names(size);
+        let result = count(&ranked_set(&names, &ballots), &stv(StvVariant::Meek, tied_rank), seats);
+        if let Some((elected, excluded, tallies)) = literal_meek(size, &ballots, seats as usize, tied_rank) {
+            prop_assert!(result.ties.is_empty());
+            let expected: Vec<String> = elected.iter().map(|c| names[*c].clone()).collect();
+            prop_assert_eq!(&result.winners, &expected);
+            let order: Vec<String> = rounds(&result).iter().flat_map(|r| r.eliminated.clone()).collect();
+            let expected: Vec<String> = excluded.iter().map(|c| names[*c].clone()).collect();
+            prop_assert_eq!(order, expected);
+            let got: Vec<Vec<String>> = rounds(&result)
+                .iter()
+                .map(|round| round.tallies.iter().map(|t| t.votes.to_string()).collect())
+                .collect();
+            prop_assert_eq!(got, tallies);
+        }
+    }
+
+    #[test]
     fn ers_agrees_with_a_slow_exact_count((size, ballots) in election(), seats in 1u32..4, tied_rank in prop::sample::select(TIED_RANKS.to_vec())) {
         let seats = seats.min(u32::try_from(size).unwrap_or(1));
         let names = names(size);
@@ -638,4 +658,123 @@ fn move_papers(
             None => paper.holder = None,
         }
     }
+}
+
+/// Meek as Schedule 1A writes it, ballot by ballot (no merging, no fast paths): every
+/// ballot read from its first rank at every iteration, 9-decimal units, products rounded
+/// up, the quota truncated plus 10^-9. `None` at a tie for fewest votes or more
+/// candidates reaching the quota than seats. Returns the elected in order, the excluded
+/// in order, and every round's tallies as the audit writes them.
+fn literal_meek(
+    size: usize,
+    ballots: &[Generated],
+    seats: usize,
+    tied_rank: TiedRank,
+) -> Option<(Vec<usize>, Vec<usize>, Vec<Vec<String>>)> {
+    const ONE: u64 = 1_000_000_000;
+    let mut copies: Vec<Vec<Vec<usize>>> = Vec::new();
+    for ballot in ballots {
+        let tiers = tiers(&ballot.ranks);
+        if !tiers.is_empty() {
+            for _ in 0..ballot.weight {
+                copies.push(tiers.clone());
+            }
+        }
+    }
+    let valid = copies.len() as u128 * u128::from(ONE);
+    let mut keep = vec![ONE; size];
+    let mut state = vec![State::Hopeful; size];
+    let mut elected = Vec::new();
+    let mut excluded = Vec::new();
+    let mut recorded = Vec::new();
+    let distribute = |keep: &[u64]| {
+        let mut votes = vec![0u128; size];
+        let mut left = 0u128;
+        for tiers in &copies {
+            let mut value = ONE;
+            let mut from = 0;
+            while value > 0 {
+                let Some((c, t)) = next(tiers, from, tied_rank, |c| keep[c] > 0) else {
+                    break;
+                };
+                let k = keep[c];
+                let (kept, passed) = if k == ONE {
+                    (value, 0)
+                } else {
+                    ((value * k).div_ceil(ONE), (value * (ONE - k)).div_ceil(ONE))
+                };
+                votes[c] += u128::from(kept);
+                value = passed;
+                from = t + 1;
+            }
+            left += u128::from(value);
+        }
+        let quota = (valid - left) / (seats as u128 + 1) + 1;
+        (votes, quota)
+    };
+    let text = |votes: &[u128]| -> Vec<String> {
+        votes
+            .iter()
+            .map(|v| format!("{}.{:09}", v / u128::from(ONE), v % u128::from(ONE)))
+            .collect()
+    };
+    while elected.len() < seats {
+        let (mut votes, mut quota) = distribute(&keep);
+        let hopeful: Vec<usize> = (0..size).filter(|c| state[*c] == State::Hopeful).collect();
+        if hopeful.len() <= seats - elected.len() {
+            let mut rest = hopeful;
+            rest.sort_by(|a, b| votes[*b].cmp(&votes[*a]).then(a.cmp(b)));
+            elected.extend(rest);
+            recorded.push(text(&votes));
+            break;
+        }
+        let mut last: Option<u128> = None;
+        loop {
+            let mut reaching: Vec<usize> = (0..size)
+                .filter(|c| state[*c] == State::Hopeful && votes[*c] >= quota)
+                .collect();
+            if !reaching.is_empty() {
+                if reaching.len() > seats - elected.len() {
+                    return None;
+                }
+                reaching.sort_by(|a, b| votes[*b].cmp(&votes[*a]).then(a.cmp(b)));
+                for c in &reaching {
+                    state[*c] = State::Elected;
+                }
+                elected.extend(reaching);
+                recorded.push(text(&votes));
+                break;
+            }
+            let surplus: i128 = elected
+                .iter()
+                .map(|c| votes[*c] as i128 - quota as i128)
+                .sum();
+            let surplus = u128::try_from(surplus).unwrap_or(0);
+            if surplus < 10_000 || last.is_some_and(|l| surplus >= l) {
+                let fewest = (0..size)
+                    .filter(|c| state[*c] == State::Hopeful)
+                    .map(|c| votes[c])
+                    .min()?;
+                let lowest: Vec<usize> = (0..size)
+                    .filter(|c| state[*c] == State::Hopeful && votes[*c] == fewest)
+                    .collect();
+                if lowest.len() > 1 {
+                    return None;
+                }
+                state[lowest[0]] = State::Excluded;
+                keep[lowest[0]] = 0;
+                excluded.push(lowest[0]);
+                recorded.push(text(&votes));
+                break;
+            }
+            last = Some(surplus);
+            for c in &elected {
+                let share = (u128::from(keep[*c]) * quota).div_ceil(u128::from(ONE));
+                let new = (share * u128::from(ONE)).div_ceil(votes[*c]);
+                keep[*c] = u64::try_from(new.min(u128::from(ONE))).unwrap_or(ONE);
+            }
+            (votes, quota) = distribute(&keep);
+        }
+    }
+    Some((elected, excluded, recorded))
 }
