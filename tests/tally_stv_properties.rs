@@ -660,6 +660,9 @@ fn move_papers(
     }
 }
 
+/// The elected in order, the excluded in order, and every round's tallies as text.
+type MeekCount = (Vec<usize>, Vec<usize>, Vec<Vec<String>>);
+
 /// Meek as Schedule 1A writes it, ballot by ballot (no merging, no fast paths): every
 /// ballot read from its first rank at every iteration, 9-decimal units, products rounded
 /// up, the quota truncated plus 10^-9. `None` at a tie for fewest votes or more
@@ -670,7 +673,7 @@ fn literal_meek(
     ballots: &[Generated],
     seats: usize,
     tied_rank: TiedRank,
-) -> Option<(Vec<usize>, Vec<usize>, Vec<Vec<String>>)> {
+) -> Option<MeekCount> {
     const ONE: u64 = 1_000_000_000;
     let mut copies: Vec<Vec<Vec<usize>>> = Vec::new();
     for ballot in ballots {
