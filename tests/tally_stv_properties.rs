@@ -772,6 +772,12 @@ fn literal_meek(
             }
             last = Some(surplus);
             for c in &elected {
+                // Re-reading can take every vote from an elected candidate (a shared
+                // rank before them resolves once a candidate is out); their keep value
+                // then stays as it is.
+                if votes[*c] == 0 {
+                    continue;
+                }
                 let share = (u128::from(keep[*c]) * quota).div_ceil(u128::from(ONE));
                 let new = (share * u128::from(ONE)).div_ceil(votes[*c]);
                 keep[*c] = u64::try_from(new.min(u128::from(ONE))).unwrap_or(ONE);

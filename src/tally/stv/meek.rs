@@ -84,6 +84,15 @@ struct Meek<'a> {
     elected: Vec<CandidateIndex>,
     excluded: Vec<CandidateIndex>,
     history: Vec<Vec<u128>>,
+    /// Statuses changed since the papers were last sorted into fixed and moving.
+    resort: bool,
+    /// What the fixed papers give: those whose first receiving candidate is hopeful
+    /// (who keeps the whole paper) or who have none (non-transferable). Keep values
+    /// change only for elected candidates, so these stay put until a status changes.
+    fixed_votes: Vec<u128>,
+    fixed_left: u128,
+    /// Papers whose first receiving candidate is elected: walked every iteration.
+    moving: Vec<u32>,
 }
 
 /// `ceil(a × b / SCALE)` for a paper value and a keep value (each at most one vote).
@@ -121,6 +130,10 @@ pub fn count(
         elected: Vec::new(),
         excluded: Vec::new(),
         history: Vec::new(),
+        resort: true,
+        fixed_votes: vec![0; candidates.len()],
+        fixed_left: 0,
+        moving: Vec::new(),
     };
     let rounds = meek.run(ties);
     let ranking = rounds::final_ranking(&meek.status, &meek.elected, &meek.excluded, |c| {
@@ -155,13 +168,18 @@ impl Meek<'_> {
     }
 
     /// Step 1: walk every paper with the current keep values.
+    ///
+    /// Only the papers reaching an elected candidate first can change between
+    /// iterations of a round; the others are summed once per change of status.
     fn distribute(&mut self) {
-        self.votes.fill(0);
-        let mut non_transferable = 0u128;
-        for paper in 0..self.papers.len() {
-            if self.papers.is_blank(paper) {
-                continue;
-            }
+        if self.resort {
+            self.sort_papers();
+            self.resort = false;
+        }
+        self.votes.clone_from(&self.fixed_votes);
+        let mut non_transferable = self.fixed_left;
+        for position in 0..self.moving.len() {
+            let paper = self.moving.get(position).copied().unwrap_or(0) as usize;
             let weight = u128::from(self.papers.weight(paper));
             let left = if self.papers.is_strict(paper) {
                 self.walk_strict(paper, weight)
@@ -171,6 +189,35 @@ impl Meek<'_> {
             non_transferable += u128::from(left) * weight;
         }
         self.non_transferable = non_transferable;
+    }
+
+    /// Split the papers into fixed and moving (see the fields).
+    fn sort_papers(&mut self) {
+        self.fixed_votes.fill(0);
+        self.fixed_left = 0;
+        self.moving.clear();
+        let keep = &self.keep;
+        for paper in 0..self.papers.len() {
+            if self.papers.is_blank(paper) {
+                continue;
+            }
+            let whole = u128::from(self.papers.weight(paper)) * u128::from(SCALE);
+            let first = self.papers.first_tier(paper);
+            let next = self.papers.seek(paper, first, self.tied_rank, |c| {
+                keep.get(c.index()).is_some_and(|k| *k > 0)
+            });
+            match next {
+                Next::To { candidate, .. }
+                    if status_of(&self.status, candidate) == Status::Hopeful =>
+                {
+                    if let Some(votes) = self.fixed_votes.get_mut(candidate.index()) {
+                        *votes += whole;
+                    }
+                }
+                Next::To { .. } => self.moving.push(u32::try_from(paper).unwrap_or(u32::MAX)),
+                Next::Exhausted => self.fixed_left += whole,
+            }
+        }
     }
 
     /// Give `candidate` their share of a paper worth `value`; returns what goes on.
@@ -243,6 +290,10 @@ impl Meek<'_> {
     fn update_keep_values(&mut self, quota: u128) {
         for candidate in self.elected.clone() {
             let votes = self.votes_of(candidate);
+            // An elected candidate can lose every vote: with a shared rank before them
+            // on a ballot, excluding one of the tied candidates makes the ballot go to
+            // the other from then on (ballots are re-read every iteration). There is
+            // nothing to scale; the keep value stays.
             if votes == 0 {
                 continue;
             }
@@ -428,6 +479,7 @@ impl Meek<'_> {
         if let Some(slot) = self.status.get_mut(candidate.index()) {
             *slot = status;
         }
+        self.resort = true;
         match status {
             Status::Elected => self.elected.push(candidate),
             Status::Excluded => {
