@@ -24,10 +24,12 @@
 //! The count ends when the seats are filled, or when the hopeful candidates are no more
 //! than the seats left (they are then all elected).
 //!
-//! Speed: papers are the merged ballots, and a walk stops at the first hopeful candidate
-//! (who keeps everything), so an iteration costs about one step per distinct ranking;
-//! keep values of 0 and 1 need no arithmetic. Values are `u64` units of 10^-9 per paper
-//! and `u128` for totals (a total is up to 10^15 ballots × 10^9 units).
+//! Speed: papers are the merged ballots. Within a round only elected candidates' keep
+//! values change, so papers whose first receiving candidate is hopeful (who keeps the
+//! whole paper) are summed once per change of status, and an iteration walks only the
+//! papers that reach an elected candidate first; a walk stops at the first hopeful
+//! candidate, and keep values of 0 and 1 need no arithmetic. Values are `u64` units of
+//! 10^-9 per paper and `u128` for totals (a total is up to 10^15 ballots × 10^9 units).
 
 use crate::tally::ballot::{CandidateIndex, Candidates};
 use crate::tally::method::TiedRank;
