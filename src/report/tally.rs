@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use comfy_table::{Table, presets};
 
 use crate::tally::result::{
-    Audit, CondorcetAudit, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix, TallyResult,
-    VoteCounts,
+    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix,
+    TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
@@ -338,7 +338,7 @@ fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
                 .unwrap_or_default(),
             round.elected.join(", "),
             round.eliminated.join(", "),
-            round.exhausted.to_string(),
+            readable(&round.exhausted),
         ];
         if lost {
             row.push(
@@ -357,6 +357,28 @@ fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
         write_count_round(out, round)?;
     }
     Ok(())
+}
+
+/// A vote total for people: as it is, except that an exact fraction (`p/q`, ERS97) gets
+/// its value to 3 decimal places (truncated) in front, `≈5290.983 (916543164/173227)`.
+fn readable(votes: &ExactVotes) -> String {
+    let text = votes.as_str();
+    let Some((numerator, denominator)) = text.split_once('/') else {
+        return text.to_owned();
+    };
+    let (Ok(numerator), Ok(denominator)) = (
+        numerator.parse::<num_bigint::BigInt>(),
+        denominator.parse::<num_bigint::BigInt>(),
+    ) else {
+        return text.to_owned();
+    };
+    if denominator == num_bigint::BigInt::from(0) {
+        return text.to_owned();
+    }
+    let thousandths = numerator * 1000 / denominator;
+    let whole = &thousandths / 1000;
+    let fraction = &thousandths % 1000;
+    format!("≈{whole}.{fraction:0>3} ({text})")
 }
 
 fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
@@ -379,7 +401,7 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
             .ok()
             .and_then(|value| value.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let mut row = vec![tally.candidate.clone(), tally.votes.to_string(), state];
+        let mut row = vec![tally.candidate.clone(), readable(&tally.votes), state];
         if keep_factors {
             row.push(
                 tally
@@ -396,7 +418,7 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
         row.extend(std::iter::repeat_n(String::new(), blank_columns));
         tallies.add_row(row);
     };
-    pile("(exhausted)", round.exhausted.to_string());
+    pile("(exhausted)", readable(&round.exhausted));
     if let Some(lost) = &round.lost_to_rounding {
         pile("(lost to rounding)", lost.to_string());
     }
@@ -420,7 +442,7 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
                     .to
                     .clone()
                     .unwrap_or_else(|| "(exhausted)".to_owned()),
-                transfer.votes.to_string(),
+                readable(&transfer.votes),
             ]);
         }
         writeln!(out, "{transfers}")?;
