@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use comfy_table::{Table, presets};
 
 use crate::tally::result::{
-    Audit, CondorcetAudit, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix, TallyResult,
-    VoteCounts,
+    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix,
+    TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
@@ -309,16 +309,143 @@ fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<(
     writeln!(out, "{grid}")
 }
 
+/// IRV and STV rounds: an overview (one line per round: quota, who was elected or
+/// excluded, the exhausted votes), then each round in full: what it did, every
+/// candidate's votes with the exhausted and lost votes under them (so each column adds
+/// up to the votes counted), and the votes its decision moved.
 fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
     if let Some(quota) = &audit.quota {
         writeln!(out, "Quota: {quota}")?;
         writeln!(out)?;
     }
-    for (position, round) in audit.rounds.iter().enumerate() {
-        if position > 0 {
-            writeln!(out)?;
+    let lost = audit
+        .rounds
+        .iter()
+        .any(|round| round.lost_to_rounding.is_some());
+    section(out, "Rounds")?;
+    let mut header = vec!["Round", "Quota", "Elected", "Excluded", "Exhausted"];
+    if lost {
+        header.push("Lost to rounding");
+    }
+    let mut overview = table(&header);
+    for round in &audit.rounds {
+        let mut row = vec![
+            round.number.to_string(),
+            round
+                .quota
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            round.elected.join(", "),
+            round.eliminated.join(", "),
+            readable(&round.exhausted),
+        ];
+        if lost {
+            row.push(
+                round
+                    .lost_to_rounding
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
         }
-        write_round(out, round)?;
+        overview.add_row(row);
+    }
+    writeln!(out, "{overview}")?;
+    for round in &audit.rounds {
+        writeln!(out)?;
+        write_count_round(out, round)?;
+    }
+    Ok(())
+}
+
+/// A vote total for people: as it is, except that an exact fraction (`p/q`, ERS97) gets
+/// its value to 3 decimal places (truncated) in front, `≈5290.983 (916543164/173227)`.
+fn readable(votes: &ExactVotes) -> String {
+    let text = votes.as_str();
+    let Some((numerator, denominator)) = text.split_once('/') else {
+        return text.to_owned();
+    };
+    let (Ok(numerator), Ok(denominator)) = (
+        numerator.parse::<num_bigint::BigInt>(),
+        denominator.parse::<num_bigint::BigInt>(),
+    ) else {
+        return text.to_owned();
+    };
+    if denominator == num_bigint::BigInt::from(0) {
+        return text.to_owned();
+    }
+    let thousandths = numerator * 1000 / denominator;
+    let whole = &thousandths / 1000;
+    let fraction = &thousandths % 1000;
+    format!("≈{whole}.{fraction:0>3} ({text})")
+}
+
+fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
+    section(out, &format!("Round {}", round.number))?;
+    if let Some(note) = &round.note {
+        writeln!(out, "{note}")?;
+    }
+    let keep_factors = round
+        .tallies
+        .iter()
+        .any(|tally| tally.keep_factor.is_some());
+    let mut header = vec!["Candidate", "Votes", "State"];
+    if keep_factors {
+        header.push("Keep factor");
+    }
+    let mut tallies = table(&header);
+    let blank_columns = if keep_factors { 2 } else { 1 };
+    for tally in &round.tallies {
+        let state = serde_json::to_value(tally.state)
+            .ok()
+            .and_then(|value| value.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut row = vec![tally.candidate.clone(), readable(&tally.votes), state];
+        if keep_factors {
+            row.push(
+                tally
+                    .keep_factor
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
+        }
+        tallies.add_row(row);
+    }
+    let mut pile = |label: &str, votes: String| {
+        let mut row = vec![label.to_owned(), votes];
+        row.extend(std::iter::repeat_n(String::new(), blank_columns));
+        tallies.add_row(row);
+    };
+    pile("(exhausted)", readable(&round.exhausted));
+    if let Some(lost) = &round.lost_to_rounding {
+        pile("(lost to rounding)", lost.to_string());
+    }
+    writeln!(out, "{tallies}")?;
+    if let Some(quota) = &round.quota {
+        writeln!(out, "quota: {quota}")?;
+    }
+    if !round.elected.is_empty() {
+        writeln!(out, "elected: {}", round.elected.join(", "))?;
+    }
+    if !round.eliminated.is_empty() {
+        writeln!(out, "excluded: {}", round.eliminated.join(", "))?;
+    }
+    if !round.transfers.is_empty() {
+        writeln!(out, "moved by this round's decision:")?;
+        let mut transfers = table(&["From", "To", "Votes"]);
+        for transfer in &round.transfers {
+            transfers.add_row(vec![
+                transfer.from.clone(),
+                transfer
+                    .to
+                    .clone()
+                    .unwrap_or_else(|| "(exhausted)".to_owned()),
+                readable(&transfer.votes),
+            ]);
+        }
+        writeln!(out, "{transfers}")?;
     }
     Ok(())
 }

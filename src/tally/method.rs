@@ -206,27 +206,30 @@ pub enum StvVariant {
 }
 
 impl StvVariant {
-    /// The quota rule, as written in results. The STV implementation owns this text.
+    /// The quota rule, as written in results (see `src/tally/stv/`).
     #[must_use]
     pub fn quota_rule(self) -> &'static str {
         match self {
             Self::Meek => {
-                "droop, recomputed each iteration: votes for continuing candidates / (seats + 1), plus 10^-9"
+                "droop, recomputed every iteration: (valid votes - non-transferable votes) / (seats + 1), truncated to 9 decimal places, plus 0.000000001; elected at or above it"
             }
-            Self::Scottish => "droop: floor(valid votes / (seats + 1)) + 1",
-            Self::Ers => "droop: floor(valid votes / (seats + 1)) + 1",
+            Self::Scottish | Self::Ers => {
+                "droop: floor(valid votes / (seats + 1)) + 1, fixed for the count; elected at or above it"
+            }
         }
     }
 
-    /// The arithmetic, as written in results. The STV implementation owns this text.
+    /// The arithmetic, as written in results (see `src/tally/stv/`).
     #[must_use]
     pub fn precision(self) -> &'static str {
         match self {
             Self::Meek => {
-                "fixed point, 9 decimal places; keep factors rounded up, transfers rounded down"
+                "fixed point, 9 decimal places: a candidate's share of a paper and the value going on rounded up, keep values rounded up, the quota truncated; surplus below 0.00001 ends an iteration"
             }
-            Self::Scottish => "fixed point, 5 decimal places, truncated",
-            Self::Ers => "exact rationals",
+            Self::Scottish => {
+                "fixed point, 5 decimal places: transfer values truncated (the remainder ignored), totals exact"
+            }
+            Self::Ers => "exact rationals: no rounding",
         }
     }
 }
