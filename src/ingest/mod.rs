@@ -21,6 +21,7 @@ pub mod timestamp;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
@@ -69,25 +70,34 @@ pub struct FileDigest {
 enum Hasher {
     Inline(Sha256),
     Threaded {
-        chunks: std::sync::mpsc::SyncSender<Vec<u8>>,
+        chunks: mpsc::SyncSender<Vec<u8>>,
+        /// Buffers the hashing thread is done with, to be filled again: without them
+        /// every chunk would be fresh memory for the kernel to zero.
+        spent: mpsc::Receiver<Vec<u8>>,
         done: std::thread::JoinHandle<Sha256>,
     },
 }
 
 impl Hasher {
     fn new() -> Self {
-        let (chunks, incoming) = std::sync::mpsc::sync_channel::<Vec<u8>>(32);
+        let (chunks, incoming) = mpsc::sync_channel::<Vec<u8>>(32);
+        let (give_back, spent) = mpsc::channel::<Vec<u8>>();
         let spawned = std::thread::Builder::new()
             .name("sha256".to_owned())
             .spawn(move || {
                 let mut hasher = Sha256::new();
                 for chunk in incoming {
                     hasher.update(&chunk);
+                    let _ = give_back.send(chunk);
                 }
                 hasher
             });
         match spawned {
-            Ok(done) => Self::Threaded { chunks, done },
+            Ok(done) => Self::Threaded {
+                chunks,
+                spent,
+                done,
+            },
             Err(_) => Self::Inline(Sha256::new()),
         }
     }
@@ -95,10 +105,13 @@ impl Hasher {
     fn update(&mut self, bytes: &[u8]) {
         match self {
             Self::Inline(hasher) => hasher.update(bytes),
-            Self::Threaded { chunks, .. } => {
+            Self::Threaded { chunks, spent, .. } => {
+                let mut buffer = spent.try_recv().unwrap_or_default();
+                buffer.clear();
+                buffer.extend_from_slice(bytes);
                 // A send fails only if the thread is gone; `finish` then reports the
                 // thread's failure instead of a digest of part of the file.
-                let _ = chunks.send(bytes.to_vec());
+                let _ = chunks.send(buffer);
             }
         }
     }
@@ -106,7 +119,7 @@ impl Hasher {
     fn finish(self) -> io::Result<String> {
         let digest = match self {
             Self::Inline(hasher) => hasher.finalize(),
-            Self::Threaded { chunks, done } => {
+            Self::Threaded { chunks, done, .. } => {
                 drop(chunks);
                 done.join()
                     .map_err(|_| io::Error::other("the hashing thread failed"))?
