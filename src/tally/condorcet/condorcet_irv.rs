@@ -157,9 +157,9 @@ pub fn run(
                     format!("place {place}: {} is the only candidate left", name(winner))
                 } else {
                     format!(
-                        "place {place}: {} defeats each of the other {} candidates considered (Condorcet winner)",
+                        "place {place}: {} is the Condorcet winner among the {} candidates considered",
                         name(winner),
-                        members.len() - 1
+                        members.len()
                     )
                 };
                 runoff.steps.push(step);
