@@ -216,6 +216,36 @@ mod tests {
     }
 
     #[test]
+    fn a_candidate_sharing_the_top_through_a_tie_can_lose_it_after_gaining_support() {
+        // Found by the monotonicity property: with margins, four majorities of margin 3
+        // contradict one another (each lies on a cycle with C2 > C0), so all are skipped
+        // and C1, C2, C3 share the top. One more ballot "C1 first" strengthens C1 > C3
+        // and C1 > C2 and weakens C0 > C1; the groups split differently and C2 wins
+        // alone. Tideman's method with distinct strengths is monotone; this is the price
+        // of judging equal majorities together instead of drawing an order for them.
+        let before = ranked_pairs(
+            &pairwise(&[
+                vec![0, 3, 0, 3],
+                vec![0, 0, 3, 3],
+                vec![4, 3, 0, 3],
+                vec![0, 0, 6, 0],
+            ]),
+            StrengthOrder(Strength::Margin),
+        );
+        assert_eq!(before.ranking, vec![vec![1, 2, 3], vec![0]]);
+        let after = ranked_pairs(
+            &pairwise(&[
+                vec![0, 3, 0, 3],
+                vec![1, 0, 4, 4],
+                vec![4, 3, 0, 3],
+                vec![0, 0, 6, 0],
+            ]),
+            StrengthOrder(Strength::Margin),
+        );
+        assert_eq!(after.ranking, vec![vec![2], vec![0], vec![1], vec![3]]);
+    }
+
+    #[test]
     fn reach_stays_transitive() {
         let mut reach = Reach::new(70);
         reach.add(0, 65);
