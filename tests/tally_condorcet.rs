@@ -256,6 +256,69 @@ fn the_squeeze_example_without_and_with_a_cycle() {
 }
 
 #[test]
+fn an_exclusion_tie_the_seat_depends_on_is_reported_or_drawn() {
+    let reported = json(
+        "condorcet/exclusion-tie.toml",
+        &["--method", "condorcet-irv"],
+        1,
+    );
+    assert_eq!(reported["decided"], false);
+    assert!(reported["winners"].as_array().unwrap().is_empty());
+    assert_eq!(tiers(&reported["ranking"]), [["A", "B", "C", "D"]]);
+    assert_eq!(
+        reported["ties"][0]["purpose"],
+        "exclusion in round 1 (place 1)"
+    );
+    assert_eq!(strings(&reported["ties"][0]["candidates"]), ["C", "D"]);
+    assert_eq!(reported["ties"][0]["draw"], Value::Null);
+
+    let drawn = json(
+        "condorcet/exclusion-tie.toml",
+        &["--method", "condorcet-irv", "--tie-seed", "s"],
+        0,
+    );
+    let draw = &drawn["ties"][0]["draw"];
+    assert_eq!(draw["description"], "exclusion in round 1 (place 1): C, D");
+    // The last of the drawn order is dropped.
+    assert_eq!(drawn["audit"]["rounds"][0]["dropped"], draw["order"][1]);
+    assert_eq!(strings(&drawn["winners"]), ["A"]);
+}
+
+#[test]
+fn an_exclusion_tie_below_the_seats_decides_nothing() {
+    let result = json(
+        "condorcet/tie-below-the-seats.toml",
+        &["--method", "condorcet-irv"],
+        0,
+    );
+    assert_eq!(result["decided"], true);
+    assert!(result["ties"].as_array().unwrap().is_empty());
+    assert_eq!(strings(&result["winners"]), ["A"]);
+    assert_eq!(tiers(&result["ranking"]), [vec!["A"], vec!["B", "C", "D"]]);
+    let note = result["audit"]["rounds"][1]["note"].as_str().unwrap();
+    assert!(note.contains("the seats do not depend on it"), "{note}");
+    // With a seed the places below are drawn too, and recorded.
+    let drawn = json(
+        "condorcet/tie-below-the-seats.toml",
+        &["--method", "condorcet-irv", "--tie-seed", "s"],
+        0,
+    );
+    assert_eq!(
+        drawn["ties"][0]["purpose"],
+        "exclusion in round 2 (place 2)"
+    );
+    assert_eq!(drawn["ranking"].as_array().unwrap().len(), 4);
+    // Two seats: now the seats depend on place 2, and without a seed it is a tie.
+    let two = json(
+        "condorcet/tie-below-the-seats.toml",
+        &["--method", "condorcet-irv", "--seats", "2"],
+        1,
+    );
+    assert_eq!(strings(&two["winners"]), ["A"]);
+    assert_eq!(two["ties"][0]["purpose"], "exclusion in round 2 (place 2)");
+}
+
+#[test]
 fn options_name_every_choice() {
     let result = json(
         "condorcet/ties-and-no-opinion.csv",
@@ -368,6 +431,25 @@ fn degenerate_elections_never_panic() {
         assert_eq!(
             run.stderr,
             "error: 4 seats, expected at least 1 and at most 3 (the standing candidates)\n"
+        );
+    }
+}
+
+#[test]
+fn thousands_of_candidates_are_refused_not_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.csv");
+    let names: Vec<String> = (0..1001).map(|i| format!("C{i}")).collect();
+    let ranks: Vec<String> = (1..=1001).map(|i| i.to_string()).collect();
+    std::fs::write(&path, format!("{}\n{}\n", names.join(","), ranks.join(","))).unwrap();
+    let path = path.display().to_string();
+    for method in METHODS {
+        let run = common::electorate(&["tally", &path, "--method", method]).code(2);
+        assert_eq!(
+            run.stderr,
+            format!(
+                "error: 1001 standing candidates, expected at most 1000 for method \"{method}\" (a pairwise count grows with the square of the candidates)\n"
+            )
         );
     }
 }

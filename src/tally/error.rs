@@ -192,6 +192,15 @@ pub enum TallyError {
     #[error("--max-per-affiliation {max}, expected at least 1")]
     CapTooSmall { max: u32 },
 
+    #[error(
+        "{standing} standing candidates, expected at most {max} for method {method:?} (a pairwise count grows with the square of the candidates)"
+    )]
+    TooManyCandidates {
+        method: &'static str,
+        standing: usize,
+        max: usize,
+    },
+
     #[error("method {method:?} does not support --max-per-affiliation")]
     CapNotSupported { method: &'static str },
 

@@ -38,15 +38,33 @@ use super::result::{
 use super::seats::fill_seats;
 use super::tie::TieBreaker;
 
+/// The most standing candidates a pairwise count accepts: the matrix grows with the
+/// square of the candidates and Schulze's paths with the cube, so a file with thousands
+/// of candidates is refused with an error instead of exhausting memory or time.
+pub const MAX_CANDIDATES: usize = 1_000;
+
+fn check_size(input: &RankedInput<'_>, method: &'static str) -> Result<(), TallyError> {
+    let standing = input.candidates.standing().len();
+    if standing > MAX_CANDIDATES {
+        return Err(TallyError::TooManyCandidates {
+            method,
+            standing,
+            max: MAX_CANDIDATES,
+        });
+    }
+    Ok(())
+}
+
 /// Schulze (beatpath) with CIVS or Elekto ranking; N seats = top N.
 ///
 /// # Errors
-/// None at present; the `Result` keeps the signature every method shares.
+/// More than [`MAX_CANDIDATES`] standing candidates.
 pub fn schulze(
     input: &RankedInput<'_>,
     options: &SchulzeOptions,
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
+    check_size(input, "schulze")?;
     let pairwise = Pairwise::count(input.candidates, input.ballots, options.unranked);
     let order = StrengthOrder(options.strength);
     let paths = StrongestPaths::compute(&pairwise, order);
@@ -88,12 +106,13 @@ pub fn schulze(
 /// Ranked pairs (Tideman); N seats = top N.
 ///
 /// # Errors
-/// None at present; the `Result` keeps the signature every method shares.
+/// More than [`MAX_CANDIDATES`] standing candidates.
 pub fn ranked_pairs(
     input: &RankedInput<'_>,
     options: &CondorcetOptions,
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
+    check_size(input, "ranked-pairs")?;
     let pairwise = Pairwise::count(input.candidates, input.ballots, options.unranked);
     let result = ranked_pairs::ranked_pairs(&pairwise, StrengthOrder(options.strength));
     let ranking = pairwise.to_candidates(&result.ranking);
@@ -130,12 +149,13 @@ pub fn ranked_pairs(
 /// Minimax; N seats = top N.
 ///
 /// # Errors
-/// None at present; the `Result` keeps the signature every method shares.
+/// More than [`MAX_CANDIDATES`] standing candidates.
 pub fn minimax(
     input: &RankedInput<'_>,
     options: &CondorcetOptions,
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
+    check_size(input, "minimax")?;
     let pairwise = Pairwise::count(input.candidates, input.ballots, options.unranked);
     let order = StrengthOrder(options.strength);
     let result = minimax::minimax(&pairwise, order);
@@ -184,12 +204,13 @@ pub fn minimax(
 /// Condorcet-IRV as CIVS documents it.
 ///
 /// # Errors
-/// None at present; the `Result` keeps the signature every method shares.
+/// More than [`MAX_CANDIDATES`] standing candidates.
 pub fn condorcet_irv(
     input: &RankedInput<'_>,
     options: &CondorcetIrvOptions,
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
+    check_size(input, "condorcet-irv")?;
     let candidates = input.candidates;
     let pairwise = Pairwise::count(candidates, input.ballots, options.unranked);
     let runoff = condorcet_irv::run(input, &pairwise, options.tied_rank, ties);

@@ -125,11 +125,16 @@ pub fn ranked_pairs(pairwise: &Pairwise, order: StrengthOrder) -> RankedPairs {
             .map_or(majorities.len(), |offset| start + offset);
         let group = majorities.get(start..end).unwrap_or(&[]);
         // The locked majorities plus the whole group: a member lies on a cycle when its
-        // loser reaches its winner there.
-        let mut with_group = reach.clone();
-        for &(_, winner, loser, _) in group {
-            with_group.add(winner, loser);
-        }
+        // loser reaches its winner there. A group of one needs no copy.
+        let with_group = if group.len() > 1 {
+            let mut with_group = reach.clone();
+            for &(_, winner, loser, _) in group {
+                with_group.add(winner, loser);
+            }
+            std::borrow::Cow::Owned(with_group)
+        } else {
+            std::borrow::Cow::Borrowed(&reach)
+        };
         let decided: Vec<Lock> = group
             .iter()
             .map(|&(_, winner, loser, defeat)| Lock {
