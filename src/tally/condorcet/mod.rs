@@ -94,7 +94,7 @@ pub fn schulze(
             .collect(),
     });
 
-    let mut rules = pairwise_rules(options.unranked, options.strength);
+    let mut rules = pairwise_rules(options.unranked, Some(options.strength));
     rules.push(
         "a path from a to b is a chain of defeats; its strength is that of its weakest defeat, and the strongest path from a to b is the strongest such chain (null when there is none)"
             .to_owned(),
@@ -137,7 +137,7 @@ pub fn ranked_pairs(
         })
         .collect();
 
-    let mut rules = pairwise_rules(options.unranked, options.strength);
+    let mut rules = pairwise_rules(options.unranked, Some(options.strength));
     rules.push(
         "majorities (defeats) are considered strongest first and locked unless they contradict stronger locked majorities"
             .to_owned(),
@@ -196,7 +196,7 @@ pub fn minimax(
         })
         .collect();
 
-    let mut rules = pairwise_rules(options.unranked, options.strength);
+    let mut rules = pairwise_rules(options.unranked, Some(options.strength));
     rules.push(
         "a candidate's score is the strongest defeat it suffers; a candidate with no defeat has none and ranks above every defeated one"
             .to_owned(),
@@ -257,9 +257,8 @@ pub fn condorcet_irv(
         })
         .collect();
 
-    let mut rules = pairwise_rules(options.unranked, Strength::Winning);
     // Condorcet-IRV only asks whether a defeat exists, never how strong it is.
-    rules.pop();
+    let mut rules = pairwise_rules(options.unranked, None);
     rules.push(
         "each place goes to the Condorcet winner among the candidates not placed yet that are still considered; without one, the candidate with the fewest first places among them is no longer considered for the place, and the search repeats"
             .to_owned(),
@@ -341,19 +340,20 @@ fn seats_rule() -> &'static str {
     "seats go to the top of the ranking, tier by tier; a candidate whose affiliation holds --max-per-affiliation seats is skipped for the next one; a tier that does not fit the seats left is a tie, settled by the --tie-seed draw or reported"
 }
 
-/// How the pairwise matrix is read: the sentences every method of the family shares.
-/// The last one is the strength of a majority.
-fn pairwise_rules(unranked: Unranked, strength: Strength) -> Vec<String> {
-    vec![
+/// How the pairwise matrix is read: the sentences every method of the family shares,
+/// and how strong a defeat is for the methods that weigh defeats.
+fn pairwise_rules(unranked: Unranked, strength: Option<Strength>) -> Vec<String> {
+    let mut rules = vec![
         "a ballot prefers a to b when it ranks a in a better tier than b; candidates it ranks equal are preferred neither way".to_owned(),
         match unranked {
             Unranked::Ignore => "a candidate a ballot leaves unranked is compared with no one: the ballot counts neither for nor against it (--unranked ignore)".to_owned(),
             Unranked::Last => "candidates a ballot leaves unranked are tied with each other below every candidate it ranks (--unranked last)".to_owned(),
         },
         "a defeats b when more ballots prefer a to b than b to a; equal counts are no defeat either way".to_owned(),
-        match strength {
-            Strength::Winning => "a defeat's strength is the ballots for it (winning votes); with equal support, fewer ballots against is stronger (losing votes)".to_owned(),
-            Strength::Margin => "a defeat's strength is the ballots for it minus the ballots against it (margins); equal margins are equally strong".to_owned(),
-        },
-    ]
+    ];
+    rules.extend(strength.map(|strength| match strength {
+        Strength::Winning => "a defeat's strength is the ballots for it (winning votes); with equal support, fewer ballots against is stronger (losing votes)".to_owned(),
+        Strength::Margin => "a defeat's strength is the ballots for it minus the ballots against it (margins); equal margins are equally strong".to_owned(),
+    }));
+    rules
 }
