@@ -526,13 +526,3 @@ fn ballots_of_the_wrong_kind_are_refused() {
         "method \"cumulative\" needs votes per candidate, but civs-export.csv holds rankings"
     );
 }
-
-#[test]
-fn methods_still_to_be_written_say_so() {
-    for method in ["schulze", "ranked-pairs", "minimax", "condorcet-irv"] {
-        assert_eq!(
-            tally("civs-export.csv").args(&["--method", method]).error(),
-            format!("method \"{method}\" is not implemented yet")
-        );
-    }
-}

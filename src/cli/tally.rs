@@ -37,8 +37,7 @@ exits 1. With --tie-seed TEXT it is settled by a SHA-256 draw anyone can repeat;
 seed, the tie's description and every digest are in the output.
 
 Exit status: 0 counted; 1 counted, but a deciding tie is unresolved or the roll check
-rejected ballots; 2 could not count (usage, unreadable or invalid input, a method not
-implemented yet).";
+rejected ballots; 2 could not count (usage, unreadable or invalid input).";
 
 const EXAMPLES: &str = "\
 Examples:

@@ -10,8 +10,8 @@ use std::io::{self, Write};
 use comfy_table::{Table, presets};
 
 use crate::tally::result::{
-    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, StrengthMatrix,
-    TallyResult, VoteCounts,
+    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, RunoffRound,
+    StrengthMatrix, TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
@@ -237,10 +237,18 @@ fn write_counts(out: &mut dyn Write, heading: &str, counts: &VoteCounts) -> io::
 
 fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()> {
     section(out, "Pairwise preferences (row over column)")?;
+    writeln!(
+        out,
+        "each cell: ballots ranking the row's candidate above the column's"
+    )?;
     write_matrix(out, &audit.pairwise)?;
     if let Some(paths) = &audit.strongest_paths {
         writeln!(out)?;
         section(out, "Strongest paths (row to column)")?;
+        writeln!(
+            out,
+            "each cell: for:against of the weakest defeat on the strongest path; - no path"
+        )?;
         write_strengths(out, paths)?;
     }
     if !audit.locks.is_empty() {
@@ -263,11 +271,67 @@ fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()
         }
         writeln!(out, "{locks}")?;
     }
-    for round in &audit.rounds {
+    if !audit.worst_defeats.is_empty() {
         writeln!(out)?;
-        write_round(out, round)?;
+        section(out, "Strongest defeats")?;
+        let mut defeats = table(&["Candidate", "Defeated by", "For", "Against"]);
+        for defeat in &audit.worst_defeats {
+            match &defeat.by {
+                Some(by) => defeats.add_row(vec![
+                    defeat.candidate.clone(),
+                    by.clone(),
+                    defeat.support.to_string(),
+                    defeat.opposition.to_string(),
+                ]),
+                None => defeats.add_row(vec![
+                    defeat.candidate.clone(),
+                    "nobody".to_owned(),
+                    String::new(),
+                    String::new(),
+                ]),
+            };
+        }
+        writeln!(out, "{defeats}")?;
+    }
+    if !audit.rounds.is_empty() {
+        writeln!(out)?;
+        write_runoff_rounds(out, &audit.rounds)?;
     }
     Ok(())
+}
+
+/// Condorcet-IRV's steps, one row each: the first places when they were counted, and
+/// what the step decided.
+fn write_runoff_rounds(out: &mut dyn Write, rounds: &[RunoffRound]) -> io::Result<()> {
+    section(out, "Rounds")?;
+    let mut steps = table(&["Round", "Place", "First places", "Exhausted", "Outcome"]);
+    for round in rounds {
+        let first_places = if round.first_places.is_empty() {
+            "not counted".to_owned()
+        } else {
+            round
+                .first_places
+                .iter()
+                .map(|count| format!("{} {}", count.candidate, count.votes))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let outcome = round
+            .note
+            .strip_prefix(&format!("place {}: ", round.place))
+            .unwrap_or(&round.note)
+            .to_owned();
+        steps.add_row(vec![
+            round.number.to_string(),
+            round.place.to_string(),
+            first_places,
+            round
+                .exhausted
+                .map_or_else(String::new, |exhausted| exhausted.to_string()),
+            outcome,
+        ]);
+    }
+    writeln!(out, "{steps}")
 }
 
 fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> {
@@ -443,68 +507,6 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
                     .clone()
                     .unwrap_or_else(|| "(exhausted)".to_owned()),
                 readable(&transfer.votes),
-            ]);
-        }
-        writeln!(out, "{transfers}")?;
-    }
-    Ok(())
-}
-
-fn write_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
-    section(out, &format!("Round {}", round.number))?;
-    if let Some(note) = &round.note {
-        writeln!(out, "{note}")?;
-    }
-    let keep_factors = round
-        .tallies
-        .iter()
-        .any(|tally| tally.keep_factor.is_some());
-    let mut header = vec!["Candidate", "Votes", "State"];
-    if keep_factors {
-        header.push("Keep factor");
-    }
-    let mut tallies = table(&header);
-    for tally in &round.tallies {
-        let state = serde_json::to_value(tally.state)
-            .ok()
-            .and_then(|value| value.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut row = vec![tally.candidate.clone(), tally.votes.to_string(), state];
-        if keep_factors {
-            row.push(
-                tally
-                    .keep_factor
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-            );
-        }
-        tallies.add_row(row);
-    }
-    writeln!(out, "{tallies}")?;
-    if let Some(quota) = &round.quota {
-        writeln!(out, "quota: {quota}")?;
-    }
-    writeln!(out, "exhausted: {}", round.exhausted)?;
-    if let Some(lost) = &round.lost_to_rounding {
-        writeln!(out, "lost to rounding: {lost}")?;
-    }
-    if !round.elected.is_empty() {
-        writeln!(out, "elected: {}", round.elected.join(", "))?;
-    }
-    if !round.eliminated.is_empty() {
-        writeln!(out, "excluded: {}", round.eliminated.join(", "))?;
-    }
-    if !round.transfers.is_empty() {
-        let mut transfers = table(&["From", "To", "Votes"]);
-        for transfer in &round.transfers {
-            transfers.add_row(vec![
-                transfer.from.clone(),
-                transfer
-                    .to
-                    .clone()
-                    .unwrap_or_else(|| "exhausted".to_owned()),
-                transfer.votes.to_string(),
             ]);
         }
         writeln!(out, "{transfers}")?;

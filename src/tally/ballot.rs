@@ -647,7 +647,8 @@ impl RankedBallots {
         let mut out = Self::new();
         // Hash of a ranking -> first output record with that hash; `next` chains records
         // whose rankings share a hash.
-        let mut first_with_hash: HashMap<u64, usize> = HashMap::new();
+        let mut first_with_hash: rustc_hash::FxHashMap<u64, usize> =
+            rustc_hash::FxHashMap::default();
         let mut next: Vec<Option<usize>> = Vec::new();
         let mut builder = RankingBuilder::new(CandidateIndex::MAX_CANDIDATES);
         for ballot in self.iter() {
@@ -767,13 +768,14 @@ impl<'a> Ranking<'a> {
     }
 
     /// A 64-bit hash of the ranking (candidates and tier breaks), for merging identical
-    /// ballots. `DefaultHasher::new` has fixed keys, so it is the same on every run.
+    /// ballots. `FxHasher` has no random keys, so it is the same on every run, and it is
+    /// several times faster than SipHash on a million ballots; collisions only cost an
+    /// extra comparison (`aggregated` compares the rankings themselves).
     fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
         for (candidate, starts_tier) in self.entries() {
-            candidate.hash(&mut hasher);
-            starts_tier.hash(&mut hasher);
+            hasher.write_u32((u32::from(candidate.0) << 1) | u32::from(starts_tier));
         }
         hasher.finish()
     }

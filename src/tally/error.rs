@@ -172,9 +172,6 @@ pub enum Problem {
 /// seats than candidates, a method not yet written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TallyError {
-    #[error("method {method:?} is not implemented yet")]
-    NotImplemented { method: &'static str },
-
     #[error("method {method:?} needs ranked ballots, but {file} holds votes per candidate")]
     NeedsRankedBallots { method: &'static str, file: String },
 
@@ -191,6 +188,15 @@ pub enum TallyError {
 
     #[error("--max-per-affiliation {max}, expected at least 1")]
     CapTooSmall { max: u32 },
+
+    #[error(
+        "{standing} standing candidates, expected at most {max} for method {method:?} (a pairwise count grows with the square of the candidates)"
+    )]
+    TooManyCandidates {
+        method: &'static str,
+        standing: usize,
+        max: usize,
+    },
 
     #[error("method {method:?} does not support --max-per-affiliation")]
     CapNotSupported { method: &'static str },

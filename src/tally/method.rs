@@ -11,6 +11,7 @@
 //! hands the method a [`RankedInput`] or [`ScoredInput`] and a [`TieBreaker`], and turns
 //! the [`MethodOutcome`] (candidate indices) into the result (names, options, ties).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -258,7 +259,8 @@ pub struct Contest {
 
 /// What a ranked-ballot method counts: withdrawn candidates already struck from the
 /// ballots, identical ballots merged (voter ids gone), seats checked against the standing
-/// candidates.
+/// candidates. Schulze, ranked pairs and minimax get the ballots unmerged (they read
+/// each once, and merging would cost more than it saves); they ignore voter ids.
 #[derive(Debug, Clone, Copy)]
 pub struct RankedInput<'a> {
     /// All candidates, withdrawn ones included (never rank or elect those: see
@@ -301,7 +303,7 @@ pub struct MethodOutcome {
 ///
 /// # Errors
 /// Seats out of range, a cap the method cannot apply or without affiliations, ballots of
-/// the wrong kind for the method, or a method not implemented yet.
+/// the wrong kind for the method.
 pub fn tally(
     set: &BallotSet,
     method: &Method,
@@ -374,10 +376,18 @@ pub fn tally(
             });
         }
         (Ballots::Ranked(ballots), _) => {
-            let ballots = if standing == candidates.len() {
-                ballots.aggregated()
-            } else {
-                ballots.without(struck).aggregated()
+            // Schulze, ranked pairs and minimax read each ballot once, into the pairwise
+            // matrix; merging identical ballots first is itself a pass (with hashing)
+            // and never pays for itself there, so they count the ballots as they are.
+            let merge = !matches!(
+                method,
+                Method::Schulze(_) | Method::RankedPairs(_) | Method::Minimax(_)
+            );
+            let ballots = match (standing == candidates.len(), merge) {
+                (true, true) => Cow::Owned(ballots.aggregated()),
+                (true, false) => Cow::Borrowed(ballots),
+                (false, true) => Cow::Owned(ballots.without(struck).aggregated()),
+                (false, false) => Cow::Owned(ballots.without(struck)),
             };
             let input = RankedInput {
                 candidates,

@@ -8,8 +8,7 @@
 //!   file;
 //! - [`method`]: the nine methods with their options, and [`tally`], which runs one;
 //! - [`plurality`], [`approval`], [`condorcet`], [`irv`], [`stv`], [`cumulative`]: the
-//!   methods (the Condorcet family, IRV, STV and cumulative are filled in by later
-//!   work; see `docs/tally-internals.md`);
+//!   methods (their exact rules are in `docs/tally-methods.md`);
 //! - [`seats`]: top-N seat filling with the affiliation cap, shared by every method that
 //!   ranks;
 //! - [`tie`]: deciding ties, reported or settled by a reproducible seeded draw;

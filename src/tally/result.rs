@@ -365,9 +365,53 @@ pub struct CondorcetAudit {
     /// Ranked pairs: every majority in the order considered, locked or skipped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<PairLock>,
-    /// Condorcet-IRV: the IRV rounds run when there is no Condorcet winner.
+    /// Condorcet-IRV: every step of the count, place by place (a Condorcet winner found,
+    /// or first places counted and someone dropped).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rounds: Vec<Round>,
+    pub rounds: Vec<RunoffRound>,
+    /// Minimax: each candidate's strongest defeat, in ranking order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub worst_defeats: Vec<WorstDefeat>,
+}
+
+/// One step of Condorcet-IRV: looking for the candidate (or tier) that takes `place`
+/// among the `considered` candidates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunoffRound {
+    /// 1-based, counted across all places.
+    pub number: u32,
+    /// The place (1-based) being decided.
+    pub place: u32,
+    /// The candidates still considered for the place, in input order.
+    pub considered: Vec<String>,
+    /// The candidate that defeats every other considered one, when there is one.
+    pub condorcet_winner: Option<String>,
+    /// First places among the considered candidates, in input order; empty when a
+    /// Condorcet winner made counting them unnecessary.
+    pub first_places: Vec<CandidateCount>,
+    /// Ballots that gave no first place to any considered candidate (none ranked, or
+    /// a shared first tier under `tied_rank: exhaust`); `null` when not counted.
+    pub exhausted: Option<u64>,
+    /// The candidate with the fewest first places, no longer considered for the place.
+    pub dropped: Option<String>,
+    /// The candidates this round placed (the Condorcet winner, or a tier of candidates
+    /// with equal first places).
+    pub placed: Vec<String>,
+    /// What the round did, in words.
+    pub note: String,
+}
+
+/// A candidate's strongest defeat (minimax), `by` `null` when undefeated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorstDefeat {
+    pub candidate: String,
+    /// Who inflicts it (among equally strong defeats, the one with the most support,
+    /// then the first by name).
+    pub by: Option<String>,
+    /// Ballots preferring `by` to the candidate.
+    pub support: u64,
+    /// Ballots preferring the candidate to `by`.
+    pub opposition: u64,
 }
 
 /// A square matrix of whole numbers over some candidates.
