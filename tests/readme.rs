@@ -24,7 +24,7 @@ fn the_readme_commands_run() {
         let args: Vec<String> = args
             .into_iter()
             .map(|a| {
-                if a.starts_with("examples/") {
+                if a.starts_with("examples/") || a.starts_with("fixtures/") {
                     common::path(&a)
                 } else {
                     a
