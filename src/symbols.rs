@@ -14,6 +14,12 @@ impl Sym {
     pub fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The symbol at a position of its table (for walking a table in order).
+    #[must_use]
+    pub fn from_index(index: usize) -> Self {
+        Self(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 /// A string table.

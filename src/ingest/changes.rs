@@ -255,6 +255,90 @@ impl ChangeLog {
         }
     }
 
+    /// Append everything `later` read, as if its records had been read after this log's:
+    /// symbols, accounts and changes are numbered exactly as one sequential read would
+    /// number them. A large export is read in parallel halves and put back together so.
+    pub fn absorb(&mut self, later: ChangeLog) {
+        let syms: Vec<Sym> = (0..later.symbols.len())
+            .map(|i| {
+                let text = later.symbols.resolve(Sym::from_index(i));
+                self.symbols.intern(text)
+            })
+            .collect();
+        let sym = |s: Sym| syms[s.index()];
+        let mut accounts = Vec::with_capacity(later.accounts.len());
+        for account in &later.accounts {
+            let key = match account.key {
+                AccountKey::Gerrit(id) => Some(AccountKey::Gerrit(id)),
+                AccountKey::Email(email) => Some(AccountKey::Email(sym(email))),
+                AccountKey::Unidentified(_) => None,
+            };
+            let existing = key.and_then(|k| self.by_key.get(&k).copied());
+            let idx = match existing {
+                Some(idx) => idx,
+                None => {
+                    let idx = AccountIdx(u32::try_from(self.accounts.len()).unwrap_or(u32::MAX));
+                    let key = key.unwrap_or(AccountKey::Unidentified(idx.0));
+                    self.accounts.push(Account {
+                        key,
+                        gerrit_id: account.gerrit_id,
+                        emails: Vec::new(),
+                        name: None,
+                        username: None,
+                        first_seen: account.first_seen,
+                    });
+                    if !matches!(key, AccountKey::Unidentified(_)) {
+                        self.by_key.insert(key, idx);
+                    }
+                    idx
+                }
+            };
+            let mine = &mut self.accounts[idx.index()];
+            for &email in &account.emails {
+                let email = sym(email);
+                if !mine.emails.contains(&email) {
+                    mine.emails.push(email);
+                }
+            }
+            if mine.name.is_none() {
+                mine.name = account.name.map(sym);
+            }
+            if mine.username.is_none() {
+                mine.username = account.username.map(sym);
+            }
+            accounts.push(idx);
+        }
+        let text_offset = self.texts.len();
+        self.texts.push_str(&later.texts);
+        let credit_offset = u32::try_from(self.credits.len()).unwrap_or(u32::MAX);
+        self.credits.extend(later.credits.iter().map(|c| Credit {
+            account: accounts[c.account.index()],
+            role: match c.role {
+                CreditRole::CoAuthor => CreditRole::CoAuthor,
+                CreditRole::Reviewer { label, value } => CreditRole::Reviewer {
+                    label: sym(label),
+                    value,
+                },
+            },
+        }));
+        self.changes.reserve(later.changes.len());
+        for change in later.changes {
+            self.changes.push(Change {
+                repo: sym(change.repo),
+                branch: sym(change.branch),
+                owner: accounts[change.owner.index()],
+                email: change.email.map(sym),
+                status: change.status.map(sym),
+                change_id: change.change_id.map(|t| TextRef {
+                    start: t.start + text_offset,
+                    len: t.len,
+                }),
+                credits_start: change.credits_start + credit_offset,
+                ..change
+            });
+        }
+    }
+
     /// Keep a rarely repeated string.
     pub fn store_text(&mut self, text: &str) -> TextRef {
         let start = self.texts.len();

@@ -73,6 +73,11 @@ pub fn read(
     diagnostics: &mut Diagnostics,
     progress: &dyn Progress,
 ) -> std::io::Result<(FileDigest, FileRows)> {
+    let size = std::fs::metadata(&input.path).map_or(0, |m| m.len());
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if size >= PARALLEL_FROM && cores >= 2 {
+        return read_parallel(input, file, log, diagnostics, progress);
+    }
     let mut reader = open(input, progress)?;
     let rows = read_from(&mut reader, input, file, log, diagnostics)?;
     Ok((reader.finish()?, rows))
@@ -140,7 +145,37 @@ where
     let Some(layout) = resolve_header(name, &record, diagnostics) else {
         return Ok(rows);
     };
+    // The header is line 1 of the file; the reader numbers the lines after it from 2.
+    read_records(
+        &mut csv,
+        name,
+        &layout,
+        file,
+        0,
+        log,
+        diagnostics,
+        &mut rows,
+    );
+    if rows.read == 0 {
+        diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
+    }
+    Ok(rows)
+}
 
+/// Read every data record of `csv`. `line_offset` is added to the reader's own line
+/// numbers (a reader started in the middle of a file counts from 1).
+#[allow(clippy::too_many_arguments)]
+fn read_records<R: Read>(
+    csv: &mut csv::Reader<R>,
+    name: &str,
+    layout: &Layout,
+    file: FileId,
+    line_offset: u64,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+    rows: &mut FileRows,
+) {
+    let mut record = csv::ByteRecord::new();
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
@@ -148,14 +183,16 @@ where
             Err(err) => {
                 rows.read += 1;
                 rows.rejected += 1;
-                diagnostics.push(csv_problem(name, &err));
+                let mut problem = csv_problem(name, &err);
+                problem.line = problem.line.map(|l| l + line_offset);
+                diagnostics.push(problem);
                 if matches!(err.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
                 continue;
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record.position().map_or(0, csv::Position::line) + line_offset;
         if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
             continue; // a blank line is not a row
         }
@@ -165,14 +202,207 @@ where
             position: u32::try_from(line).unwrap_or(u32::MAX),
             kind: Position::Line,
         };
-        if !read_row(name, &layout, &record, origin, log, diagnostics) {
+        if !read_row(name, layout, &record, origin, log, diagnostics) {
             rows.rejected += 1;
         }
     }
+}
+
+/// Exports at least this large are parsed in two halves at once.
+const PARALLEL_FROM: u64 = 16 << 20;
+
+/// Read a large export whole and parse its two halves on two threads: reading a million
+/// changes is most of building the rolls, and the machine has a second core. The halves
+/// are split at a line end outside any quoted field, and put back together in order, so
+/// the result is exactly that of one sequential read (a test holds it to that).
+fn read_parallel(
+    input: &InputPath,
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> std::io::Result<(FileDigest, FileRows)> {
+    let mut reader = open(input, progress)?;
+    let mut data = Vec::new();
+    reader.read_to_end(&mut data)?;
+    let rows = parse_in_halves(&input.display, data, file, log, diagnostics);
+    // The digest was computed on the hashing thread while the halves were parsed.
+    Ok((reader.finish()?, rows))
+}
+
+/// The second half's records, problems and counts, to be joined after the first's.
+type Later = (ChangeLog, Diagnostics, FileRows);
+
+fn join_halves(
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+    rows: &mut FileRows,
+    later: ChangeLog,
+    later_diagnostics: Diagnostics,
+    later_rows: &FileRows,
+) {
+    log.absorb(later);
+    diagnostics.extend(later_diagnostics);
+    rows.read += later_rows.read;
+    rows.rejected += later_rows.rejected;
+}
+
+fn no_rows_warning(name: &str, rows: &FileRows, diagnostics: &mut Diagnostics) {
     if rows.read == 0 {
         diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
     }
-    Ok(rows)
+}
+
+/// Parse both halves; the first goes into `log`, the second comes back to be joined.
+/// Parse `data` in two halves, free it, and join the halves.
+fn parse_in_halves(
+    name: &str,
+    data: Vec<u8>,
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+) -> FileRows {
+    let parsed = parse_halves(name, &data, file, log, diagnostics);
+    // The file's bytes are no longer needed: free them before the halves are joined.
+    drop(data);
+    let Some((mut rows, later)) = parsed else {
+        return FileRows::default();
+    };
+    if let Some((later, later_diagnostics, later_rows)) = later {
+        join_halves(
+            log,
+            diagnostics,
+            &mut rows,
+            later,
+            later_diagnostics,
+            &later_rows,
+        );
+    }
+    no_rows_warning(name, &rows, diagnostics);
+    rows
+}
+
+fn parse_halves(
+    name: &str,
+    data: &[u8],
+    file: FileId,
+    log: &mut ChangeLog,
+    diagnostics: &mut Diagnostics,
+) -> Option<(FileRows, Option<Later>)> {
+    let mut rows = FileRows::default();
+    if data.is_empty() {
+        diagnostics.push(Problem::error(
+            name,
+            "file is empty, expected a header row naming the columns project, branch, owner_email, merged_at",
+        ));
+        return None;
+    }
+    let data = match data.strip_prefix(BOM) {
+        Some(rest) => {
+            diagnostics.push(
+                Problem::warning(name, "file starts with a UTF-8 byte-order mark; ignored")
+                    .at_line(1),
+            );
+            rest
+        }
+        None => data,
+    };
+    let builder = || {
+        let mut b = csv::ReaderBuilder::new();
+        b.has_headers(false).flexible(true).buffer_capacity(1 << 16);
+        b
+    };
+    let mut header_reader = builder().from_reader(data);
+    let mut header = csv::ByteRecord::new();
+    match header_reader.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            diagnostics.push(Problem::error(
+                name,
+                "file has no header row, expected the columns project, branch, owner_email, merged_at",
+            ));
+            return None;
+        }
+        Err(err) => {
+            diagnostics.push(csv_problem(name, &err));
+            return None;
+        }
+    }
+    let layout = resolve_header(name, &header, diagnostics)?;
+    let body = usize::try_from(header_reader.position().byte())
+        .unwrap_or(data.len())
+        .min(data.len());
+    let lines_before = |end: usize| memchr::memchr_iter(b'\n', &data[..end]).count() as u64;
+    match split_point(data, body) {
+        None => {
+            let mut csv = builder().from_reader(&data[body..]);
+            read_records(
+                &mut csv,
+                name,
+                &layout,
+                file,
+                lines_before(body),
+                log,
+                diagnostics,
+                &mut rows,
+            );
+        }
+        Some(split) => {
+            let (first, second) = (&data[body..split], &data[split..]);
+            let (first_offset, second_offset) = (lines_before(body), lines_before(split));
+            let mut later = ChangeLog::new();
+            let mut later_diagnostics = Diagnostics::default();
+            let mut later_rows = FileRows::default();
+            std::thread::scope(|scope| {
+                scope.spawn(|| {
+                    let mut csv = builder().from_reader(second);
+                    read_records(
+                        &mut csv,
+                        name,
+                        &layout,
+                        file,
+                        second_offset,
+                        &mut later,
+                        &mut later_diagnostics,
+                        &mut later_rows,
+                    );
+                });
+                let mut csv = builder().from_reader(first);
+                read_records(
+                    &mut csv,
+                    name,
+                    &layout,
+                    file,
+                    first_offset,
+                    log,
+                    diagnostics,
+                    &mut rows,
+                );
+            });
+            return Some((rows, Some((later, later_diagnostics, later_rows))));
+        }
+    }
+    Some((rows, None))
+}
+
+/// A line end near the middle of `data[body..]` that is not inside a quoted field: the
+/// number of `"` before it is even (a quote opens or closes a field, and an escaped quote
+/// is two). `None` when there is none close enough to be worth it.
+fn split_point(data: &[u8], body: usize) -> Option<usize> {
+    let middle = body + (data.len() - body) / 2;
+    let mut quotes = memchr::memchr_iter(b'"', &data[body..middle]).count();
+    let mut from = middle;
+    let give_up = (middle + (4 << 20)).min(data.len());
+    while from < give_up {
+        let newline = from + memchr::memchr(b'\n', &data[from..give_up])?;
+        quotes += memchr::memchr_iter(b'"', &data[from..newline]).count();
+        let split = newline + 1;
+        if quotes.is_multiple_of(2) {
+            return (split < data.len()).then_some(split);
+        }
+        from = split;
+    }
+    None
 }
 
 fn csv_problem(name: &str, err: &csv::Error) -> Problem {
@@ -615,5 +845,127 @@ mod tests {
         let credits = log.credits_of(&log.changes[0]);
         assert_eq!(credits.len(), 1);
         assert_eq!(credits[0].role, CreditRole::CoAuthor);
+    }
+
+    /// Everything a log holds, with symbols resolved: two logs that read the same
+    /// records compare equal even if one interned a string the other never needed.
+    fn fingerprint(log: &ChangeLog) -> String {
+        let t = |s: crate::symbols::Sym| log.symbols.resolve(s).to_owned();
+        let accounts: Vec<_> = log
+            .accounts
+            .iter()
+            .map(|a| {
+                let key = match a.key {
+                    crate::ingest::changes::AccountKey::Email(e) => format!("email:{}", t(e)),
+                    other => format!("{other:?}"),
+                };
+                (
+                    key,
+                    a.gerrit_id,
+                    a.emails.iter().map(|e| t(*e)).collect::<Vec<_>>(),
+                    a.name.map(t),
+                    a.username.map(t),
+                    a.first_seen,
+                )
+            })
+            .collect();
+        let changes: Vec<_> = log
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    t(c.repo),
+                    t(c.branch),
+                    c.owner,
+                    c.email.map(t),
+                    c.merged,
+                    c.status.map(t),
+                    c.merged_at,
+                    c.label(log),
+                    log.credits_of(c).to_vec(),
+                    c.origin,
+                )
+            })
+            .collect();
+        format!("{accounts:?}\n{changes:?}")
+    }
+
+    fn sequential(text: &[u8]) -> (String, Vec<String>, FileRows) {
+        let (log, d, rows) = parse(text);
+        (
+            fingerprint(&log),
+            d.all().iter().map(ToString::to_string).collect(),
+            rows,
+        )
+    }
+
+    fn in_halves(text: &[u8]) -> (String, Vec<String>, FileRows) {
+        let mut log = ChangeLog::new();
+        let mut d = Diagnostics::default();
+        let rows = parse_in_halves("changes.csv", text.to_vec(), FileId(0), &mut log, &mut d);
+        (
+            fingerprint(&log),
+            d.all().iter().map(ToString::to_string).collect(),
+            rows,
+        )
+    }
+
+    fn generated(rows: &[(u8, u8, u8, bool)]) -> Vec<u8> {
+        let mut text = String::from(
+            "change_number,project,branch,owner_account_id,owner_name,owner_email,merged_at,status,co_authors\n",
+        );
+        for (i, &(person, repo, kind, quoted)) in rows.iter().enumerate() {
+            let name = if quoted {
+                format!("\"P{person}, with \"\"quotes\"\"\nand a line\"")
+            } else {
+                format!("P{person}")
+            };
+            let (merged_at, status) = match kind % 4 {
+                0 => ("2016-01-01T00:00:00Z", "MERGED"),
+                1 => ("", "ABANDONED"),
+                2 => ("not a time", "MERGED"),
+                _ => ("2016-02-01T00:00:00+01:00", "MERGED"),
+            };
+            let co = if kind % 5 == 0 {
+                format!("C{person} <c{person}@example.org>; nobody")
+            } else {
+                String::new()
+            };
+            text.push_str(&format!(
+                "{i},p/r{repo},master,{},{name},p{person}@example.org,{merged_at},{status},{co}\n",
+                100 + u32::from(person) % 7
+            ));
+            if kind % 9 == 0 {
+                text.push_str("short,row\n\n");
+            }
+        }
+        text.into_bytes()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn reading_in_halves_is_reading_in_one_go(rows in proptest::collection::vec((0u8..20, 0u8..5, 0u8..40, proptest::bool::weighted(0.1)), 1..120)) {
+            let text = generated(&rows);
+            proptest::prop_assert_eq!(in_halves(&text), sequential(&text));
+        }
+    }
+
+    #[test]
+    fn the_split_is_never_inside_quotes() {
+        let text = b"a,b\n1,\"x\ny\"\n2,\"\n\n\"\n3,z\n";
+        for body in [4] {
+            if let Some(at) = split_point(text, body) {
+                let quotes = text[body..at].iter().filter(|&&b| b == b'"').count();
+                assert_eq!(quotes % 2, 0);
+                assert_eq!(text[at - 1], b'\n');
+            }
+        }
+        let with_bom = [
+            BOM,
+            &generated(&[(1, 1, 0, true), (2, 2, 1, false), (3, 3, 3, true)])[..],
+        ]
+        .concat();
+        assert_eq!(in_halves(&with_bom), sequential(&with_bom));
+        assert_eq!(in_halves(b""), sequential(b""));
     }
 }
