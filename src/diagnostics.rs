@@ -145,9 +145,73 @@ impl Diagnostics {
     }
 }
 
+/// Physical line numbers (1-based) of byte offsets in one text, for readers built on the
+/// `csv` crate: its own line count skips blank lines, so after one it names the wrong line
+/// of the file. Offsets asked for in increasing order cost one pass over the text.
+#[derive(Debug, Clone)]
+pub struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    #[must_use]
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a record the `csv` crate reports at `offset`: it counts the blank lines
+    /// it skipped before a record as part of it, so the record itself starts after them.
+    pub fn record_line(&mut self, offset: u64) -> u64 {
+        let start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        let skipped = self.bytes[start..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+        self.line_of(offset + skipped as u64)
+    }
+
+    /// The line the byte at `offset` is on.
+    pub fn line_of(&mut self, offset: u64) -> u64 {
+        let offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..offset]).count() as u64;
+        self.at = offset;
+        self.line
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_count_blank_lines_too() {
+        let text = b"a,b\n1,2\n\n3,4\n\r\n5,6\n";
+        let mut lines = LineCounter::new(text);
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(4), 2);
+        assert_eq!(lines.line_of(9), 4, "after a blank line");
+        assert_eq!(lines.line_of(15), 6);
+        assert_eq!(lines.line_of(4), 2, "going back recounts");
+        assert_eq!(
+            lines.record_line(8),
+            4,
+            "csv reports a record after a blank line at the blank line"
+        );
+    }
 
     #[test]
     fn problems_read_file_line_field_message() {

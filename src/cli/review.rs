@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::cli::Outcome;
 use crate::cli::settings::{ElectionArgs, Format};
+use crate::diagnostics::LineCounter;
 use crate::identity::Record;
 use crate::ingest::changes::is_plausible_email;
 use crate::model::{Month, format_instant};
@@ -71,8 +72,15 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::new(text.as_bytes());
     let header: Vec<String> = reader
-        .headers()?
+        .headers()
+        .map_err(|err| {
+            anyhow::anyhow!(
+                "{}:1: cannot read the header: {err}",
+                args.applications.display()
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -96,8 +104,18 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
     let window_end = loaded.dates.window.end;
     let mut reviewed = Vec::new();
     for record in reader.records() {
-        let record = record?;
-        let line = record.position().map_or(0, csv::Position::line);
+        let record = record.map_err(|err| {
+            let line = err
+                .position()
+                .map_or(0, |position| lines.record_line(position.byte()));
+            anyhow::anyhow!(
+                "{}:{line}: malformed CSV: {err}",
+                args.applications.display()
+            )
+        })?;
+        let line = record
+            .position()
+            .map_or(0, |position| lines.record_line(position.byte()));
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let (team, name, email, expires_in) = (
             field(team_col),

@@ -7,14 +7,14 @@
 //! `merged_at` is RFC 3339 with an offset. `status`, when present, must be `MERGED` for a
 //! row to count. `co_authors` is `Name <email>; Name <email>`.
 
-use std::io::{BufRead, Read};
+use std::io::Read;
 
-use crate::diagnostics::{Diagnostics, Problem};
+use crate::diagnostics::{Diagnostics, LineCounter, Problem};
 use crate::ingest::changes::{
     AccountSighting, Change, ChangeLog, FileRows, MergeTime, is_plausible_email,
 };
 use crate::ingest::timestamp::parse_rfc3339;
-use crate::ingest::{BOM, FileDigest, HashingReader, InputPath, Progress, open};
+use crate::ingest::{BOM, FileDigest, InputPath, Progress, open};
 use crate::model::{FileId, Origin, Position};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +64,9 @@ impl Layout {
 /// Read one changes CSV into `log`. Row problems go to `diagnostics`; the returned digest
 /// and row counts go to the manifest.
 ///
+/// The file is read whole (an export of a million changes is 150 MB) so that every line
+/// number is the file's own, and so that a large one can be parsed in two halves at once.
+///
 /// # Errors
 /// Only when the file cannot be read at all; everything else is a [`Problem`].
 pub fn read(
@@ -73,223 +76,69 @@ pub fn read(
     diagnostics: &mut Diagnostics,
     progress: &dyn Progress,
 ) -> std::io::Result<(FileDigest, FileRows)> {
-    let size = std::fs::metadata(&input.path).map_or(0, |m| m.len());
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    if size >= PARALLEL_FROM && cores >= 2 {
-        return read_parallel(input, file, log, diagnostics, progress);
-    }
     let mut reader = open(input, progress)?;
-    let rows = read_from(&mut reader, input, file, log, diagnostics)?;
+    let mut data = Vec::new();
+    reader.read_to_end(&mut data)?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let halves = data.len() as u64 >= PARALLEL_FROM && cores >= 2;
+    let rows = parse(&input.display, data, file, log, diagnostics, halves);
+    // The digest was computed on the hashing thread while the rows were parsed.
     Ok((reader.finish()?, rows))
-}
-
-fn read_from<R: Read>(
-    reader: &mut HashingReader<'_, std::io::BufReader<R>>,
-    input: &InputPath,
-    file: FileId,
-    log: &mut ChangeLog,
-    diagnostics: &mut Diagnostics,
-) -> std::io::Result<FileRows>
-where
-    std::io::BufReader<R>: BufRead,
-{
-    let name = input.display.as_str();
-    let mut rows = FileRows::default();
-    let mut head = [0u8; 3];
-    let mut filled = 0;
-    while filled < 3 {
-        let n = reader.read(&mut head[filled..])?;
-        if n == 0 {
-            break;
-        }
-        filled += n;
-    }
-    if filled == 0 {
-        diagnostics.push(Problem::error(
-            name,
-            "file is empty, expected a header row naming the columns project, branch, owner_email, merged_at",
-        ));
-        return Ok(rows);
-    }
-    let prefix: &[u8] = if head[..filled] == *BOM {
-        diagnostics.push(
-            Problem::warning(name, "file starts with a UTF-8 byte-order mark; ignored").at_line(1),
-        );
-        &[]
-    } else {
-        &head[..filled]
-    };
-    let chained = prefix.chain(reader);
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(chained);
-
-    let mut record = csv::ByteRecord::new();
-    let header_ok = match csv.read_byte_record(&mut record) {
-        Ok(true) => true,
-        Ok(false) => false,
-        Err(err) => {
-            diagnostics.push(csv_problem(name, &err));
-            return Ok(rows);
-        }
-    };
-    if !header_ok {
-        diagnostics.push(Problem::error(
-            name,
-            "file has no header row, expected the columns project, branch, owner_email, merged_at",
-        ));
-        return Ok(rows);
-    }
-    let Some(layout) = resolve_header(name, &record, diagnostics) else {
-        return Ok(rows);
-    };
-    // The header is line 1 of the file; the reader numbers the lines after it from 2.
-    read_records(
-        &mut csv,
-        name,
-        &layout,
-        file,
-        0,
-        log,
-        diagnostics,
-        &mut rows,
-    );
-    if rows.read == 0 {
-        diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
-    }
-    Ok(rows)
-}
-
-/// Read every data record of `csv`. `line_offset` is added to the reader's own line
-/// numbers (a reader started in the middle of a file counts from 1).
-#[allow(clippy::too_many_arguments)]
-fn read_records<R: Read>(
-    csv: &mut csv::Reader<R>,
-    name: &str,
-    layout: &Layout,
-    file: FileId,
-    line_offset: u64,
-    log: &mut ChangeLog,
-    diagnostics: &mut Diagnostics,
-    rows: &mut FileRows,
-) {
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(err) => {
-                rows.read += 1;
-                rows.rejected += 1;
-                let mut problem = csv_problem(name, &err);
-                problem.line = problem.line.map(|l| l + line_offset);
-                diagnostics.push(problem);
-                if matches!(err.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-                continue;
-            }
-        }
-        let line = record.position().map_or(0, csv::Position::line) + line_offset;
-        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
-            continue; // a blank line is not a row
-        }
-        rows.read += 1;
-        let origin = Origin {
-            file,
-            position: u32::try_from(line).unwrap_or(u32::MAX),
-            kind: Position::Line,
-        };
-        if !read_row(name, layout, &record, origin, log, diagnostics) {
-            rows.rejected += 1;
-        }
-    }
 }
 
 /// Exports at least this large are parsed in two halves at once.
 const PARALLEL_FROM: u64 = 16 << 20;
 
-/// Read a large export whole and parse its two halves on two threads: reading a million
-/// changes is most of building the rolls, and the machine has a second core. The halves
-/// are split at a line end outside any quoted field, and put back together in order, so
-/// the result is exactly that of one sequential read (a test holds it to that).
-fn read_parallel(
-    input: &InputPath,
-    file: FileId,
-    log: &mut ChangeLog,
-    diagnostics: &mut Diagnostics,
-    progress: &dyn Progress,
-) -> std::io::Result<(FileDigest, FileRows)> {
-    let mut reader = open(input, progress)?;
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data)?;
-    let rows = parse_in_halves(&input.display, data, file, log, diagnostics);
-    // The digest was computed on the hashing thread while the halves were parsed.
-    Ok((reader.finish()?, rows))
-}
-
 /// The second half's records, problems and counts, to be joined after the first's.
 type Later = (ChangeLog, Diagnostics, FileRows);
 
-fn join_halves(
-    log: &mut ChangeLog,
-    diagnostics: &mut Diagnostics,
-    rows: &mut FileRows,
-    later: ChangeLog,
-    later_diagnostics: Diagnostics,
-    later_rows: &FileRows,
-) {
-    log.absorb(later);
-    diagnostics.extend(later_diagnostics);
-    rows.read += later_rows.read;
-    rows.rejected += later_rows.rejected;
-}
-
-fn no_rows_warning(name: &str, rows: &FileRows, diagnostics: &mut Diagnostics) {
-    if rows.read == 0 {
-        diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
-    }
-}
-
-/// Parse both halves; the first goes into `log`, the second comes back to be joined.
-/// Parse `data` in two halves, free it, and join the halves.
-fn parse_in_halves(
+/// Parse a whole changes CSV; with `halves`, parse its two halves on two threads (split
+/// at a line end outside any quoted field) and join them in order, which gives exactly
+/// what one pass gives (a property test holds it to that).
+fn parse(
     name: &str,
     data: Vec<u8>,
     file: FileId,
     log: &mut ChangeLog,
     diagnostics: &mut Diagnostics,
+    halves: bool,
 ) -> FileRows {
-    let parsed = parse_halves(name, &data, file, log, diagnostics);
+    let parsed = parse_segments(name, &data, file, log, diagnostics, halves);
     // The file's bytes are no longer needed: free them before the halves are joined.
     drop(data);
     let Some((mut rows, later)) = parsed else {
         return FileRows::default();
     };
     if let Some((later, later_diagnostics, later_rows)) = later {
-        join_halves(
-            log,
-            diagnostics,
-            &mut rows,
-            later,
-            later_diagnostics,
-            &later_rows,
-        );
+        log.absorb(later);
+        diagnostics.extend(later_diagnostics);
+        rows.read += later_rows.read;
+        rows.rejected += later_rows.rejected;
     }
-    no_rows_warning(name, &rows, diagnostics);
+    if rows.read == 0 {
+        diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
+    }
     rows
 }
 
-fn parse_halves(
+/// One stretch of records to read: its bytes, where it starts in the file, and where
+/// its records go.
+struct Segment<'d, 'o> {
+    bytes: &'d [u8],
+    start: usize,
+    log: &'o mut ChangeLog,
+    diagnostics: &'o mut Diagnostics,
+    rows: &'o mut FileRows,
+}
+
+fn parse_segments(
     name: &str,
     data: &[u8],
     file: FileId,
     log: &mut ChangeLog,
     diagnostics: &mut Diagnostics,
+    halves: bool,
 ) -> Option<(FileRows, Option<Later>)> {
-    let mut rows = FileRows::default();
     if data.is_empty() {
         diagnostics.push(Problem::error(
             name,
@@ -297,20 +146,17 @@ fn parse_halves(
         ));
         return None;
     }
-    let data = match data.strip_prefix(BOM) {
+    // Line numbers are counted in the whole file, byte-order mark included.
+    let whole = data;
+    let (data, bom) = match data.strip_prefix(BOM) {
         Some(rest) => {
             diagnostics.push(
                 Problem::warning(name, "file starts with a UTF-8 byte-order mark; ignored")
                     .at_line(1),
             );
-            rest
+            (rest, BOM.len())
         }
-        None => data,
-    };
-    let builder = || {
-        let mut b = csv::ReaderBuilder::new();
-        b.has_headers(false).flexible(true).buffer_capacity(1 << 16);
-        b
+        None => (data, 0),
     };
     let mut header_reader = builder().from_reader(data);
     let mut header = csv::ByteRecord::new();
@@ -324,7 +170,8 @@ fn parse_halves(
             return None;
         }
         Err(err) => {
-            diagnostics.push(csv_problem(name, &err));
+            let mut lines = LineCounter::new(whole);
+            diagnostics.push(csv_problem(name, &err, bom, &mut lines));
             return None;
         }
     }
@@ -332,57 +179,104 @@ fn parse_halves(
     let body = usize::try_from(header_reader.position().byte())
         .unwrap_or(data.len())
         .min(data.len());
-    let lines_before = |end: usize| memchr::memchr_iter(b'\n', &data[..end]).count() as u64;
-    match split_point(data, body) {
-        None => {
-            let mut csv = builder().from_reader(&data[body..]);
-            read_records(
-                &mut csv,
-                name,
-                &layout,
-                file,
-                lines_before(body),
-                log,
-                diagnostics,
-                &mut rows,
-            );
+    let mut rows = FileRows::default();
+    let split = if halves {
+        split_point(data, body)
+    } else {
+        None
+    };
+    let Some(split) = split else {
+        let mut segment = Segment {
+            bytes: &data[body..],
+            start: bom + body,
+            log,
+            diagnostics,
+            rows: &mut rows,
+        };
+        read_records(name, &layout, file, whole, &mut segment);
+        return Some((rows, None));
+    };
+    let mut later = ChangeLog::new();
+    let mut later_diagnostics = Diagnostics::default();
+    let mut later_rows = FileRows::default();
+    std::thread::scope(|scope| {
+        let layout = &layout;
+        let mut second = Segment {
+            bytes: &data[split..],
+            start: bom + split,
+            log: &mut later,
+            diagnostics: &mut later_diagnostics,
+            rows: &mut later_rows,
+        };
+        scope.spawn(move || read_records(name, layout, file, whole, &mut second));
+        let mut first = Segment {
+            bytes: &data[body..split],
+            start: bom + body,
+            log,
+            diagnostics,
+            rows: &mut rows,
+        };
+        read_records(name, layout, file, whole, &mut first);
+    });
+    Some((rows, Some((later, later_diagnostics, later_rows))))
+}
+
+fn builder() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.has_headers(false).flexible(true).buffer_capacity(1 << 16);
+    b
+}
+
+/// Read every data record of a segment; lines are numbered in `whole`, the file.
+fn read_records(
+    name: &str,
+    layout: &Layout,
+    file: FileId,
+    whole: &[u8],
+    segment: &mut Segment<'_, '_>,
+) {
+    let mut lines = LineCounter::new(whole);
+    let mut csv = builder().from_reader(segment.bytes);
+    let mut record = csv::ByteRecord::new();
+    let start = segment.start as u64;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                segment.rows.read += 1;
+                segment.rows.rejected += 1;
+                segment
+                    .diagnostics
+                    .push(csv_problem(name, &err, segment.start, &mut lines));
+                if matches!(err.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
         }
-        Some(split) => {
-            let (first, second) = (&data[body..split], &data[split..]);
-            let (first_offset, second_offset) = (lines_before(body), lines_before(split));
-            let mut later = ChangeLog::new();
-            let mut later_diagnostics = Diagnostics::default();
-            let mut later_rows = FileRows::default();
-            std::thread::scope(|scope| {
-                scope.spawn(|| {
-                    let mut csv = builder().from_reader(second);
-                    read_records(
-                        &mut csv,
-                        name,
-                        &layout,
-                        file,
-                        second_offset,
-                        &mut later,
-                        &mut later_diagnostics,
-                        &mut later_rows,
-                    );
-                });
-                let mut csv = builder().from_reader(first);
-                read_records(
-                    &mut csv,
-                    name,
-                    &layout,
-                    file,
-                    first_offset,
-                    log,
-                    diagnostics,
-                    &mut rows,
-                );
-            });
-            return Some((rows, Some((later, later_diagnostics, later_rows))));
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+            continue; // a blank line is not a row
+        }
+        let offset = record.position().map_or(0, csv::Position::byte);
+        let line = lines.record_line(start + offset);
+        segment.rows.read += 1;
+        let origin = Origin {
+            file,
+            position: u32::try_from(line).unwrap_or(u32::MAX),
+            kind: Position::Line,
+        };
+        if !read_row(
+            name,
+            layout,
+            &record,
+            origin,
+            segment.log,
+            segment.diagnostics,
+        ) {
+            segment.rows.rejected += 1;
         }
     }
-    Some((rows, None))
 }
 
 /// A line end near the middle of `data[body..]` that is not inside a quoted field: the
@@ -405,8 +299,10 @@ fn split_point(data: &[u8], body: usize) -> Option<usize> {
     None
 }
 
-fn csv_problem(name: &str, err: &csv::Error) -> Problem {
-    let line = err.position().map(csv::Position::line);
+fn csv_problem(name: &str, err: &csv::Error, start: usize, lines: &mut LineCounter<'_>) -> Problem {
+    let line = err
+        .position()
+        .map(|p| lines.record_line(start as u64 + p.byte()));
     let message = match err.kind() {
         csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
         csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not valid UTF-8", err.field() + 1),
@@ -902,7 +798,14 @@ mod tests {
     fn in_halves(text: &[u8]) -> (String, Vec<String>, FileRows) {
         let mut log = ChangeLog::new();
         let mut d = Diagnostics::default();
-        let rows = parse_in_halves("changes.csv", text.to_vec(), FileId(0), &mut log, &mut d);
+        let rows = super::parse(
+            "changes.csv",
+            text.to_vec(),
+            FileId(0),
+            &mut log,
+            &mut d,
+            true,
+        );
         (
             fingerprint(&log),
             d.all().iter().map(ToString::to_string).collect(),

@@ -7,7 +7,7 @@
 
 use std::io::Read;
 
-use crate::diagnostics::{Diagnostics, Problem};
+use crate::diagnostics::{Diagnostics, LineCounter, Problem};
 use crate::ingest::changes::is_plausible_email;
 use crate::ingest::{FileDigest, InputPath, open, strip_bom};
 use crate::model::{FileId, Origin, Position};
@@ -58,6 +58,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
+    let mut lines = LineCounter::new(bytes);
     let mut record = csv::StringRecord::new();
     match csv.read_record(&mut record) {
         Ok(true) => {}
@@ -120,7 +121,9 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
             Err(err) => {
                 members.rows += 1;
                 members.rejected += 1;
-                let line = err.position().map_or(0, csv::Position::line);
+                let line = err
+                    .position()
+                    .map_or(0, |position| lines.record_line(position.byte()));
                 let message = match err.kind() {
                     csv::ErrorKind::Utf8 { err, .. } => {
                         format!("field {} is not valid UTF-8", err.field() + 1)
@@ -131,7 +134,9 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 continue;
             }
         }
-        let line = record.position().map_or(0, csv::Position::line);
+        let line = record
+            .position()
+            .map_or(0, |position| lines.record_line(position.byte()));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -235,6 +240,18 @@ mod tests {
             ["jane@example.org", "jd@example.net", "jane@example.com"]
         );
         assert_eq!(m.members[1].origin.position, 3);
+    }
+
+    #[test]
+    fn lines_after_blank_lines_are_the_file_lines() {
+        let (m, problems) = load("id,email\n\n\n7,not-mail\n\r\n8,b@example.org\n");
+        assert_eq!(
+            problems,
+            [
+                "members.csv:4: field email: \"not-mail\" is not an e-mail address, expected one such as \"jane@example.org\""
+            ]
+        );
+        assert_eq!(m.members[0].origin.position, 6);
     }
 
     #[test]

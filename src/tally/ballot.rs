@@ -35,7 +35,7 @@ pub const MAX_TOTAL_WEIGHT: u64 = 1_000_000_000_000_000;
 ///
 /// Stored as `u16` to keep the ranking arena compact, so an election has at most
 /// [`CandidateIndex::MAX_CANDIDATES`] candidates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct CandidateIndex(u16);
 
 impl CandidateIndex {
@@ -396,6 +396,9 @@ pub struct RankingBuilder {
     candidates: Vec<CandidateIndex>,
     starts: Vec<bool>,
     seen: Vec<bool>,
+    /// Scratch for [`Self::set_from_ranks`], kept to spare an allocation per ballot.
+    by_rank: Vec<(u32, CandidateIndex)>,
+    rank_slots: Vec<u32>,
 }
 
 impl RankingBuilder {
@@ -406,6 +409,8 @@ impl RankingBuilder {
             candidates: Vec::new(),
             starts: Vec::new(),
             seen: vec![false; candidate_count],
+            by_rank: Vec::with_capacity(candidate_count),
+            rank_slots: Vec::new(),
         }
     }
 
@@ -457,20 +462,61 @@ impl RankingBuilder {
     /// is unranked. Gaps in the numbers mean nothing.
     pub fn set_from_ranks(&mut self, ranks: &[Option<u32>]) {
         self.clear();
-        let mut ranked: Vec<(u32, CandidateIndex)> = ranks
-            .iter()
-            .enumerate()
-            .filter_map(|(position, rank)| {
-                let rank = (*rank)?;
-                CandidateIndex::new(position).map(|index| (rank, index))
-            })
-            .collect();
+        let top = ranks.iter().flatten().max().map_or(0, |&r| r as usize);
+        if top <= 4 * ranks.len() + 4 {
+            self.place_by_rank(ranks, top);
+            return;
+        }
+        // Sparse rank numbers: sort.
+        let mut ranked = std::mem::take(&mut self.by_rank);
+        ranked.clear();
+        ranked.extend(ranks.iter().enumerate().filter_map(|(position, rank)| {
+            let rank = (*rank)?;
+            CandidateIndex::new(position).map(|index| (rank, index))
+        }));
         ranked.sort_unstable();
         let mut previous = None;
-        for (rank, candidate) in ranked {
+        for &(rank, candidate) in &ranked {
             // Indices come from distinct positions, so a push cannot fail here.
             let _ = self.push(candidate, previous != Some(rank));
             previous = Some(rank);
+        }
+        self.by_rank = ranked;
+    }
+
+    /// [`Self::set_from_ranks`] for rank numbers up to `top`: a counting sort straight
+    /// into the ranking (a million ballots of thirty ranks each pass through here).
+    fn place_by_rank(&mut self, ranks: &[Option<u32>], top: usize) {
+        let slots = &mut self.rank_slots;
+        slots.clear();
+        slots.resize(top + 2, 0);
+        for &rank in ranks.iter().flatten() {
+            slots[rank as usize + 1] += 1;
+        }
+        for i in 1..slots.len() {
+            slots[i] += slots[i - 1];
+        }
+        let ranked = slots[top + 1] as usize;
+        self.candidates.resize(ranked, CandidateIndex::default());
+        self.starts.resize(ranked, false);
+        for (position, rank) in ranks.iter().enumerate() {
+            let (Some(rank), Some(candidate)) = (rank, CandidateIndex::new(position)) else {
+                continue;
+            };
+            let slot = &mut slots[*rank as usize];
+            self.candidates[*slot as usize] = candidate;
+            *slot += 1;
+            if let Some(seen) = self.seen.get_mut(position) {
+                *seen = true;
+            }
+        }
+        // After placing, `slots[r]` is where rank r's run ends: each run starts a tier.
+        let mut start = 0;
+        for &end in &slots[..=top] {
+            if (end as usize) > start {
+                self.starts[start] = true;
+                start = end as usize;
+            }
         }
     }
 

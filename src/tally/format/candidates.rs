@@ -13,6 +13,7 @@
 //! candidate of the ballot file (by id when the row has one, else by name) and each
 //! candidate must have a row, so a typo cannot quietly leave someone out of the cap.
 
+use crate::diagnostics::LineCounter;
 use crate::tally::ballot::{BallotSet, Candidate, Candidates};
 use crate::tally::error::{Location, ParseError, Problem};
 
@@ -48,10 +49,11 @@ impl CandidateFile {
             .flexible(true)
             .trim(::csv::Trim::All)
             .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text.as_bytes());
         let mut records = reader.records();
         let header = match records.next() {
             Some(Ok(header)) => header,
-            Some(Err(error)) => return Err(csv_error(file, &error)),
+            Some(Err(error)) => return Err(csv_error(file, &mut lines, &error)),
             None => {
                 return Err(ParseError::new(
                     Location::file(file),
@@ -83,8 +85,8 @@ impl CandidateFile {
         }
         let mut rows: Vec<CandidateRow> = Vec::new();
         for record in records {
-            let record = record.map_err(|error| csv_error(file, &error))?;
-            let line = record_line(&record);
+            let record = record.map_err(|error| csv_error(file, &mut lines, &error))?;
+            let line = record_line(&mut lines, &record);
             if record.iter().all(str::is_empty) {
                 continue;
             }
@@ -227,17 +229,18 @@ impl CandidateFile {
     }
 }
 
-pub(crate) fn record_line(record: &::csv::StringRecord) -> u32 {
+/// The file line a record starts on (the `csv` crate's own count skips blank lines).
+pub(crate) fn record_line(lines: &mut LineCounter, record: &::csv::StringRecord) -> u32 {
     record
         .position()
-        .and_then(|position| u32::try_from(position.line()).ok())
+        .and_then(|position| u32::try_from(lines.record_line(position.byte())).ok())
         .unwrap_or(0)
 }
 
-pub(crate) fn csv_error(file: &str, error: &::csv::Error) -> ParseError {
+pub(crate) fn csv_error(file: &str, lines: &mut LineCounter, error: &::csv::Error) -> ParseError {
     let line = error
         .position()
-        .and_then(|position| u32::try_from(position.line()).ok());
+        .and_then(|position| u32::try_from(lines.record_line(position.byte())).ok());
     let location = match line {
         Some(line) => Location::line(file, line),
         None => Location::file(file),

@@ -7,6 +7,7 @@
 //! Fields are not quoted in real exports; quoted fields are accepted all the same, and
 //! spaces around fields are ignored.
 
+use crate::diagnostics::LineCounter;
 use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, Candidates, Origin, RankedBallots, RankingBuilder,
 };
@@ -34,15 +35,17 @@ pub(crate) fn read_rank_grid(
     text: &str,
     format: InputFormat,
 ) -> Result<BallotSet, ParseError> {
+    // Fields are trimmed here rather than by the CSV reader, which would rebuild every
+    // record; one record is reused for every line. A million ballots are read this way.
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(::csv::Trim::All)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = loop {
-        match records.next() {
-            None => {
+    let mut lines = LineCounter::new(text.as_bytes());
+    let mut header = ::csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut header) {
+            Ok(false) => {
                 return Err(ParseError::new(
                     Location::file(file),
                     Problem::Empty {
@@ -50,14 +53,14 @@ pub(crate) fn read_rank_grid(
                     },
                 ));
             }
-            Some(Err(error)) => return Err(csv_error(file, &error)),
-            Some(Ok(record)) if record.iter().all(str::is_empty) => {}
-            Some(Ok(record)) => break record,
+            Err(error) => return Err(csv_error(file, &mut lines, &error)),
+            Ok(true) if header.iter().all(|f| f.trim_ascii().is_empty()) => {}
+            Ok(true) => break,
         }
-    };
-    let header_line = record_line(&header);
+    }
+    let header_line = record_line(&mut lines, &header);
     let mut list = Vec::with_capacity(header.len());
-    for (position, token) in header.iter().enumerate() {
+    for (position, token) in header.iter().map(str::trim_ascii).enumerate() {
         if token.is_empty() {
             return Err(ParseError::new(
                 Location::field(file, header_line, position + 1, None),
@@ -79,64 +82,62 @@ pub(crate) fn read_rank_grid(
     let count = candidates.len();
     let rank_range = format!("a rank from 1 to {count} or \"No opinion\"");
 
-    let mut ballots = RankedBallots::new();
-    let mut builder = RankingBuilder::new(count);
-    let mut ranks: Vec<Option<u32>> = vec![None; count];
-    for record in records {
-        let record = record.map_err(|error| csv_error(file, &error))?;
-        let line = record_line(&record);
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        if let Some(first) = record.get(0)
-            && civs_multiplier(first)
+    let mut grid = Grid {
+        file,
+        format,
+        candidates: &candidates,
+        header_line,
+        rank_range,
+        ballots: RankedBallots::new(),
+        builder: RankingBuilder::new(count),
+        ranks: vec![None; count],
+    };
+    if text.contains('"') {
+        // Quoted fields: let the CSV reader undo the quoting.
+        let mut record = ::csv::StringRecord::new();
+        while reader
+            .read_record(&mut record)
+            .map_err(|error| csv_error(file, &mut lines, &error))?
         {
-            return Err(ParseError::new(
-                Location::field(file, line, 1, Some(candidates.name_at(0))),
-                Problem::MixedFormats {
-                    found: format!("{first:?} starts with a CIVS upload multiplier"),
-                    format: format.description(),
-                    expected: rank_range.clone(),
-                },
-            ));
+            let fields: Vec<&str> = record.iter().collect();
+            grid.ballot(record_line(&mut lines, &record), &fields)?;
         }
-        if record.len() != count {
-            return Err(ParseError::new(
-                Location::line(file, line),
-                Problem::FieldCount {
-                    found: record.len(),
-                    expected: format!(
-                        "{count}, one rank per candidate named on line {header_line}"
-                    ),
-                },
-            ));
+    } else {
+        // The exports CIVS and Elekto write are never quoted: split lines and fields
+        // directly, several times faster than a general CSV reader on a million ballots.
+        let mut start = usize::try_from(reader.position().byte())
+            .unwrap_or(text.len())
+            .min(text.len());
+        if start > 0
+            && text.as_bytes()[start - 1] == b'\r'
+            && text.as_bytes().get(start) == Some(&b'\n')
+        {
+            // The reader stopped between the two bytes of a CRLF line end.
+            start += 1;
         }
-        for (position, (field, slot)) in record.iter().zip(ranks.iter_mut()).enumerate() {
-            let at =
-                || Location::field(file, line, position + 1, Some(candidates.name_at(position)));
-            *slot = if field.eq_ignore_ascii_case("no opinion") {
-                None
-            } else if field == "-" {
-                return Err(ParseError::new(
-                    at(),
-                    Problem::MixedFormats {
-                        found: "\"-\" is the CIVS upload mark for no opinion".to_owned(),
-                        format: format.description(),
-                        expected: rank_range.clone(),
-                    },
-                ));
-            } else {
-                Some(
-                    parse_rank(field, count, &rank_range)
-                        .map_err(|problem| ParseError::new(at(), problem))?,
-                )
-            };
+        let mut line = u32::try_from(lines.line_of(start as u64)).unwrap_or(u32::MAX);
+        let mut fields: Vec<&str> = Vec::with_capacity(count);
+        let body = &text[start..];
+        let mut from = 0;
+        // Byte searches on ASCII separators: slicing the text there always lands on
+        // character boundaries.
+        let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len()));
+        for end in ends {
+            let raw = &body[from..end];
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            fields.clear();
+            let mut field_from = 0;
+            for comma in memchr::memchr_iter(b',', raw.as_bytes()) {
+                fields.push(&raw[field_from..comma]);
+                field_from = comma + 1;
+            }
+            fields.push(&raw[field_from..]);
+            grid.ballot(line, &fields)?;
+            line = line.saturating_add(1);
+            from = (end + 1).min(body.len());
         }
-        builder.set_from_ranks(&ranks);
-        ballots
-            .push(1, &builder, None, Origin { line })
-            .map_err(|error| push_error(file, line, error))?;
     }
+    let ballots = grid.ballots;
     if ballots.is_empty() {
         return Err(ParseError::new(
             Location::file(file),
@@ -157,15 +158,103 @@ pub(crate) fn read_rank_grid(
     })
 }
 
+/// The ballots of a rank grid as they are read, line by line.
+struct Grid<'a> {
+    file: &'a str,
+    format: InputFormat,
+    candidates: &'a Candidates,
+    header_line: u32,
+    rank_range: String,
+    ballots: RankedBallots,
+    builder: RankingBuilder,
+    ranks: Vec<Option<u32>>,
+}
+
+impl Grid<'_> {
+    /// One line of ranks (fields untrimmed); blank lines are skipped.
+    fn ballot(&mut self, line: u32, fields: &[&str]) -> Result<(), ParseError> {
+        let (file, format, candidates) = (self.file, self.format, self.candidates);
+        let count = self.ranks.len();
+        if fields.iter().all(|f| f.trim_ascii().is_empty()) {
+            return Ok(());
+        }
+        if let Some(first) = fields.first().map(|f| f.trim_ascii())
+            && civs_multiplier(first)
+        {
+            return Err(ParseError::new(
+                Location::field(file, line, 1, Some(candidates.name_at(0))),
+                Problem::MixedFormats {
+                    found: format!("{first:?} starts with a CIVS upload multiplier"),
+                    format: format.description(),
+                    expected: self.rank_range.clone(),
+                },
+            ));
+        }
+        if fields.len() != count {
+            return Err(ParseError::new(
+                Location::line(file, line),
+                Problem::FieldCount {
+                    found: fields.len(),
+                    expected: format!(
+                        "{count}, one rank per candidate named on line {}",
+                        self.header_line
+                    ),
+                },
+            ));
+        }
+        for (position, (field, slot)) in fields
+            .iter()
+            .map(|f| f.trim_ascii())
+            .zip(self.ranks.iter_mut())
+            .enumerate()
+        {
+            let at =
+                || Location::field(file, line, position + 1, Some(candidates.name_at(position)));
+            *slot = if field.eq_ignore_ascii_case("no opinion") {
+                None
+            } else if field == "-" {
+                return Err(ParseError::new(
+                    at(),
+                    Problem::MixedFormats {
+                        found: "\"-\" is the CIVS upload mark for no opinion".to_owned(),
+                        format: format.description(),
+                        expected: self.rank_range.clone(),
+                    },
+                ));
+            } else {
+                Some(
+                    parse_rank(field, count, &self.rank_range)
+                        .map_err(|problem| ParseError::new(at(), problem))?,
+                )
+            };
+        }
+        self.builder.set_from_ranks(&self.ranks);
+        self.ballots
+            .push(1, &self.builder, None, Origin { line })
+            .map_err(|error| push_error(file, line, error))
+    }
+}
+
 /// A rank from 1 to `count`, or the problem with `field`.
 pub(crate) fn parse_rank(field: &str, count: usize, expected: &str) -> Result<u32, Problem> {
-    if field.is_empty() || !field.bytes().all(|byte| byte.is_ascii_digit()) {
+    // Digits only, accumulated in one pass (a million ballots of thirty ranks each).
+    let mut rank: u64 = 0;
+    for byte in field.bytes() {
+        if !byte.is_ascii_digit() {
+            return Err(Problem::RankNotANumber {
+                found: field.to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        rank = (rank * 10 + u64::from(byte - b'0')).min(u64::from(u32::MAX) + 1);
+    }
+    if field.is_empty() {
         return Err(Problem::RankNotANumber {
             found: field.to_owned(),
             expected: expected.to_owned(),
         });
     }
-    match field.parse::<u32>() {
+    match u32::try_from(rank) {
         Ok(rank) if rank >= 1 && usize::try_from(rank).is_ok_and(|rank| rank <= count) => Ok(rank),
         _ => Err(Problem::RankOutOfRange {
             found: field.to_owned(),
@@ -284,5 +373,17 @@ mod tests {
         let set = read("b.csv", "A,B\r\n1,2\r\n\r\n2,1\r\n").unwrap();
         assert_eq!(set.ballots.len(), 2);
         assert_eq!(tiers(&set, 1), vec![vec![1], vec![0]]);
+    }
+
+    #[test]
+    fn errors_name_the_file_line_after_blank_lines() {
+        let expected = "ballots.csv:6: field 2 (\"B\"): rank 3 is out of range, expected a rank from 1 to 2 or \"No opinion\"";
+        assert_eq!(error("\n\nA,B\n1,2\n\n2,3\n"), expected, "unquoted");
+        assert_eq!(error("\r\n\r\nA,B\r\n1,2\r\n\r\n2,3\r\n"), expected, "CRLF");
+        assert_eq!(error("\n\n\"A\",B\n1,2\n\n2,3\n"), expected, "quoted");
+        assert_eq!(
+            error("\n\nA,,B\n"),
+            "ballots.csv:3: field 2: candidate name \"\" is not valid, expected a candidate name in every field of the first line"
+        );
     }
 }

@@ -21,6 +21,7 @@
 //! All candidate columns use one prefix. Fields follow RFC 4180 quoting, so names may
 //! hold commas. Spaces around fields are ignored.
 
+use crate::diagnostics::LineCounter;
 use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
     RankingBuilder, ScoredBallots,
@@ -58,6 +59,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         .flexible(true)
         .trim(::csv::Trim::All)
         .from_reader(text.as_bytes());
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut records = reader.records();
     let header = loop {
         match records.next() {
@@ -69,12 +71,12 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                     },
                 ));
             }
-            Some(Err(error)) => return Err(csv_error(file, &error)),
+            Some(Err(error)) => return Err(csv_error(file, &mut lines, &error)),
             Some(Ok(record)) if record.iter().all(str::is_empty) => {}
             Some(Ok(record)) => break record,
         }
     };
-    let header_line = record_line(&header);
+    let header_line = record_line(&mut lines, &header);
     let (columns, marks, candidates) = read_header(file, header_line, &header)?;
     let count = candidates.len();
     let rank_range = format!("a rank from 1 to {count}, or an empty cell for unranked");
@@ -85,8 +87,8 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let mut ranks: Vec<Option<u32>> = vec![None; count];
     let mut votes: Vec<(CandidateIndex, u32)> = Vec::with_capacity(count);
     for record in records {
-        let record = record.map_err(|error| csv_error(file, &error))?;
-        let line = record_line(&record);
+        let record = record.map_err(|error| csv_error(file, &mut lines, &error))?;
+        let line = record_line(&mut lines, &record);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -351,6 +353,11 @@ mod tests {
 
     #[test]
     fn bad_rows() {
+        assert_eq!(
+            error("\nvoter,rank:Alice,rank:Bob\n\nv,1,2\n\n\nw,1\n"),
+            "ballots.csv:7: the line has 2 fields, expected 3, one per column of the header on line 2",
+            "lines of the file, blank ones counted"
+        );
         assert_eq!(
             error("voter,rank:Alice,rank:Bob\nv,1\n"),
             "ballots.csv:2: the line has 2 fields, expected 3, one per column of the header on line 1"
