@@ -373,6 +373,25 @@ impl TierStarts {
         }
     }
 
+    /// Put `other`'s first `len` bits after this set's first `base` (all later bits are 0).
+    fn append(&mut self, base: usize, other: &Self, len: usize) {
+        let needed = (base + len).div_ceil(64);
+        if self.words.len() < needed {
+            self.words.resize(needed, 0);
+        }
+        let (first, shift) = (base / 64, base % 64);
+        for (offset, &word) in other.words.iter().enumerate() {
+            if let Some(slot) = self.words.get_mut(first + offset) {
+                *slot |= word << shift;
+            }
+            if shift > 0
+                && let Some(slot) = self.words.get_mut(first + offset + 1)
+            {
+                *slot |= word >> (64 - shift);
+            }
+        }
+    }
+
     fn get(&self, position: usize) -> bool {
         self.words
             .get(position / 64)
@@ -590,6 +609,48 @@ impl RankedBallots {
             voter,
             line: origin.line,
         });
+        self.total_weight = total;
+        Ok(())
+    }
+
+    /// Add every ballot of `other` after these, in order (sets read in parts).
+    ///
+    /// # Errors
+    /// The total weight would pass [`MAX_TOTAL_WEIGHT`], or the arena is full; nothing is
+    /// added then.
+    pub fn append(&mut self, other: Self) -> Result<(), PushError> {
+        let total = self
+            .total_weight
+            .checked_add(other.total_weight)
+            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
+            .ok_or(PushError::TooMuchWeight)?;
+        let base = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
+        let voters = u32::try_from(self.voters.ids.len()).map_err(|_| PushError::TooManyBallots)?;
+        let fits = u32::try_from(other.arena.len())
+            .ok()
+            .and_then(|len| base.checked_add(len))
+            .is_some()
+            && u32::try_from(other.voters.ids.len())
+                .ok()
+                .and_then(|len| voters.checked_add(len))
+                .is_some_and(|len| len < NO_VOTER);
+        if !fits {
+            return Err(PushError::TooManyBallots);
+        }
+        self.starts
+            .append(base as usize, &other.starts, other.arena.len());
+        self.arena.extend_from_slice(&other.arena);
+        self.voters.ids.extend(other.voters.ids);
+        self.records
+            .extend(other.records.into_iter().map(|record| Record {
+                start: record.start + base,
+                voter: if record.voter == NO_VOTER {
+                    NO_VOTER
+                } else {
+                    record.voter + voters
+                },
+                ..record
+            }));
         self.total_weight = total;
         Ok(())
     }

@@ -35,6 +35,17 @@ pub(crate) fn read_rank_grid(
     text: &str,
     format: InputFormat,
 ) -> Result<BallotSet, ParseError> {
+    read_rank_grid_in_parts(file, text, format, PARALLEL_FROM)
+}
+
+/// [`read_rank_grid`], reading unquoted ballot text of `parallel_from` bytes or more on
+/// two threads (tests lower it to check that two halves read as one).
+fn read_rank_grid_in_parts(
+    file: &str,
+    text: &str,
+    format: InputFormat,
+    parallel_from: usize,
+) -> Result<BallotSet, ParseError> {
     // Fields are trimmed here rather than by the CSV reader, which would rebuild every
     // record; one record is reused for every line. A million ballots are read this way.
     let mut reader = ::csv::ReaderBuilder::new()
@@ -115,26 +126,35 @@ pub(crate) fn read_rank_grid(
             // The reader stopped between the two bytes of a CRLF line end.
             start += 1;
         }
-        let mut line = u32::try_from(lines.line_of(start as u64)).unwrap_or(u32::MAX);
-        let mut fields: Vec<&str> = Vec::with_capacity(count);
+        let line = u32::try_from(lines.line_of(start as u64)).unwrap_or(u32::MAX);
         let body = &text[start..];
-        let mut from = 0;
-        // Byte searches on ASCII separators: slicing the text there always lands on
-        // character boundaries.
-        let ends = memchr::memchr_iter(b'\n', body.as_bytes()).chain(std::iter::once(body.len()));
-        for end in ends {
-            let raw = &body[from..end];
-            let raw = raw.strip_suffix('\r').unwrap_or(raw);
-            fields.clear();
-            let mut field_from = 0;
-            for comma in memchr::memchr_iter(b',', raw.as_bytes()) {
-                fields.push(&raw[field_from..comma]);
-                field_from = comma + 1;
-            }
-            fields.push(&raw[field_from..]);
-            grid.ballot(line, &fields)?;
-            line = line.saturating_add(1);
-            from = (end + 1).min(body.len());
+        // Large files are read in two halves at once, split after a line end; the first
+        // half's problem, if any, is the one reported, as a reading in one go would.
+        let split = if body.len() >= parallel_from {
+            memchr::memchr(b'\n', &body.as_bytes()[body.len() / 2..])
+                .map_or(body.len(), |newline| body.len() / 2 + newline + 1)
+        } else {
+            body.len()
+        };
+        let (head, tail) = body.split_at(split);
+        if tail.is_empty() {
+            grid.read_lines(head, line)?;
+        } else {
+            let tail_line = line.saturating_add(
+                u32::try_from(memchr::memchr_iter(b'\n', head.as_bytes()).count())
+                    .unwrap_or(u32::MAX),
+            );
+            let mut rest = grid.fork();
+            let (first, second) = std::thread::scope(|scope| {
+                let reader = scope.spawn(|| rest.read_lines(tail, tail_line));
+                let first = grid.read_lines(head, line);
+                (first, reader.join())
+            });
+            first?;
+            second.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            grid.ballots
+                .append(rest.ballots)
+                .map_err(|error| push_error(file, tail_line, error))?;
         }
     }
     let ballots = grid.ballots;
@@ -170,7 +190,91 @@ struct Grid<'a> {
     ranks: Vec<Option<u32>>,
 }
 
+/// Unquoted ballot text from this many bytes on is read on two threads.
+const PARALLEL_FROM: usize = 8 << 20;
+
 impl Grid<'_> {
+    /// A grid for another part of the same file, with no ballots yet.
+    fn fork(&self) -> Self {
+        Self {
+            file: self.file,
+            format: self.format,
+            candidates: self.candidates,
+            header_line: self.header_line,
+            rank_range: self.rank_range.clone(),
+            ballots: RankedBallots::new(),
+            builder: RankingBuilder::new(self.ranks.len()),
+            ranks: vec![None; self.ranks.len()],
+        }
+    }
+
+    /// Unquoted lines, the first of them line `line` of the file.
+    fn read_lines(&mut self, text: &str, mut line: u32) -> Result<(), ParseError> {
+        let mut fields: Vec<&str> = Vec::with_capacity(self.ranks.len());
+        let mut from = 0;
+        // Byte searches on ASCII separators: slicing the text there always lands on
+        // character boundaries.
+        let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+        for end in ends {
+            let raw = &text[from..end];
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            from = (end + 1).min(text.len());
+            if !self.plain_ballot(line, raw.as_bytes())? {
+                fields.clear();
+                let mut field_from = 0;
+                for comma in memchr::memchr_iter(b',', raw.as_bytes()) {
+                    fields.push(&raw[field_from..comma]);
+                    field_from = comma + 1;
+                }
+                fields.push(&raw[field_from..]);
+                self.ballot(line, &fields)?;
+            }
+            line = line.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    /// The common line, one rank in range or "No opinion" per candidate, nothing else,
+    /// read in one pass over its bytes. Anything else (spaces, a problem to report) is left
+    /// to [`Self::ballot`]: false, and nothing counted.
+    fn plain_ballot(&mut self, line: u32, raw: &[u8]) -> Result<bool, ParseError> {
+        let count = self.ranks.len();
+        let mut fields = raw.split(|&byte| byte == b',');
+        for slot in &mut self.ranks {
+            let Some(field) = fields.next() else {
+                return Ok(false);
+            };
+            *slot = match field {
+                [] => return Ok(false),
+                [b'N' | b'n', ..] if field.eq_ignore_ascii_case(b"no opinion") => None,
+                _ => {
+                    let mut rank: usize = 0;
+                    for &byte in field {
+                        if !byte.is_ascii_digit() {
+                            return Ok(false);
+                        }
+                        rank = rank * 10 + usize::from(byte - b'0');
+                        if rank > count {
+                            return Ok(false);
+                        }
+                    }
+                    if rank == 0 {
+                        return Ok(false);
+                    }
+                    u32::try_from(rank).ok()
+                }
+            };
+        }
+        if fields.next().is_some() {
+            return Ok(false);
+        }
+        self.builder.set_from_ranks(&self.ranks);
+        self.ballots
+            .push(1, &self.builder, None, Origin { line })
+            .map_err(|error| push_error(self.file, line, error))?;
+        Ok(true)
+    }
+
     /// One line of ranks (fields untrimmed); blank lines are skipped.
     fn ballot(&mut self, line: u32, fields: &[&str]) -> Result<(), ParseError> {
         let (file, format, candidates) = (self.file, self.format, self.candidates);
@@ -373,6 +477,52 @@ mod tests {
         let set = read("b.csv", "A,B\r\n1,2\r\n\r\n2,1\r\n").unwrap();
         assert_eq!(set.ballots.len(), 2);
         assert_eq!(tiers(&set, 1), vec![vec![1], vec![0]]);
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn reading_in_halves_is_reading_in_one_go(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        (1u32..=4).prop_map(|rank| rank.to_string()),
+                        proptest::strategy::Just("No opinion".to_owned()),
+                        proptest::strategy::Just(" 2".to_owned()),
+                    ],
+                    4..=4,
+                ),
+                0..60,
+            ),
+            blank_after in 0usize..60,
+            out_of_range in proptest::option::of(0usize..60),
+            crlf in proptest::bool::ANY,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("A,B,C,D{end}");
+            for (number, line) in lines.iter().enumerate() {
+                if number == blank_after {
+                    text.push_str(end);
+                }
+                if out_of_range == Some(number) {
+                    text.push_str("9,");
+                    text.push_str(&line[1..].join(","));
+                } else {
+                    text.push_str(&line.join(","));
+                }
+                text.push_str(end);
+            }
+            let whole = read_rank_grid_in_parts("b.csv", &text, InputFormat::Civs, usize::MAX);
+            let halves = read_rank_grid_in_parts("b.csv", &text, InputFormat::Civs, 0);
+            match (whole, halves) {
+                (Ok(whole), Ok(halves)) => proptest::prop_assert_eq!(whole, halves),
+                (Err(whole), Err(halves)) => {
+                    proptest::prop_assert_eq!(whole.to_string(), halves.to_string());
+                }
+                (whole, halves) => proptest::prop_assert!(false, "{whole:?} vs {halves:?}"),
+            }
+        }
     }
 
     #[test]
