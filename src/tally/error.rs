@@ -169,7 +169,7 @@ pub enum Problem {
 }
 
 /// A count that cannot be run as asked: the wrong kind of ballots for the method, more
-/// seats than candidates, a method not yet written.
+/// seats than candidates, too many candidates for the method.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TallyError {
     #[error("method {method:?} needs ranked ballots, but {file} holds votes per candidate")]

@@ -281,9 +281,8 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     a.max(1)
 }
 
-/// A method's working, tagged by `kind` in the JSON. Each method fills one variant; the
-/// Condorcet and IRV/STV variants are shaped for the methods still to be written and may
-/// gain fields (adding a field is compatible, renaming one is not).
+/// A method's working, tagged by `kind` in the JSON. Each method fills one variant;
+/// variants may gain fields (adding a field is compatible, renaming one is not).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Audit {
