@@ -351,6 +351,137 @@ impl VoterIds {
     }
 }
 
+/// What ranked and scored ballot sets share: a record per ballot, every ballot's marks in
+/// one arena, the voter ids and the total weight.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Ledger<E> {
+    records: Vec<Record>,
+    arena: Vec<E>,
+    voters: VoterIds,
+    total_weight: u64,
+}
+
+impl<E: Copy> Ledger<E> {
+    /// Add one ballot's marks; returns where they start in the arena.
+    fn push(
+        &mut self,
+        weight: u64,
+        marks: &[E],
+        voter: Option<&str>,
+        origin: Origin,
+    ) -> Result<usize, PushError> {
+        let total = self
+            .total_weight
+            .checked_add(weight)
+            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
+            .ok_or(PushError::TooMuchWeight)?;
+        let start = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
+        let len = u32::try_from(marks.len()).map_err(|_| PushError::TooManyBallots)?;
+        if start.checked_add(len).is_none() || (voter.is_some() && self.voters.is_full()) {
+            return Err(PushError::TooManyBallots);
+        }
+        self.arena.extend_from_slice(marks);
+        let voter = self.voters.push(voter);
+        self.records.push(Record {
+            weight,
+            start,
+            len,
+            voter,
+            line: origin.line,
+        });
+        self.total_weight = total;
+        Ok(start as usize)
+    }
+
+    /// Add every ballot of `other` after these, in order; returns where its marks start
+    /// in the arena. Nothing is added on error.
+    fn append(&mut self, other: Self) -> Result<usize, PushError> {
+        let total = self
+            .total_weight
+            .checked_add(other.total_weight)
+            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
+            .ok_or(PushError::TooMuchWeight)?;
+        let base = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
+        let voters = u32::try_from(self.voters.ids.len()).map_err(|_| PushError::TooManyBallots)?;
+        let fits = u32::try_from(other.arena.len())
+            .ok()
+            .and_then(|len| base.checked_add(len))
+            .is_some()
+            && u32::try_from(other.voters.ids.len())
+                .ok()
+                .and_then(|len| voters.checked_add(len))
+                .is_some_and(|len| len < NO_VOTER);
+        if !fits {
+            return Err(PushError::TooManyBallots);
+        }
+        self.arena.extend_from_slice(&other.arena);
+        self.voters.ids.extend(other.voters.ids);
+        self.records
+            .extend(other.records.into_iter().map(|record| Record {
+                start: record.start + base,
+                voter: if record.voter == NO_VOTER {
+                    NO_VOTER
+                } else {
+                    record.voter + voters
+                },
+                ..record
+            }));
+        self.total_weight = total;
+        Ok(base as usize)
+    }
+}
+
+impl<E> Ledger<E> {
+    fn marks(&self, record: &Record) -> &[E] {
+        let start = record.start as usize;
+        self.arena
+            .get(start..start + record.len as usize)
+            .unwrap_or(&[])
+    }
+}
+
+/// The accessors ranked and scored sets share, read from their `ledger`.
+macro_rules! ledger_accessors {
+    ($blank:literal) => {
+        /// Number of ballot records (lines), not the total weight.
+        #[must_use]
+        pub fn len(&self) -> usize {
+            self.ledger.records.len()
+        }
+
+        #[must_use]
+        pub fn is_empty(&self) -> bool {
+            self.ledger.records.is_empty()
+        }
+
+        /// The sum of all weights: the number of ballots cast.
+        #[must_use]
+        pub fn total_weight(&self) -> u64 {
+            self.ledger.total_weight
+        }
+
+        /// Whether any ballot carries a voter id.
+        #[must_use]
+        pub fn has_voter_ids(&self) -> bool {
+            self.ledger
+                .records
+                .iter()
+                .any(|record| record.voter != NO_VOTER)
+        }
+
+        #[doc = $blank]
+        #[must_use]
+        pub fn blank_weight(&self) -> u64 {
+            self.ledger
+                .records
+                .iter()
+                .filter(|record| record.len == 0)
+                .map(|record| record.weight)
+                .sum()
+        }
+    };
+}
+
 /// A set of bits, one per arena slot: "a new tier starts here".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct TierStarts {
@@ -549,11 +680,8 @@ impl RankingBuilder {
 /// Ranked ballots in a flat arena (see the module doc).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RankedBallots {
-    records: Vec<Record>,
-    arena: Vec<CandidateIndex>,
+    ledger: Ledger<CandidateIndex>,
     starts: TierStarts,
-    voters: VoterIds,
-    total_weight: u64,
 }
 
 /// One ranked ballot, borrowed from its set.
@@ -586,30 +714,12 @@ impl RankedBallots {
         voter: Option<&str>,
         origin: Origin,
     ) -> Result<(), PushError> {
-        let total = self
-            .total_weight
-            .checked_add(weight)
-            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
-            .ok_or(PushError::TooMuchWeight)?;
-        let start = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
-        let len = u32::try_from(ranking.candidates.len()).map_err(|_| PushError::TooManyBallots)?;
-        if start.checked_add(len).is_none() || (voter.is_some() && self.voters.is_full()) {
-            return Err(PushError::TooManyBallots);
-        }
-        let base = self.arena.len();
+        let base = self
+            .ledger
+            .push(weight, &ranking.candidates, voter, origin)?;
         for (offset, &starts_tier) in ranking.starts.iter().enumerate() {
             self.starts.set(base + offset, starts_tier);
         }
-        self.arena.extend_from_slice(&ranking.candidates);
-        let voter = self.voters.push(voter);
-        self.records.push(Record {
-            weight,
-            start,
-            len,
-            voter,
-            line: origin.line,
-        });
-        self.total_weight = total;
         Ok(())
     }
 
@@ -619,97 +729,37 @@ impl RankedBallots {
     /// The total weight would pass [`MAX_TOTAL_WEIGHT`], or the arena is full; nothing is
     /// added then.
     pub fn append(&mut self, other: Self) -> Result<(), PushError> {
-        let total = self
-            .total_weight
-            .checked_add(other.total_weight)
-            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
-            .ok_or(PushError::TooMuchWeight)?;
-        let base = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
-        let voters = u32::try_from(self.voters.ids.len()).map_err(|_| PushError::TooManyBallots)?;
-        let fits = u32::try_from(other.arena.len())
-            .ok()
-            .and_then(|len| base.checked_add(len))
-            .is_some()
-            && u32::try_from(other.voters.ids.len())
-                .ok()
-                .and_then(|len| voters.checked_add(len))
-                .is_some_and(|len| len < NO_VOTER);
-        if !fits {
-            return Err(PushError::TooManyBallots);
-        }
-        self.starts
-            .append(base as usize, &other.starts, other.arena.len());
-        self.arena.extend_from_slice(&other.arena);
-        self.voters.ids.extend(other.voters.ids);
-        self.records
-            .extend(other.records.into_iter().map(|record| Record {
-                start: record.start + base,
-                voter: if record.voter == NO_VOTER {
-                    NO_VOTER
-                } else {
-                    record.voter + voters
-                },
-                ..record
-            }));
-        self.total_weight = total;
+        let len = other.ledger.arena.len();
+        let base = self.ledger.append(other.ledger)?;
+        self.starts.append(base, &other.starts, len);
         Ok(())
     }
 
-    /// Number of ballot records (lines), not the total weight.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
-    /// The sum of all weights: the number of ballots cast.
-    #[must_use]
-    pub fn total_weight(&self) -> u64 {
-        self.total_weight
-    }
-
-    /// Whether any ballot carries a voter id.
-    #[must_use]
-    pub fn has_voter_ids(&self) -> bool {
-        self.records.iter().any(|record| record.voter != NO_VOTER)
-    }
-
-    /// The weight of ballots that rank no one.
-    #[must_use]
-    pub fn blank_weight(&self) -> u64 {
-        self.records
-            .iter()
-            .filter(|record| record.len == 0)
-            .map(|record| record.weight)
-            .sum()
-    }
+    ledger_accessors!("The weight of ballots that rank no one.");
 
     /// The ballot at `position`.
     #[must_use]
     pub fn get(&self, position: usize) -> Option<RankedBallot<'_>> {
-        self.records.get(position).map(|record| self.view(record))
+        self.ledger
+            .records
+            .get(position)
+            .map(|record| self.view(record))
     }
 
     /// All ballots, in input order.
     pub fn iter(&self) -> impl Iterator<Item = RankedBallot<'_>> + '_ {
-        self.records.iter().map(|record| self.view(record))
+        self.ledger.records.iter().map(|record| self.view(record))
     }
 
     fn view(&self, record: &Record) -> RankedBallot<'_> {
-        let start = record.start as usize;
-        let end = start + record.len as usize;
         RankedBallot {
             weight: record.weight,
             ranking: Ranking {
-                candidates: self.arena.get(start..end).unwrap_or(&[]),
+                candidates: self.ledger.marks(record),
                 starts: &self.starts,
-                offset: start,
+                offset: record.start as usize,
             },
-            voter: self.voters.get(record.voter),
+            voter: self.ledger.voters.get(record.voter),
             origin: Origin { line: record.line },
         }
     }
@@ -772,13 +822,13 @@ impl RankedBallots {
                 last = Some(position);
                 slot = next.get(position).copied().flatten();
             }
-            if let Some(record) = slot.and_then(|position| out.records.get_mut(position)) {
+            if let Some(record) = slot.and_then(|position| out.ledger.records.get_mut(position)) {
                 // The merged weights sum to this set's total, which is within the cap.
                 record.weight += ballot.weight;
-                out.total_weight += ballot.weight;
+                out.ledger.total_weight += ballot.weight;
                 continue;
             }
-            let position = out.records.len();
+            let position = out.ledger.records.len();
             ballot.ranking.copy_into(&mut builder, |_| true);
             let _ = out.push(ballot.weight, &builder, None, ballot.origin);
             next.push(None);
@@ -945,10 +995,7 @@ impl<'a> Iterator for Tiers<'a> {
 /// Cumulative ballots: each ballot gives some votes to some candidates.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScoredBallots {
-    records: Vec<Record>,
-    arena: Vec<(CandidateIndex, u32)>,
-    voters: VoterIds,
-    total_weight: u64,
+    ledger: Ledger<(CandidateIndex, u32)>,
 }
 
 /// One cumulative ballot, borrowed from its set.
@@ -990,86 +1037,38 @@ impl ScoredBallots {
         voter: Option<&str>,
         origin: Origin,
     ) -> Result<(), PushError> {
-        let total = self
-            .total_weight
-            .checked_add(weight)
-            .filter(|total| *total <= MAX_TOTAL_WEIGHT)
-            .ok_or(PushError::TooMuchWeight)?;
-        let start = u32::try_from(self.arena.len()).map_err(|_| PushError::TooManyBallots)?;
         let mut entries: Vec<(CandidateIndex, u32)> = votes
             .iter()
             .copied()
             .filter(|(_, votes)| *votes > 0)
             .collect();
         entries.sort_unstable();
-        let len = u32::try_from(entries.len()).map_err(|_| PushError::TooManyBallots)?;
-        if start.checked_add(len).is_none() || (voter.is_some() && self.voters.is_full()) {
-            return Err(PushError::TooManyBallots);
-        }
-        self.arena.extend_from_slice(&entries);
-        let voter = self.voters.push(voter);
-        self.records.push(Record {
-            weight,
-            start,
-            len,
-            voter,
-            line: origin.line,
-        });
-        self.total_weight = total;
-        Ok(())
+        self.ledger
+            .push(weight, &entries, voter, origin)
+            .map(|_| ())
     }
 
-    /// Number of ballot records (lines).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
-    /// The sum of all weights: the number of ballots cast.
-    #[must_use]
-    pub fn total_weight(&self) -> u64 {
-        self.total_weight
-    }
-
-    /// Whether any ballot carries a voter id.
-    #[must_use]
-    pub fn has_voter_ids(&self) -> bool {
-        self.records.iter().any(|record| record.voter != NO_VOTER)
-    }
-
-    /// The weight of ballots that give no votes.
-    #[must_use]
-    pub fn blank_weight(&self) -> u64 {
-        self.records
-            .iter()
-            .filter(|record| record.len == 0)
-            .map(|record| record.weight)
-            .sum()
-    }
+    ledger_accessors!("The weight of ballots that give no votes.");
 
     /// The ballot at `position`.
     #[must_use]
     pub fn get(&self, position: usize) -> Option<ScoredBallot<'_>> {
-        self.records.get(position).map(|record| self.view(record))
+        self.ledger
+            .records
+            .get(position)
+            .map(|record| self.view(record))
     }
 
     /// All ballots, in input order.
     pub fn iter(&self) -> impl Iterator<Item = ScoredBallot<'_>> + '_ {
-        self.records.iter().map(|record| self.view(record))
+        self.ledger.records.iter().map(|record| self.view(record))
     }
 
     fn view(&self, record: &Record) -> ScoredBallot<'_> {
-        let start = record.start as usize;
-        let end = start + record.len as usize;
         ScoredBallot {
             weight: record.weight,
-            votes: self.arena.get(start..end).unwrap_or(&[]),
-            voter: self.voters.get(record.voter),
+            votes: self.ledger.marks(record),
+            voter: self.ledger.voters.get(record.voter),
             origin: Origin { line: record.line },
         }
     }
