@@ -301,6 +301,32 @@ pub fn condorcet_irv(
 }
 
 /// The audit every method starts from: the pairwise matrix, nothing else yet.
+/// Tiers of a relation with no cycles (Schulze's strongest paths, ranked pairs' locks):
+/// the candidates nobody remaining `beats`, then the same among the rest, and so on.
+pub(super) fn peel_unbeaten(size: usize, beats: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
+    let mut remaining: Vec<usize> = (0..size).collect();
+    let mut ranking = Vec::new();
+    while !remaining.is_empty() {
+        let (mut tier, rest): (Vec<usize>, Vec<usize>) =
+            remaining.iter().copied().partition(|&candidate| {
+                !remaining
+                    .iter()
+                    .any(|&other| other != candidate && beats(other, candidate))
+            });
+        if tier.is_empty() {
+            // Unreachable: a finite set under an acyclic relation always has an unbeaten
+            // member. Should arithmetic ever prove otherwise, the rest share one tier
+            // rather than loop forever.
+            tier = rest;
+            remaining = Vec::new();
+        } else {
+            remaining = rest;
+        }
+        ranking.push(tier);
+    }
+    ranking
+}
+
 fn base_audit(pairwise: &Pairwise, candidates: &Candidates) -> CondorcetAudit {
     CondorcetAudit {
         pairwise: pairwise.matrix(candidates),

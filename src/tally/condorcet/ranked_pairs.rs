@@ -160,25 +160,7 @@ pub fn ranked_pairs(pairwise: &Pairwise, order: StrengthOrder) -> RankedPairs {
 /// Tiers from the locked majorities: the candidates no remaining candidate reaches,
 /// repeatedly. The locks are acyclic, so every step finds someone.
 fn ranking(reach: &Reach, size: usize) -> Vec<Vec<usize>> {
-    let mut remaining: Vec<usize> = (0..size).collect();
-    let mut ranking = Vec::new();
-    while !remaining.is_empty() {
-        let (mut tier, rest): (Vec<usize>, Vec<usize>) =
-            remaining.iter().copied().partition(|&candidate| {
-                !remaining
-                    .iter()
-                    .any(|&other| other != candidate && reach.get(other, candidate))
-            });
-        if tier.is_empty() {
-            // Unreachable (locks are acyclic); never loop forever all the same.
-            tier = rest;
-            remaining = Vec::new();
-        } else {
-            remaining = rest;
-        }
-        ranking.push(tier);
-    }
-    ranking
+    super::peel_unbeaten(size, |winner, loser| reach.get(winner, loser))
 }
 
 #[cfg(test)]

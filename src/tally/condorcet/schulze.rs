@@ -101,27 +101,7 @@ impl StrongestPaths {
     }
 
     fn civs_ranking(&self) -> Vec<Vec<usize>> {
-        let mut remaining: Vec<usize> = (0..self.size).collect();
-        let mut ranking = Vec::new();
-        while !remaining.is_empty() {
-            let (mut tier, rest): (Vec<usize>, Vec<usize>) =
-                remaining.iter().copied().partition(|&candidate| {
-                    !remaining
-                        .iter()
-                        .any(|&other| other != candidate && self.beats(other, candidate))
-                });
-            if tier.is_empty() {
-                // Unreachable: the relation is transitive, so a finite set always has an
-                // unbeaten member. Should arithmetic ever prove otherwise, the rest share
-                // one tier rather than loop forever.
-                tier = rest;
-                remaining = Vec::new();
-            } else {
-                remaining = rest;
-            }
-            ranking.push(tier);
-        }
-        ranking
+        super::peel_unbeaten(self.size, |winner, loser| self.beats(winner, loser))
     }
 
     fn elekto_ranking(&self) -> Vec<Vec<usize>> {
