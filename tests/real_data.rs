@@ -252,3 +252,53 @@ fn real_history_builds_a_roll_with_two_rows_rejected() {
         "the Release Management entry expired in January 2016, one in February"
     );
 }
+
+#[test]
+fn real_distributed_leadership_teams_get_no_ptl_roll() {
+    let Some(projects) = shared("governance/current-projects.yaml") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let election = dir.path().join("election.toml");
+    std::fs::write(
+        &election,
+        format!(
+            "[election]\nname = \"current governance\"\nwindow = {{ start = \"2025-03-01T00:00:00Z\", end = \"2026-03-01T00:00:00Z\" }}\n[inputs]\ngovernance = {{ projects = {:?} }}\n",
+            projects.display().to_string()
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_electorate"))
+        .args([
+            "roll",
+            "--election",
+            &election.display().to_string(),
+            "--format",
+            "json",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let manifest: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let not_built: Vec<&str> = manifest["not_built"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        not_built,
+        [
+            "ptl-freezer",
+            "ptl-ironic",
+            "ptl-oslo",
+            "ptl-release-management",
+            "ptl-requirements"
+        ]
+    );
+}

@@ -357,3 +357,73 @@ fn extra_atc_expiry_month_by_month() {
         "a window ending on April 1st 00:00 expires April entries"
     );
 }
+
+#[test]
+fn distributed_leadership_teams_get_no_ptl_roll() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "election.toml",
+                &EXTRA_ATC_ELECTION.replace("WINDOW_END", "2016-03-04T00:00:00Z"),
+            ),
+            (
+                "projects.yaml",
+                "Nova:\n  leadership_type: ptl\n  deliverables:\n    nova:\n      repos:\n        - openstack/nova\n\
+                 Oslo:\n  leadership_type: distributed\n  deliverables:\n    oslo:\n      repos:\n        - openstack/oslo.config\n\
+                 Swift:\n  deliverables:\n    swift:\n      repos:\n        - openstack/swift\n",
+            ),
+        ],
+    );
+    let election = dir.path().join("election.toml").display().to_string();
+    let out = dir.path().join("out");
+    let run = electorate(&[
+        "roll",
+        "--election",
+        &election,
+        "--out",
+        &out.display().to_string(),
+    ])
+    .success();
+    assert!(
+        run.stdout
+            .contains("not built: ptl-oslo (distributed leadership)\n"),
+        "{}",
+        run.stdout
+    );
+    let written: Vec<String> = files(&out).into_iter().map(|(name, _)| name).collect();
+    assert!(written.contains(&"ptl-nova.txt".to_owned()), "{written:?}");
+    assert!(
+        written.contains(&"ptl-swift.txt".to_owned()),
+        "no leadership_type means a PTL"
+    );
+    assert!(!written.iter().any(|name| name.starts_with("ptl-oslo")));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        manifest["not_built"],
+        serde_json::json!([{
+            "name": "ptl-oslo",
+            "team": "Oslo",
+            "leadership": "distributed",
+            "reason": "the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl"
+        }])
+    );
+    let candidacy = electorate(&[
+        "candidacy",
+        "--election",
+        &election,
+        "--team",
+        "Oslo",
+        "someone@example.org",
+    ]);
+    assert_eq!(candidacy.code, 2, "{}", candidacy.stderr);
+    assert!(
+        candidacy.stderr.contains(
+            "roll \"ptl-oslo\" is not built: the team's leadership_type is \"distributed\""
+        ),
+        "{}",
+        candidacy.stderr
+    );
+}

@@ -10,7 +10,7 @@ use crate::cli::Outcome;
 use crate::cli::settings::{ElectionArgs, Format};
 use crate::policy::evaluate::{Engine, Inputs};
 use crate::roll::explain::{self, Lookup};
-use crate::roll::{Decision, decisive, instances};
+use crate::roll::{Decision, decisive, instances, not_built};
 
 /// Check candidates against a roll: TC candidates must be on the TC roll, a team's PTL
 /// candidates on that team's roll.
@@ -106,6 +106,19 @@ pub fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
         })
         .find(|(_, name, _)| *name == roll_name);
     let Some((def, _, team)) = target else {
+        if let Some(unbuilt) = loaded
+            .policy
+            .rolls
+            .iter()
+            .flat_map(|def| not_built(&engine, def))
+            .find(|unbuilt| unbuilt.name == roll_name)
+        {
+            anyhow::bail!(
+                "roll \"{roll_name}\" is not built: {} (team {})",
+                unbuilt.reason,
+                unbuilt.team
+            );
+        }
         anyhow::bail!(
             "policy \"{}\" has no roll \"{roll_name}\"",
             loaded.policy.name

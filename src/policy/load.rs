@@ -96,7 +96,14 @@ const MEETING_KEYS: &[&str] = &[
 ];
 const ROSTER_KEYS: &[&str] = &["id", "kind", "roles", "window", "min_count"];
 const METRIC_KEYS: &[&str] = &["id", "kind", "identifiers", "expiry"];
-const ROLL_KEYS: &[&str] = &["id", "title", "statuses", "per", "members_only"];
+const ROLL_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "statuses",
+    "per",
+    "members_only",
+    "leadership",
+];
 
 /// Load a policy from its text; `file` names it in messages.
 ///
@@ -776,6 +783,36 @@ fn read_roll(
     };
     let mut statuses = Vec::new();
     let mut ok = true;
+    let leadership = match t.get("leadership") {
+        None => None,
+        Some(v) if per != Some(Per::Team) => {
+            if per.is_some() {
+                w.field_error(
+                    v.span(),
+                    "roll.leadership",
+                    "applies to per-team rolls only, expected per = \"team\" or no leadership key",
+                );
+            }
+            ok = false;
+            None
+        }
+        Some(v) => match w.strings(v, "roll.leadership") {
+            Some(kinds) if kinds.is_empty() => {
+                w.field_error(
+                    v.span(),
+                    "roll.leadership",
+                    "is empty, expected the leadership types of the teams that get this roll, such as [\"ptl\"]",
+                );
+                ok = false;
+                None
+            }
+            Some(kinds) => Some(kinds.into_iter().map(Spanned::into_inner).collect()),
+            None => {
+                ok = false;
+                None
+            }
+        },
+    };
     match t.get("statuses") {
         None => {
             w.error(
@@ -826,6 +863,7 @@ fn read_roll(
         statuses,
         per: per?,
         members_only: members_only?,
+        leadership,
     })
 }
 
@@ -1024,6 +1062,26 @@ statuses = ["auc"]
         assert_eq!(
             problems(&text),
             ["p.toml:17:1: roll id \"tc\" is used twice (first at line 13), expected unique ids"]
+        );
+    }
+
+    #[test]
+    fn leadership_applies_to_team_rolls() {
+        let text = format!(
+            "{MINIMAL}\n[[roll]]\nid = \"ptl\"\nper = \"team\"\nstatuses = [\"atc\"]\nleadership = [\"ptl\"]\n"
+        );
+        let policy = load_str("p.toml", &text, PolicyOrigin::Builtin).unwrap();
+        assert_eq!(policy.rolls[1].leadership, Some(vec!["ptl".to_owned()]));
+        assert_eq!(policy.rolls[0].leadership, None);
+        let text = format!(
+            "{MINIMAL}leadership = [\"ptl\"]\n\n[[roll]]\nid = \"ptl\"\nper = \"team\"\nstatuses = [\"atc\"]\nleadership = []\n"
+        );
+        assert_eq!(
+            problems(&text),
+            [
+                "p.toml:16:14: field roll.leadership: applies to per-team rolls only, expected per = \"team\" or no leadership key",
+                "p.toml:22:14: field roll.leadership: is empty, expected the leadership types of the teams that get this roll, such as [\"ptl\"]",
+            ]
         );
     }
 

@@ -232,7 +232,13 @@ pub struct RollDef {
     pub per: Per,
     /// Only Foundation members may be on it (when a membership list is given).
     pub members_only: bool,
+    /// For per-team rolls: build only for teams whose governance `leadership_type` is one
+    /// of these (a team that states none is led by a `ptl`). `None`: every team.
+    pub leadership: Option<Vec<String>>,
 }
+
+/// The leadership type of a team that states none in the governance files.
+pub const DEFAULT_LEADERSHIP: &str = "ptl";
 
 /// A policy shipped with the tool.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,7 @@ use crate::ingest::inputs::{Bundle, InputFile};
 use crate::model::{Origin, format_instant};
 use crate::policy::codes;
 use crate::policy::evaluate::{ChangeCounts, Compat, Dates, Engine, Evaluation, Evidence};
-use crate::roll::{Roll, Rolls};
+use crate::roll::{NotBuilt, Roll, Rolls, not_built};
 
 /// The `.txt` roll: one address per line, byte-sorted, unique, newline-terminated.
 #[must_use]
@@ -222,6 +222,9 @@ pub struct Manifest {
     pub people: usize,
     pub extra_atcs: ExtraAtcAccounting,
     pub rolls: Vec<RollSummary>,
+    /// Team rolls the policy does not build for their team's kind of leadership.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_built: Vec<NotBuilt>,
     /// Rows left out with `--skip-bad-rows`, each with its location and reason.
     pub skipped_rows: Vec<Problem>,
     pub warnings: Vec<Problem>,
@@ -315,6 +318,11 @@ pub fn manifest(
             ignored_compat: ignored,
         },
         rolls: rolls_summary,
+        not_built: policy
+            .rolls
+            .iter()
+            .flat_map(|def| not_built(engine, def))
+            .collect(),
         skipped_rows: bundle.diagnostics.errors().cloned().collect(),
         warnings: bundle.diagnostics.warnings().cloned().collect(),
     }
@@ -371,8 +379,17 @@ pub fn summary_table(manifest: &Manifest) -> String {
         }
     }
     let c = &manifest.changes;
+    let mut not_built = String::new();
+    if !manifest.not_built.is_empty() {
+        let rolls: Vec<String> = manifest
+            .not_built
+            .iter()
+            .map(|n| format!("{} ({} leadership)", n.name, n.leadership))
+            .collect();
+        not_built = format!("not built: {}\n", rolls.join(", "));
+    }
     let mut out = format!(
-        "{} ({}), policy {}{}\nwindow [{}, {}), as of {}\n{table}\n",
+        "{} ({}), policy {}{}\nwindow [{}, {}), as of {}\n{table}\n{not_built}",
         manifest.election.name,
         manifest.tool,
         manifest.policy.name,

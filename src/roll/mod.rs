@@ -7,11 +7,11 @@ pub mod compare;
 pub mod explain;
 
 use crate::identity::PersonIdx;
-use crate::ingest::governance::TeamIdx;
+use crate::ingest::governance::{Team, TeamIdx};
 use crate::model::{Instant, Month};
 use crate::policy::codes::{self, Code};
 use crate::policy::evaluate::{Compat, Dates, Engine, Evaluation, Evidence, Grant};
-use crate::policy::{Per, RollDef, Scope};
+use crate::policy::{DEFAULT_LEADERSHIP, Per, RollDef, Scope};
 
 /// One person on a roll, with the evidence the roll's CSV shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,8 +246,55 @@ pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<Team
             .inputs
             .governance
             .project_teams()
+            .filter(|(_, team)| led_as_required(def, team).is_ok())
             .map(|(idx, team)| (format!("{}-{}", def.id, team.slug), Some(idx)))
             .collect(),
+    }
+}
+
+/// A per-team roll left unbuilt because of how its team is led.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NotBuilt {
+    pub name: String,
+    pub team: String,
+    /// The team's `leadership_type`.
+    pub leadership: String,
+    pub reason: String,
+}
+
+/// The team rolls of `def` that are not built: teams whose `leadership_type` the roll
+/// does not take (distributed-leadership teams elect no PTL).
+#[must_use]
+pub fn not_built(engine: &Engine<'_>, def: &RollDef) -> Vec<NotBuilt> {
+    if def.per != Per::Team {
+        return Vec::new();
+    }
+    engine
+        .inputs
+        .governance
+        .project_teams()
+        .filter_map(|(_, team)| {
+            let led = led_as_required(def, team).err()?;
+            Some(NotBuilt {
+                name: format!("{}-{}", def.id, team.slug),
+                team: team.name.clone(),
+                leadership: led.to_owned(),
+                reason: format!(
+                    "the team's leadership_type is {led:?}; roll \"{}\" is built for teams led by {}",
+                    def.id,
+                    def.leadership.as_deref().unwrap_or_default().join(" or ")
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Ok when `def` is built for `team`, else the team's leadership type.
+fn led_as_required<'t>(def: &RollDef, team: &'t Team) -> Result<(), &'t str> {
+    let led = team.leadership.as_deref().unwrap_or(DEFAULT_LEADERSHIP);
+    match &def.leadership {
+        Some(kinds) if !kinds.iter().any(|kind| kind == led) => Err(led),
+        _ => Ok(()),
     }
 }
 
