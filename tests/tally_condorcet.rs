@@ -723,6 +723,64 @@ fn kubernetes_steering_2022_elekto() {
 }
 
 #[test]
+fn kubernetes_steering_2024_elekto() {
+    // elections/steering/2024/results.md: 3 seats, 233 votes, the full order published.
+    let Some(ballots) = real("k8s-steering-2024-elekto.csv") else {
+        return;
+    };
+    let published = [
+        "bentheelder",
+        "aojea",
+        "saschagrunert",
+        "natalisucks",
+        "katcosgrove",
+        "palnabarun",
+        "xmudrii",
+    ];
+    let result = run_json(&[&ballots, "--ranking", "elekto", "--seats", "3"], 0);
+    assert_eq!(strings(&result["winners"]), published[..3]);
+    assert_eq!(tiers(&result["ranking"]), single(&published));
+}
+
+#[test]
+fn kubernetes_code_of_conduct_2025_elekto_with_a_shared_first_place() {
+    // elections/code-of-conduct/2025/results.md: "1. (Tie) Danielle Lancashire / Divya
+    // Mohan", then Sean McGinnis, Swati Sehgal, Sreeram Venkitesh; 3 seats, 6 votes.
+    let Some(ballots) = real("k8s-coc-2025-elekto.csv") else {
+        return;
+    };
+    let result = run_json(&[&ballots, "--ranking", "elekto", "--seats", "3"], 0);
+    let mut winners = strings(&result["winners"]);
+    winners.sort();
+    assert_eq!(winners, ["divya-mohan0209", "endocrimes", "stmcginnis"]);
+    let mut ranking = tiers(&result["ranking"]);
+    ranking[0].sort();
+    assert_eq!(
+        ranking,
+        [
+            vec!["divya-mohan0209", "endocrimes"],
+            vec!["stmcginnis"],
+            vec!["swatisehgal"],
+            vec!["sreeram-venkitesh"],
+        ]
+    );
+}
+
+#[test]
+fn cloud_foundry_toc_2022_elekto() {
+    // cloudfoundry/community elections/2022/TOC/results.md: Ruben Koster, Beyhan Veli and
+    // Andy Hunt elected, Peter Burkholder fourth; 60 votes.
+    let Some(ballots) = real("cloudfoundry-toc-2022-elekto.csv") else {
+        return;
+    };
+    let published = ["rkoster", "beyhan", "AP-Hunt", "pburkholder"];
+    let result = run_json(&[&ballots, "--ranking", "elekto", "--seats", "3"], 0);
+    assert_eq!(strings(&result["winners"]), published[..3]);
+    assert_eq!(tiers(&result["ranking"]), single(&published));
+    assert_eq!(result["ballots"]["counted"], 60);
+}
+
+#[test]
 fn debian_dpl_2007_elects_sam_hocevar() {
     let Some(ballots) = real("debian-dpl-2007.soi") else {
         return;
@@ -732,6 +790,23 @@ fn debian_dpl_2007_elects_sam_hocevar() {
     for method in ["ranked-pairs", "minimax", "condorcet-irv"] {
         let result = run_json(&[&ballots, "--method", method, "--unranked", "last"], 0);
         assert_eq!(strings(&result["winners"]), ["Sam Hocevar"], "{method}");
+    }
+}
+
+#[test]
+fn the_other_debian_leaders_of_the_shared_data() {
+    // The Project Leaders Debian announced for these years.
+    for (year, leader) in [
+        ("2002", "Bdale Garbee"),
+        ("2005", "Branden Robinson"),
+        ("2010", "Stefano Zacchiroli"),
+        ("2012", "Stefano Zacchiroli"),
+    ] {
+        let Some(ballots) = real(&format!("debian-dpl-{year}.soi")) else {
+            return;
+        };
+        let result = run_json(&[&ballots, "--unranked", "last"], 0);
+        assert_eq!(strings(&result["winners"]), [leader], "{year}");
     }
 }
 
