@@ -91,8 +91,10 @@ fn generated_election() -> String {
 }
 
 fn data_file(name: &str) -> Option<Vec<u8>> {
-    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS")
-        .map_or_else(|| PathBuf::from("/work/shared/data/ballots"), PathBuf::from);
+    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ballots"),
+        PathBuf::from,
+    );
     std::fs::read(folder.join(name)).ok()
 }
 

@@ -1,7 +1,7 @@
 //! The Condorcet family run as a user runs it: the real binary on published worked
 //! examples (each fixture names its source), the JSON audit pinned for small elections,
 //! ties, the affiliation cap, degenerate inputs, and real elections with published
-//! outcomes (skipped quietly when `/work/shared/data` is absent).
+//! outcomes (skipped quietly when `../shared/data` is absent).
 
 mod common;
 
@@ -571,8 +571,10 @@ fn the_json_of_small_elections_is_pinned() {
 // Real elections with published outcomes. The data folder is not part of the project.
 
 fn real(name: &str) -> Option<String> {
-    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS")
-        .map_or_else(|| PathBuf::from("/work/shared/data/ballots"), PathBuf::from);
+    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ballots"),
+        PathBuf::from,
+    );
     let path = folder.join(name);
     if path.is_file() {
         Some(path.display().to_string())

@@ -7,8 +7,10 @@ use std::path::PathBuf;
 use electorate::tally::{Ballots, InputFormat, read_ballots};
 
 fn data_folder() -> Option<PathBuf> {
-    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS")
-        .map_or_else(|| PathBuf::from("/work/shared/data/ballots"), PathBuf::from);
+    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ballots"),
+        PathBuf::from,
+    );
     folder.is_dir().then_some(folder)
 }
 

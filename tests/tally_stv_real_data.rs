@@ -22,8 +22,10 @@ use electorate::tally::result::{Audit, TallyResult};
 use electorate::tally::{Contest, read_ballots, tally};
 
 fn data_folder() -> Option<PathBuf> {
-    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS")
-        .map_or_else(|| PathBuf::from("/work/shared/data/ballots"), PathBuf::from);
+    let folder = std::env::var_os("ELECTORATE_REAL_BALLOTS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ballots"),
+        PathBuf::from,
+    );
     folder.is_dir().then_some(folder)
 }
 
