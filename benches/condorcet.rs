@@ -155,6 +155,7 @@ fn contest() -> Contest {
         seats: 1,
         tie_seed: None,
         max_per_affiliation: None,
+        default_option: None,
     }
 }
 

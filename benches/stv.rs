@@ -27,6 +27,7 @@ fn read_and_count(name: &str, bytes: &[u8], variant: StvVariant, seats: u32) -> 
         seats,
         tie_seed: Some("bench".to_owned()),
         max_per_affiliation: None,
+        default_option: None,
     };
     tally(&set, &method(variant), &contest).expect("a count")
 }

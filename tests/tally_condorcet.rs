@@ -568,6 +568,120 @@ fn the_json_of_small_elections_is_pinned() {
     }
 }
 
+#[test]
+fn a_default_option_drops_what_does_not_defeat_it() {
+    // Unranked last (Debian). Against Further Discussion: Plan A 60:40, Plan B 50:40,
+    // Plan C 10:90.
+    let ballots = fixtures()
+        .join("condorcet/default-option.soi")
+        .display()
+        .to_string();
+    let vote = |extra: &[&str]| {
+        let mut args = vec![
+            ballots.as_str(),
+            "--unranked",
+            "last",
+            "--default-option",
+            "Further Discussion",
+        ];
+        args.extend_from_slice(extra);
+        run_json(&args, 0)
+    };
+    let dropped = |result: &Value| -> Vec<String> {
+        result["audit"]["against_default"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|option| option["dropped"] == true)
+            .map(|option| option["candidate"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let simple = vote(&[]);
+    assert_eq!(strings(&simple["winners"]), ["Plan A"]);
+    assert_eq!(
+        tiers(&simple["ranking"]),
+        single(&["Plan A", "Plan B", "Further Discussion", "Plan C"])
+    );
+    assert_eq!(dropped(&simple), ["Plan C"]);
+    assert_eq!(simple["audit"]["against_default"][0]["support"], 60);
+    assert_eq!(simple["audit"]["against_default"][0]["opposition"], 40);
+    assert_eq!(simple["options"]["default_option"], "Further Discussion");
+    assert_eq!(simple["options"]["majority"], "1:1");
+
+    let four_to_three = vote(&["--majority", "4:3"]);
+    assert_eq!(
+        dropped(&four_to_three),
+        ["Plan B", "Plan C"],
+        "50:40 is not over 4:3"
+    );
+    assert_eq!(
+        tiers(&four_to_three["ranking"]),
+        [
+            vec!["Plan A"],
+            vec!["Further Discussion"],
+            vec!["Plan B", "Plan C"]
+        ],
+        "the dropped options share the last tier"
+    );
+
+    let three_to_two = vote(&["--majority", "3:2"]);
+    assert_eq!(
+        dropped(&three_to_two),
+        ["Plan A", "Plan B", "Plan C"],
+        "60:40 is exactly 3:2, not more"
+    );
+    assert_eq!(strings(&three_to_two["winners"]), ["Further Discussion"]);
+
+    let quorum = vote(&["--quorum", "55"]);
+    assert_eq!(
+        dropped(&quorum),
+        ["Plan B", "Plan C"],
+        "50 ballots prefer Plan B"
+    );
+    assert_eq!(quorum["options"]["quorum"], 55);
+
+    let without = run_json(&[&ballots, "--unranked", "last"], 0);
+    assert!(without["audit"].get("against_default").is_none());
+    assert!(without["options"].get("default_option").is_none());
+}
+
+#[test]
+fn default_option_misuse_is_refused() {
+    let ballots = fixtures()
+        .join("condorcet/default-option.soi")
+        .display()
+        .to_string();
+    for (args, message) in [
+        (
+            vec!["--method", "irv", "--default-option", "Plan A"],
+            "error: method \"irv\" does not support --default-option, expected schulze, ranked-pairs or minimax",
+        ),
+        (
+            vec!["--seats", "2", "--default-option", "Plan A"],
+            "error: --default-option with 2 seats, expected 1: a default option decides a single-winner vote (Debian's)",
+        ),
+        (
+            vec!["--default-option", "Plan D"],
+            "error: --default-option \"Plan D\" is not a standing candidate, expected one of \"Plan A\", \"Plan B\", \"Plan C\", \"Further Discussion\"",
+        ),
+        (
+            vec!["--default-option", "Plan A", "--majority", "3:0"],
+            "\"3:0\" has a zero, expected N:M with both at least 1",
+        ),
+        (
+            vec!["--default-option", "Plan A", "--majority", "three"],
+            "\"three\" is not a ratio, expected N:M such as 3:1",
+        ),
+        (vec!["--quorum", "5"], "--default-option <NAME>"),
+    ] {
+        let mut all = vec!["tally", ballots.as_str()];
+        all.extend(args.iter().copied());
+        let run = common::electorate(&all).code(2);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+}
+
 // Real elections with published outcomes. The data folder is not part of the project.
 
 fn real(name: &str) -> Option<String> {
@@ -789,6 +903,27 @@ fn debian_dpl_2007_elects_sam_hocevar() {
     };
     let result = run_json(&[&ballots, "--unranked", "last"], 0);
     assert_eq!(strings(&result["winners"]), ["Sam Hocevar"]);
+    // With the default option as the constitution has it: two candidates did not defeat
+    // "None Of The Above" and are dropped; the winner is the same.
+    let result = run_json(
+        &[
+            &ballots,
+            "--unranked",
+            "last",
+            "--default-option",
+            "None Of The Above",
+        ],
+        0,
+    );
+    assert_eq!(strings(&result["winners"]), ["Sam Hocevar"]);
+    let dropped: Vec<&str> = result["audit"]["against_default"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|option| option["dropped"] == true)
+        .map(|option| option["candidate"].as_str().unwrap())
+        .collect();
+    assert_eq!(dropped, ["Aigars Mahinovs", "Simon Richter"]);
     for method in ["ranked-pairs", "minimax", "condorcet-irv"] {
         let result = run_json(&[&ballots, "--method", method, "--unranked", "last"], 0);
         assert_eq!(strings(&result["winners"]), ["Sam Hocevar"], "{method}");

@@ -73,6 +73,7 @@ fn contest(seats: u32, seed: Option<&str>) -> Contest {
         seats,
         tie_seed: seed.map(str::to_owned),
         max_per_affiliation: None,
+        default_option: None,
     }
 }
 

@@ -97,6 +97,7 @@ fn count(set: &BallotSet, method: &Method) -> serde_json::Value {
         seats: 1,
         tie_seed: Some("property".to_owned()),
         max_per_affiliation: None,
+        default_option: None,
     };
     let result = tally(set, method, &contest).expect("a count");
     let mut json = serde_json::to_value(&result).expect("serializable");

@@ -87,6 +87,7 @@ fn count(set: &BallotSet, method: &Method, seats: u32) -> TallyResult {
         seats,
         tie_seed: Some("property".to_owned()),
         max_per_affiliation: None,
+        default_option: None,
     };
     tally(set, method, &contest).expect("a count")
 }

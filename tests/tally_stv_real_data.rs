@@ -40,6 +40,7 @@ fn count(name: &str, method: &Method, seats: u32) -> Option<TallyResult> {
         seats,
         tie_seed: None,
         max_per_affiliation: None,
+        default_option: None,
     };
     Some(tally(&set, method, &contest).expect("counts"))
 }

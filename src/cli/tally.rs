@@ -18,8 +18,8 @@ use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
 use crate::tally::format::{DetectedBy, Detection, InputFormat, decode, detect, read_as};
 use crate::tally::method::{
-    CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, IrvOptions, RankingRule,
-    SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
+    CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, DefaultOption, IrvOptions,
+    RankingRule, SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
 };
 use crate::tally::roll_check::{VoterRoll, check_against_roll};
 use crate::tally::{BallotSet, Contest, Method, tally};
@@ -137,6 +137,22 @@ pub struct TallyArgs {
     /// seat, and the output says who was skipped. Needs --candidates with affiliations.
     #[arg(long, value_name = "K")]
     pub max_per_affiliation: Option<u32>,
+
+    /// Debian's default option ("None Of The Above", "Further Discussion"): before the
+    /// count, every other option that does not defeat it (by --majority, with --quorum)
+    /// is dropped and ranked last. Schulze, ranked pairs and minimax, one seat.
+    #[arg(long, value_name = "NAME")]
+    pub default_option: Option<String>,
+
+    /// With --default-option: an option stays only if more than N/M times as many
+    /// ballots prefer it to the default option as the reverse [default: 1:1].
+    #[arg(long, value_name = "N:M", requires = "default_option", value_parser = parse_majority)]
+    pub majority: Option<(u32, u32)>,
+
+    /// With --default-option: an option stays only if at least Q ballots prefer it to
+    /// the default option [default: 0].
+    #[arg(long, value_name = "Q", requires = "default_option")]
+    pub quorum: Option<u64>,
 
     /// Settle deciding ties by a SHA-256 draw seeded with TEXT (documented and
     /// repeatable); without it ties are reported and the command exits 1.
@@ -371,6 +387,20 @@ impl TallyArgs {
 /// # Errors
 /// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
 /// write to standard output.
+/// `N:M`, both whole numbers of at least 1.
+fn parse_majority(text: &str) -> Result<(u32, u32), String> {
+    let expected = || format!("{text:?} is not a ratio, expected N:M such as 3:1");
+    let (n, m) = text.split_once(':').ok_or_else(expected)?;
+    let n: u32 = n.trim().parse().map_err(|_| expected())?;
+    let m: u32 = m.trim().parse().map_err(|_| expected())?;
+    if n == 0 || m == 0 {
+        return Err(format!(
+            "{text:?} has a zero, expected N:M with both at least 1"
+        ));
+    }
+    Ok((n, m))
+}
+
 pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     let method = args.method()?;
     if args.tie_seed.as_deref() == Some("") {
@@ -407,6 +437,11 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
         seats: args.seats.or(set.seats).unwrap_or(1),
         tie_seed: args.tie_seed.clone(),
         max_per_affiliation: args.max_per_affiliation,
+        default_option: args.default_option.as_ref().map(|name| DefaultOption {
+            name: name.clone(),
+            majority: args.majority.unwrap_or((1, 1)),
+            quorum: args.quorum.unwrap_or(0),
+        }),
     };
     let mut result = tally(counted, &method, &contest)?;
     if let Some(check) = &roll_check {

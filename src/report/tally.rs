@@ -236,6 +236,20 @@ fn write_counts(out: &mut dyn Write, heading: &str, counts: &VoteCounts) -> io::
 }
 
 fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()> {
+    if !audit.against_default.is_empty() {
+        section(out, "Against the default option")?;
+        let mut judged = table(&["Option", "Prefer it", "Prefer the default", "Counted"]);
+        for option in &audit.against_default {
+            judged.add_row(vec![
+                option.candidate.clone(),
+                option.support.to_string(),
+                option.opposition.to_string(),
+                if option.dropped { "dropped" } else { "yes" }.to_owned(),
+            ]);
+        }
+        writeln!(out, "{judged}")?;
+        writeln!(out)?;
+    }
     section(out, "Pairwise preferences (row over column)")?;
     writeln!(
         out,

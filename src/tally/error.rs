@@ -202,6 +202,22 @@ pub enum TallyError {
     CapNotSupported { method: &'static str },
 
     #[error(
+        "method {method:?} does not support --default-option, expected schulze, ranked-pairs or minimax"
+    )]
+    DefaultOptionNotSupported { method: &'static str },
+
+    #[error(
+        "--default-option with {seats} seats, expected 1: a default option decides a single-winner vote (Debian's)"
+    )]
+    DefaultOptionSeats { seats: u32 },
+
+    #[error("--default-option {name:?} is not a standing candidate, expected one of {expected}")]
+    UnknownDefaultOption { name: String, expected: String },
+
+    #[error("--majority {n}:{m}, expected two whole numbers of at least 1, such as 3:1")]
+    BadMajority { n: u32, m: u32 },
+
+    #[error(
         "--roll needs ballots that carry voter ids, but {file} has none; expected a csv or toml ballot file with voter ids"
     )]
     NoVoterIds { file: String },

@@ -21,6 +21,7 @@ use super::ballot::{
     BallotSet, Ballots, CandidateIndex, Candidates, RankedBallots, ScoredBallots, Unranked,
 };
 use super::condorcet;
+pub use super::condorcet::default_option::DefaultOption;
 use super::cumulative;
 use super::error::TallyError;
 use super::irv;
@@ -89,6 +90,12 @@ impl Method {
                 TieBreak::Report
             },
             tie_seed: contest.tie_seed.clone(),
+            default_option: contest.default_option.as_ref().map(|d| d.name.clone()),
+            majority: contest
+                .default_option
+                .as_ref()
+                .map(DefaultOption::majority_text),
+            quorum: contest.default_option.as_ref().map(|d| d.quorum),
             ..Options::default()
         };
         match self {
@@ -255,6 +262,9 @@ pub struct Contest {
     pub tie_seed: Option<String>,
     /// At most this many winners per affiliation.
     pub max_per_affiliation: Option<u32>,
+    /// An option every other must defeat to be counted (Debian); Schulze, ranked pairs
+    /// and minimax, one seat.
+    pub default_option: Option<DefaultOption>,
 }
 
 /// What a ranked-ballot method counts: withdrawn candidates already struck from the
@@ -334,6 +344,11 @@ pub fn tally(
         }
     }
 
+    let default_option = match &contest.default_option {
+        None => None,
+        Some(option) => Some((option, check_default_option(set, method, contest, option)?)),
+    };
+
     let struck = |candidate: CandidateIndex| !candidates.is_standing(candidate);
     let mut ties = TieBreaker::new(candidates, contest.tie_seed.as_deref());
     let (outcome, blank) = match (&set.ballots, method) {
@@ -389,16 +404,22 @@ pub fn tally(
                 (false, true) => Cow::Owned(ballots.without(struck).aggregated()),
                 (false, false) => Cow::Owned(ballots.without(struck)),
             };
-            let input = RankedInput {
-                candidates,
-                ballots: &ballots,
-                seats: contest.seats,
-                max_per_affiliation: contest.max_per_affiliation,
+            let blank = ballots.blank_weight();
+            let outcome = match default_option {
+                None => {
+                    let input = RankedInput {
+                        candidates,
+                        ballots: &ballots,
+                        seats: contest.seats,
+                        max_per_affiliation: contest.max_per_affiliation,
+                    };
+                    run_ranked(&input, method, &set.file, &mut ties)?
+                }
+                Some((option, default)) => run_with_default_option(
+                    candidates, &ballots, method, contest, option, default, &set.file, &mut ties,
+                )?,
             };
-            (
-                run_ranked(&input, method, &set.file, &mut ties)?,
-                ballots.blank_weight(),
-            )
+            (outcome, blank)
         }
     };
 
@@ -465,6 +486,96 @@ pub fn tally(
         turnout: None,
         audit: outcome.audit,
     })
+}
+
+/// The default option's index, once the contest is checked for it.
+fn check_default_option(
+    set: &BallotSet,
+    method: &Method,
+    contest: &Contest,
+    option: &DefaultOption,
+) -> Result<CandidateIndex, TallyError> {
+    if !matches!(
+        method,
+        Method::Schulze(_) | Method::RankedPairs(_) | Method::Minimax(_)
+    ) {
+        return Err(TallyError::DefaultOptionNotSupported {
+            method: method.name(),
+        });
+    }
+    if contest.seats != 1 {
+        return Err(TallyError::DefaultOptionSeats {
+            seats: contest.seats,
+        });
+    }
+    let (n, m) = option.majority;
+    if n == 0 || m == 0 {
+        return Err(TallyError::BadMajority { n, m });
+    }
+    let candidates = &set.candidates;
+    candidates
+        .find(&option.name)
+        .filter(|&index| candidates.is_standing(index))
+        .ok_or_else(|| TallyError::UnknownDefaultOption {
+            name: option.name.clone(),
+            expected: candidates
+                .standing()
+                .iter()
+                .map(|&index| format!("{:?}", candidates.name(index)))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// Drop the options that do not defeat the default option, count the rest, and rank the
+/// dropped ones last.
+#[allow(clippy::too_many_arguments)]
+fn run_with_default_option(
+    candidates: &Candidates,
+    ballots: &RankedBallots,
+    method: &Method,
+    contest: &Contest,
+    option: &DefaultOption,
+    default: CandidateIndex,
+    file: &str,
+    ties: &mut TieBreaker<'_>,
+) -> Result<MethodOutcome, TallyError> {
+    let unranked = match method {
+        Method::Schulze(options) => options.unranked,
+        Method::RankedPairs(options) | Method::Minimax(options) => options.unranked,
+        _ => Unranked::Ignore,
+    };
+    let judged =
+        condorcet::default_option::against_default(candidates, ballots, unranked, default, option);
+    let dropped: Vec<CandidateIndex> = judged
+        .iter()
+        .filter(|(_, judgement)| judgement.dropped)
+        .map(|(candidate, _)| *candidate)
+        .collect();
+    let mut list = candidates.clone().into_list();
+    for &candidate in &dropped {
+        if let Some(entry) = list.get_mut(candidate.index()) {
+            entry.withdrawn = true;
+        }
+    }
+    // Marking standing candidates withdrawn keeps names and ids unique.
+    let remaining = Candidates::new(list).unwrap_or_else(|_| candidates.clone());
+    let ballots = ballots.without(|candidate| dropped.contains(&candidate));
+    let input = RankedInput {
+        candidates: &remaining,
+        ballots: &ballots,
+        seats: contest.seats,
+        max_per_affiliation: contest.max_per_affiliation,
+    };
+    let mut outcome = run_ranked(&input, method, file, ties)?;
+    if !dropped.is_empty() {
+        outcome.ranking.push(dropped);
+    }
+    if let Audit::Condorcet(audit) = &mut outcome.audit {
+        audit.against_default = judged.into_iter().map(|(_, judgement)| judgement).collect();
+    }
+    outcome.rules.push(option.rule());
+    Ok(outcome)
 }
 
 fn run_ranked(

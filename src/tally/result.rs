@@ -88,6 +88,15 @@ pub struct Options {
     pub votes_per_ballot: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_per_affiliation: Option<u32>,
+    /// The option every other must defeat to stay in the count (Debian's default option).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_option: Option<String>,
+    /// With a default option: the ratio by which an option must defeat it, `N:M`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub majority: Option<String>,
+    /// With a default option: the ballots that must prefer an option to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<u64>,
     /// `report` (ties stay unresolved) or `seeded-draw`.
     pub tie_break: TieBreak,
     /// The seed of the draw, `null` without one.
@@ -371,6 +380,23 @@ pub struct CondorcetAudit {
     /// Minimax: each candidate's strongest defeat, in ranking order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub worst_defeats: Vec<WorstDefeat>,
+    /// With a default option: each other option against it, before the count (the
+    /// matrices above then leave the dropped options out).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub against_default: Vec<AgainstDefault>,
+}
+
+/// One option measured against the default option, as Debian's constitution does before
+/// the count: kept only when it defeats the default by the majority ratio and quorum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgainstDefault {
+    pub candidate: String,
+    /// Ballots preferring it to the default option.
+    pub support: u64,
+    /// Ballots preferring the default option to it.
+    pub opposition: u64,
+    /// Dropped from the count (ranked after every kept option).
+    pub dropped: bool,
 }
 
 /// One step of Condorcet-IRV: looking for the candidate (or tier) that takes `place`

@@ -11,13 +11,16 @@
 //! - [`schulze`](mod@schulze): strongest paths and the CIVS and Elekto rankings (`--ranking`);
 //! - [`ranked_pairs`](mod@ranked_pairs): locking majorities, equal ones judged together;
 //! - [`minimax`](mod@minimax): strongest defeats;
-//! - [`condorcet_irv`](mod@condorcet_irv): Condorcet winner, else drop the fewest first places.
+//! - [`condorcet_irv`](mod@condorcet_irv): Condorcet winner, else drop the fewest first places;
+//! - [`default_option`](mod@default_option): Debian's default option, which every other
+//!   option must defeat (by a majority ratio, with a quorum) to be counted at all.
 //!
 //! This file turns their results into a [`MethodOutcome`]: the ranking as candidates,
 //! the seats, the audit ([`Audit::Condorcet`]) and the rules as sentences, so that every
 //! choice the count made is written into the result.
 
 pub mod condorcet_irv;
+pub mod default_option;
 pub mod minimax;
 pub mod pairwise;
 pub mod ranked_pairs;
@@ -334,6 +337,7 @@ fn base_audit(pairwise: &Pairwise, candidates: &Candidates) -> CondorcetAudit {
         locks: Vec::new(),
         rounds: Vec::new(),
         worst_defeats: Vec::new(),
+        against_default: Vec::new(),
     }
 }
 
