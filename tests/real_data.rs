@@ -203,6 +203,33 @@ fn real_governance_files_parse_without_problems() {
     }
 }
 
+/// `roll --format json --quiet` on an election file with this text: the manifest.
+fn roll_manifest(election_toml: &str, extra: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let election = dir.path().join("election.toml");
+    std::fs::write(&election, election_toml).unwrap();
+    let election = election.display().to_string();
+    let mut args = vec![
+        "roll",
+        "--election",
+        &election,
+        "--format",
+        "json",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_electorate"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
 #[test]
 fn real_history_builds_a_roll_with_two_rows_rejected() {
     let (Some(official), Some(ops), Some(projects)) = (
@@ -212,36 +239,15 @@ fn real_history_builds_a_roll_with_two_rows_rejected() {
     ) else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let election = dir.path().join("election.toml");
-    std::fs::write(
-        &election,
-        format!(
+    let manifest = roll_manifest(
+        &format!(
             "[election]\nname = \"Newton, real history subset\"\nwindow = {{ start = \"2015-03-04T00:00:00Z\", end = \"2016-03-04T00:00:00Z\" }}\n[inputs]\nchanges = [{:?}, {:?}]\ngovernance = {{ projects = {:?} }}\n",
             official.display().to_string(),
             ops.display().to_string(),
             projects.display().to_string()
         ),
-    )
-    .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_electorate"))
-        .args([
-            "roll",
-            "--election",
-            &election.display().to_string(),
-            "--format",
-            "json",
-            "--skip-bad-rows",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        &["--skip-bad-rows"],
     );
-    let manifest: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(manifest["changes"]["records"], 42_362);
     assert_eq!(
         manifest["changes"]["rejected"], 2,
@@ -258,33 +264,13 @@ fn real_distributed_leadership_teams_get_no_ptl_roll() {
     let Some(projects) = shared("governance/current-projects.yaml") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let election = dir.path().join("election.toml");
-    std::fs::write(
-        &election,
-        format!(
+    let manifest = roll_manifest(
+        &format!(
             "[election]\nname = \"current governance\"\nwindow = {{ start = \"2025-03-01T00:00:00Z\", end = \"2026-03-01T00:00:00Z\" }}\n[inputs]\ngovernance = {{ projects = {:?} }}\n",
             projects.display().to_string()
         ),
-    )
-    .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_electorate"))
-        .args([
-            "roll",
-            "--election",
-            &election.display().to_string(),
-            "--format",
-            "json",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+        &[],
     );
-    let manifest: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let not_built: Vec<&str> = manifest["not_built"]
         .as_array()
         .unwrap()
