@@ -427,3 +427,65 @@ fn distributed_leadership_teams_get_no_ptl_roll() {
         candidacy.stderr
     );
 }
+
+#[test]
+fn a_team_led_another_way_can_have_its_own_roll() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = electorate(&["policy", "show", "openstack"])
+        .success()
+        .stdout
+        + "\n[[roll]]\nid = \"liaison\"\ntitle = \"Liaisons of distributed teams\"\nper = \"team\"\nstatuses = [\"atc\"]\nleadership = [\"Distributed\"]\n";
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "election.toml",
+                &EXTRA_ATC_ELECTION
+                    .replace("WINDOW_END", "2016-03-04T00:00:00Z")
+                    .replace("[inputs]", "policy = \"policy.toml\"\n\n[inputs]"),
+            ),
+            ("policy.toml", &policy),
+            (
+                "projects.yaml",
+                "Nova:\n  deliverables:\n    nova:\n      repos:\n        - openstack/nova\n\
+                 Oslo:\n  leadership_type: distributed\n  deliverables:\n    oslo:\n      repos:\n        - openstack/oslo.config\n",
+            ),
+        ],
+    );
+    let election = dir.path().join("election.toml").display().to_string();
+    let out = dir.path().join("out");
+    electorate(&[
+        "roll",
+        "--election",
+        &election,
+        "--out",
+        &out.display().to_string(),
+        "--quiet",
+    ])
+    .success();
+    let written: Vec<String> = files(&out).into_iter().map(|(name, _)| name).collect();
+    assert!(
+        written.contains(&"liaison-oslo.txt".to_owned()),
+        "{written:?}"
+    );
+    assert!(
+        !written.contains(&"liaison-nova.txt".to_owned()),
+        "leadership types compare without case"
+    );
+    let candidacy = electorate(&[
+        "candidacy",
+        "--election",
+        &election,
+        "--team",
+        "Oslo",
+        "someone@example.org",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        candidacy.stdout.contains("\"roll\": \"liaison-oslo\""),
+        "the team's own per-team roll: {}{}",
+        candidacy.stdout,
+        candidacy.stderr
+    );
+}

@@ -628,10 +628,25 @@ fn a_default_option_drops_what_does_not_defeat_it() {
     let three_to_two = vote(&["--majority", "3:2"]);
     assert_eq!(
         dropped(&three_to_two),
-        ["Plan A", "Plan B", "Plan C"],
-        "60:40 is exactly 3:2, not more"
+        ["Plan B", "Plan C"],
+        "60:40 is exactly 3:2, enough since Debian's 2015 rule"
     );
-    assert_eq!(strings(&three_to_two["winners"]), ["Further Discussion"]);
+    assert_eq!(three_to_two["options"]["majority_rule"], "at-least");
+    let before_2015 = vote(&["--majority", "3:2", "--majority-rule", "more-than"]);
+    assert_eq!(
+        dropped(&before_2015),
+        ["Plan A", "Plan B", "Plan C"],
+        "60:40 is not more than 3:2"
+    );
+    assert_eq!(strings(&before_2015["winners"]), ["Further Discussion"]);
+    assert_eq!(
+        tiers(&before_2015["ranking"]),
+        [
+            vec!["Further Discussion"],
+            vec!["Plan A", "Plan B", "Plan C"]
+        ],
+        "everything dropped: the default option wins"
+    );
 
     let quorum = vote(&["--quorum", "55"]);
     assert_eq!(
@@ -674,6 +689,10 @@ fn default_option_misuse_is_refused() {
             "\"three\" is not a ratio, expected N:M such as 3:1",
         ),
         (vec!["--quorum", "5"], "--default-option <NAME>"),
+        (
+            vec!["--majority-rule", "more-than"],
+            "--default-option <NAME>",
+        ),
     ] {
         let mut all = vec!["tally", ballots.as_str()];
         all.extend(args.iter().copied());

@@ -83,15 +83,24 @@ pub fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
                     names.join(", ")
                 );
             };
-            let per_team = loaded
+            // The per-team roll built for this team (rolls may be limited to teams led
+            // one way); else the first, whose absence is then explained below.
+            let per_team: Vec<&crate::policy::RollDef> = loaded
                 .policy
                 .rolls
                 .iter()
-                .find(|r| r.per == crate::policy::Per::Team)
-                .ok_or_else(|| {
-                    anyhow::anyhow!("policy \"{}\" has no per-team roll", loaded.policy.name)
-                })?;
-            format!("{}-{}", per_team.id, found.slug)
+                .filter(|r| r.per == crate::policy::Per::Team)
+                .collect();
+            let name_for = |def: &crate::policy::RollDef| format!("{}-{}", def.id, found.slug);
+            let built = per_team.iter().find(|def| {
+                instances(&engine, def)
+                    .iter()
+                    .any(|(name, _)| *name == name_for(def))
+            });
+            match built.or(per_team.first()) {
+                Some(def) => name_for(def),
+                None => anyhow::bail!("policy \"{}\" has no per-team roll", loaded.policy.name),
+            }
         }
         (None, None) => "tc".to_owned(),
     };

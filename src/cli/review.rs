@@ -73,14 +73,19 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut lines = LineCounter::new(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|err| {
-            anyhow::anyhow!(
-                "{}:1: cannot read the header: {err}",
-                args.applications.display()
-            )
-        })?
+    let header_record = reader.headers().map_err(|err| {
+        let line = err
+            .position()
+            .map_or(1, |position| lines.record_line(position.byte()));
+        anyhow::anyhow!(
+            "{}:{line}: cannot read the header: {err}",
+            args.applications.display()
+        )
+    })?;
+    let header_line = header_record
+        .position()
+        .map_or(1, |position| lines.record_line(position.byte()));
+    let header: Vec<String> = header_record
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
@@ -96,7 +101,7 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
         column("expires-in"),
     ) else {
         anyhow::bail!(
-            "{}:1: expected the columns team, name, email, expires-in (found: {})",
+            "{}:{header_line}: expected the columns team, name, email, expires-in (found: {})",
             args.applications.display(),
             header.join(", ")
         );

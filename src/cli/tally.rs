@@ -19,7 +19,7 @@ use crate::tally::format::candidates::CandidateFile;
 use crate::tally::format::{DetectedBy, Detection, InputFormat, decode, detect, read_as};
 use crate::tally::method::{
     CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, DefaultOption, IrvOptions,
-    RankingRule, SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
+    MajorityRule, RankingRule, SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
 };
 use crate::tally::roll_check::{VoterRoll, check_against_roll};
 use crate::tally::{BallotSet, Contest, Method, tally};
@@ -144,13 +144,21 @@ pub struct TallyArgs {
     #[arg(long, value_name = "NAME")]
     pub default_option: Option<String>,
 
-    /// With --default-option: an option stays only if more than N/M times as many
-    /// ballots prefer it to the default option as the reverse [default: 1:1].
+    /// With --default-option: an option stays only if at least N/M times as many
+    /// ballots prefer it to the default option as the reverse, and more than the
+    /// reverse (see --majority-rule) [default: 1:1].
     #[arg(long, value_name = "N:M", requires = "default_option", value_parser = parse_majority)]
     pub majority: Option<(u32, u32)>,
 
+    /// How --majority is compared [default: at-least].
+    ///
+    /// `at-least`: for ≥ N/M × against, and for > against (Debian since constitution
+    /// 1.6, December 2015). `more-than`: for > N/M × against (Debian 2003 to 2015).
+    #[arg(long, value_enum, value_name = "RULE", requires = "default_option")]
+    pub majority_rule: Option<MajorityRuleArg>,
+
     /// With --default-option: an option stays only if at least Q ballots prefer it to
-    /// the default option [default: 0].
+    /// the default option [default: 0]. Debian's quorum of 1.5 × √K, rounded up.
     #[arg(long, value_name = "Q", requires = "default_option")]
     pub quorum: Option<u64>,
 
@@ -292,6 +300,15 @@ pub enum TiedRankArg {
     Exhaust,
     /// The tied rank is skipped.
     Skip,
+}
+
+/// `--majority-rule` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MajorityRuleArg {
+    /// At least N/M times as many, and more (Debian since 2015).
+    AtLeast,
+    /// More than N/M times as many (Debian 2003 to 2015).
+    MoreThan,
 }
 
 impl TallyArgs {
@@ -440,6 +457,10 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
         default_option: args.default_option.as_ref().map(|name| DefaultOption {
             name: name.clone(),
             majority: args.majority.unwrap_or((1, 1)),
+            rule: match args.majority_rule {
+                Some(MajorityRuleArg::MoreThan) => MajorityRule::MoreThan,
+                Some(MajorityRuleArg::AtLeast) | None => MajorityRule::AtLeast,
+            },
             quorum: args.quorum.unwrap_or(0),
         }),
     };

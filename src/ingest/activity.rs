@@ -422,14 +422,22 @@ impl Table {
             .from_reader(text.as_bytes());
         let mut lines = LineCounter::new(text.as_bytes());
         let mut records = reader.records();
-        let header: Vec<String> = match records.next() {
-            Some(Ok(record)) => record
-                .iter()
-                .map(|h| h.trim().to_ascii_lowercase())
-                .collect(),
+        let (header_line, header): (u64, Vec<String>) = match records.next() {
+            Some(Ok(record)) => (
+                record
+                    .position()
+                    .map_or(1, |position| lines.record_line(position.byte())),
+                record
+                    .iter()
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .collect(),
+            ),
             Some(Err(err)) => {
+                let line = err
+                    .position()
+                    .map_or(1, |position| lines.record_line(position.byte()));
                 diagnostics.push(
-                    Problem::error(name, format!("cannot read the header: {err}")).at_line(1),
+                    Problem::error(name, format!("cannot read the header: {err}")).at_line(line),
                 );
                 return None;
             }
@@ -467,7 +475,7 @@ impl Table {
                         header.join(", ")
                     ),
                 )
-                .at_line(1),
+                .at_line(header_line),
             );
             return None;
         }

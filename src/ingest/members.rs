@@ -64,11 +64,18 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         Ok(true) => {}
         Ok(false) => return members,
         Err(err) => {
-            diagnostics
-                .push(Problem::error(name, format!("cannot read the header: {err}")).at_line(1));
+            diagnostics.push(
+                Problem::error(name, format!("cannot read the header: {err}")).at_line(
+                    err.position()
+                        .map_or(1, |position| lines.record_line(position.byte())),
+                ),
+            );
             return members;
         }
     }
+    let header_line = record
+        .position()
+        .map_or(1, |position| lines.record_line(position.byte()));
     let header: Vec<String> = record
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
@@ -94,7 +101,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 name,
                 format!("missing column {}, expected a header with member_id, name and one or more email columns (found: {})", missing.join(" and "), header.join(", ")),
             )
-            .at_line(1),
+            .at_line(header_line),
         );
         return members;
     }
@@ -110,7 +117,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 name,
                 format!("ignoring unknown columns: {}", unknown.join(", ")),
             )
-            .at_line(1),
+            .at_line(header_line),
         );
     }
     let id_col = id_col.unwrap_or(0);

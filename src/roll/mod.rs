@@ -289,11 +289,12 @@ pub fn not_built(engine: &Engine<'_>, def: &RollDef) -> Vec<NotBuilt> {
         .collect()
 }
 
-/// Ok when `def` is built for `team`, else the team's leadership type.
+/// Ok when `def` is built for `team`, else the team's leadership type (compared without
+/// regard to case).
 fn led_as_required<'t>(def: &RollDef, team: &'t Team) -> Result<(), &'t str> {
     let led = team.leadership.as_deref().unwrap_or(DEFAULT_LEADERSHIP);
     match &def.leadership {
-        Some(kinds) if !kinds.iter().any(|kind| kind == led) => Err(led),
+        Some(kinds) if !kinds.iter().any(|kind| kind.eq_ignore_ascii_case(led)) => Err(led),
         _ => Ok(()),
     }
 }

@@ -21,7 +21,7 @@ use super::ballot::{
     BallotSet, Ballots, CandidateIndex, Candidates, RankedBallots, ScoredBallots, Unranked,
 };
 use super::condorcet;
-pub use super::condorcet::default_option::DefaultOption;
+pub use super::condorcet::default_option::{DefaultOption, MajorityRule};
 use super::cumulative;
 use super::error::TallyError;
 use super::irv;
@@ -95,6 +95,7 @@ impl Method {
                 .default_option
                 .as_ref()
                 .map(DefaultOption::majority_text),
+            majority_rule: contest.default_option.as_ref().map(|d| d.rule),
             quorum: contest.default_option.as_ref().map(|d| d.quorum),
             ..Options::default()
         };
@@ -560,7 +561,11 @@ fn run_with_default_option(
     }
     // Marking standing candidates withdrawn keeps names and ids unique.
     let remaining = Candidates::new(list).unwrap_or_else(|_| candidates.clone());
-    let ballots = ballots.without(|candidate| dropped.contains(&candidate));
+    let ballots = if dropped.is_empty() {
+        Cow::Borrowed(ballots)
+    } else {
+        Cow::Owned(ballots.without(|candidate| dropped.contains(&candidate)))
+    };
     let input = RankedInput {
         candidates: &remaining,
         ballots: &ballots,

@@ -7,6 +7,7 @@
 //! Vote counts that can be fractional (STV) are [`ExactVotes`] strings, never binary
 //! floating point.
 
+use super::condorcet::default_option::MajorityRule;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -94,6 +95,9 @@ pub struct Options {
     /// With a default option: the ratio by which an option must defeat it, `N:M`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub majority: Option<String>,
+    /// With a default option: how the ratio is compared (`at-least`, `more-than`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub majority_rule: Option<MajorityRule>,
     /// With a default option: the ballots that must prefer an option to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quorum: Option<u64>,

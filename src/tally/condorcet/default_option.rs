@@ -16,8 +16,35 @@ pub struct DefaultOption {
     /// An option must be preferred to the default by more than `N/M` times as many
     /// ballots as prefer the default to it: `(N, M)`, both at least 1.
     pub majority: (u32, u32),
+    /// How the ratio is compared.
+    pub rule: MajorityRule,
     /// At least this many ballots must prefer an option to the default (0: no quorum).
     pub quorum: u64,
+}
+
+/// How an option's support against the default option is compared with the ratio N:M.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MajorityRule {
+    /// `V(A,D) >= N/M * V(D,A)` and `V(A,D) > V(D,A)`: Debian since constitution 1.6
+    /// (December 2015), so that exactly 3:1 meets a 3:1 supermajority.
+    #[default]
+    AtLeast,
+    /// `V(A,D) > N/M * V(D,A)`: Debian from 2003 to 2015.
+    MoreThan,
+}
+
+impl MajorityRule {
+    /// Whether `support` against `opposition` meets the ratio `n:m`.
+    #[must_use]
+    pub fn met(self, support: u64, opposition: u64, (n, m): (u32, u32)) -> bool {
+        let scaled_support = u128::from(support) * u128::from(m);
+        let scaled_opposition = u128::from(opposition) * u128::from(n);
+        match self {
+            Self::AtLeast => scaled_support >= scaled_opposition && support > opposition,
+            Self::MoreThan => scaled_support > scaled_opposition,
+        }
+    }
 }
 
 impl DefaultOption {
@@ -31,13 +58,17 @@ impl DefaultOption {
     #[must_use]
     pub fn rule(&self) -> String {
         let (n, m) = self.majority;
-        let ratio = if (n, m) == (1, 1) {
-            "more ballots prefer it to the default option than prefer the default option to it"
-                .to_owned()
-        } else {
-            format!(
+        let ratio = match (self.rule, (n, m) == (1, 1)) {
+            (_, true) => {
+                "more ballots prefer it to the default option than prefer the default option to it"
+                    .to_owned()
+            }
+            (MajorityRule::AtLeast, false) => format!(
+                "at least {n}/{m} times as many ballots prefer it to the default option as prefer the default option to it, and more than prefer the default option"
+            ),
+            (MajorityRule::MoreThan, false) => format!(
                 "more than {n}/{m} times as many ballots prefer it to the default option as prefer the default option to it"
-            )
+            ),
         };
         let quorum = if self.quorum > 0 {
             format!(
@@ -68,15 +99,13 @@ pub fn against_default(
     let Some(base) = pairwise.standing().iter().position(|&c| c == default) else {
         return Vec::new();
     };
-    let (n, m) = option.majority;
     (0..pairwise.size())
         .filter(|&local| local != base)
         .filter_map(|local| {
             let candidate = pairwise.candidate(local)?;
             let support = pairwise.prefer(local, base);
             let opposition = pairwise.prefer(base, local);
-            let defeats =
-                u128::from(support) * u128::from(m) > u128::from(opposition) * u128::from(n);
+            let defeats = option.rule.met(support, opposition, option.majority);
             Some((
                 candidate,
                 AgainstDefault {
@@ -135,7 +164,7 @@ mod tests {
             ],
         );
         let nota = CandidateIndex::new(3).unwrap();
-        let judge = |majority, quorum| {
+        let judge_by = |rule, majority, quorum| {
             against_default(
                 &candidates,
                 &set,
@@ -144,6 +173,7 @@ mod tests {
                 &DefaultOption {
                     name: "NOTA".to_owned(),
                     majority,
+                    rule,
                     quorum,
                 },
             )
@@ -151,6 +181,7 @@ mod tests {
             .map(|(_, a)| (a.candidate, a.support, a.opposition, a.dropped))
             .collect::<Vec<_>>()
         };
+        let judge = |majority, quorum| judge_by(MajorityRule::MoreThan, majority, quorum);
         assert_eq!(
             judge((1, 1), 0),
             [
@@ -164,5 +195,29 @@ mod tests {
         assert!(!judge((4, 3), 0)[0].3, "6/4 is more than 4/3");
         assert!(judge((1, 1), 7)[0].3, "quorum 7, 6 prefer A");
         assert!(!judge((1, 1), 6)[0].3, "quorum 6 is met");
+        assert!(
+            !judge_by(MajorityRule::AtLeast, (3, 2), 0)[0].3,
+            "since 2015 an exact 3:2 meets 3:2"
+        );
+        assert!(judge_by(MajorityRule::AtLeast, (4, 1), 0)[0].3);
+        assert_eq!(
+            judge_by(MajorityRule::AtLeast, (1, 1), 0),
+            judge((1, 1), 0),
+            "the rules agree on a simple majority: a tie is no defeat"
+        );
+    }
+
+    #[test]
+    fn the_two_majority_rules() {
+        let (rule, old) = (MajorityRule::AtLeast, MajorityRule::MoreThan);
+        assert!(rule.met(3, 1, (3, 1)) && !old.met(3, 1, (3, 1)));
+        assert!(rule.met(4, 1, (3, 1)) && old.met(4, 1, (3, 1)));
+        assert!(!rule.met(0, 0, (1, 1)) && !old.met(0, 0, (1, 1)));
+        assert!(
+            !rule.met(1, 1, (1, 2)),
+            "a ratio below 1 still needs a majority"
+        );
+        assert!(old.met(1, 1, (1, 2)));
+        assert!(rule.met(u64::MAX, u64::MAX / 2, (2, 1)), "no overflow");
     }
 }

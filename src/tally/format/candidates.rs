@@ -76,7 +76,7 @@ impl CandidateFile {
         );
         if id.is_none() && name.is_none() {
             return Err(ParseError::new(
-                Location::line(file, 1),
+                Location::line(file, record_line(&mut lines, &header)),
                 Problem::Unexpected {
                     found: format!("the columns {:?}", header.iter().collect::<Vec<_>>()),
                     expected: EXPECTED_HEADER.to_owned(),

@@ -103,8 +103,10 @@ fn read_rank_grid_in_parts(
         builder: RankingBuilder::new(count),
         ranks: vec![None; count],
     };
-    if text.contains('"') {
-        // Quoted fields: let the CSV reader undo the quoting.
+    let bytes = text.as_bytes();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|at| bytes.get(at + 1) != Some(&b'\n'));
+    if text.contains('"') || lone_cr {
+        // Quoted fields, or old Mac line ends: let the CSV reader handle them.
         let mut record = ::csv::StringRecord::new();
         while reader
             .read_record(&mut record)
@@ -523,6 +525,13 @@ mod tests {
                 (whole, halves) => proptest::prop_assert!(false, "{whole:?} vs {halves:?}"),
             }
         }
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines_too() {
+        let set = read("b.csv", "A,B\r1,2\r2,1\r").unwrap();
+        assert_eq!(set.ballots.len(), 2);
+        assert_eq!(tiers(&set, 1), vec![vec![1], vec![0]]);
     }
 
     #[test]
