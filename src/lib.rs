@@ -20,11 +20,13 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod digest;
 pub mod identity;
 pub mod ingest;
 pub mod located_toml;
 pub mod model;
 pub mod policy;
+pub mod publish;
 pub mod report;
 pub mod roll;
 pub mod symbols;

@@ -65,7 +65,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         .or_else(|| bundle.election.policy.clone())
         .unwrap_or_else(|| crate::policy::DEFAULT_POLICY.to_owned());
     match crate::policy::resolve(&name) {
-        Ok(_) => {}
+        Ok(policy) => problems.extend(crate::roll::name_collisions(
+            &policy,
+            &bundle.governance,
+            &bundle.sources,
+        )),
         Err(crate::policy::PolicyError::Invalid {
             problems: policy_problems,
             ..

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::output::{self, OutputFile};
 use crate::cli::settings::{CompatArg, Format, print_problems};
 use crate::ingest::inputs;
 use crate::model::format_instant;
@@ -131,22 +130,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         if let Some(chart) = &args.chart {
             let title = format!("{}: voters by policy, {from} to {to}", bundle.election.name);
             let svg = render::series_svg(&points, &title).map_err(anyhow::Error::msg)?;
-            let dir = chart
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(|| PathBuf::from("."), PathBuf::from);
-            let name = chart
-                .file_name()
-                .and_then(|n| n.to_str())
-                .context("--chart needs a file name")?
-                .to_owned();
-            output::write_all(
-                &dir,
-                &[OutputFile {
-                    name,
-                    bytes: svg.into_bytes(),
-                }],
-            )?;
+            crate::publish::publish_file(chart, svg.as_bytes(), &render::is_chart, "a chart")?;
         }
         stdout.flush()?;
         return Ok(Outcome::Clean);

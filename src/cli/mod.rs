@@ -6,7 +6,6 @@ mod candidacy;
 mod check;
 mod compare;
 mod explain;
-mod output;
 mod policy;
 mod review;
 mod roll;

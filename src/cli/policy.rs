@@ -81,7 +81,7 @@ pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
                 policy::builtin(from)?;
                 bail!("no shipped policy named \"{from}\"");
             };
-            if file.exists() {
+            if std::fs::symlink_metadata(file).is_ok() {
                 bail!(
                     "{} already exists; refusing to overwrite it",
                     file.display()
@@ -96,7 +96,7 @@ pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
                 &format!("name = \"{stem}\""),
                 1,
             );
-            std::fs::write(file, text)?;
+            crate::publish::publish_file(file, text.as_bytes(), &|_| false, "a policy")?;
             writeln!(
                 stdout,
                 "wrote {} (a copy of \"{}\"); edit it, then run `electorate policy check {}`",

@@ -7,10 +7,10 @@ use anyhow::Context;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::output::{self, MANIFEST, OutputFile};
 use crate::cli::settings::{ElectionArgs, Format, print_problems};
 use crate::ingest::Progress;
 use crate::policy::evaluate::{Engine, Inputs};
+use crate::publish::{self, DirOptions, Output};
 use crate::report::roll::{self as render, OutputFile as ManifestFile};
 use crate::roll;
 
@@ -20,7 +20,9 @@ use crate::roll;
 /// TC roll, one PTL roll per project team and the stable-branch roll (or whatever rolls
 /// the policy defines). With --out, writes `<roll>.txt` (one address per line, sorted),
 /// `<roll>.csv` (with the evidence behind every name) and `manifest.json` (inputs and
-/// outputs with SHA-256) atomically.
+/// outputs with SHA-256), all at once: the directory holds the complete old set or the
+/// complete new one, never a mix. The tool writes only into a new or empty directory, or
+/// one it wrote before and nobody changed since; it never replaces a file it did not write.
 ///
 /// A row that does not parse stops the run (exit 2) after every broken row is listed,
 /// and nothing is written: a roll built from a corrupt export could silently
@@ -50,6 +52,11 @@ pub struct RollArgs {
     /// Do not print warnings about the inputs (they are still in the manifest).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Write into a --out directory that holds files electorate did not write, keeping
+    /// them beside the rolls (they are never replaced or deleted).
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 /// A progress bar on stderr for large inputs, when stderr is a terminal.
@@ -133,6 +140,11 @@ pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
         print_problems(bundle.diagnostics.errors(), "skipped", 20);
     }
 
+    let collisions = roll::name_collisions(&loaded.policy, &bundle.governance, &bundle.sources);
+    if !collisions.is_empty() {
+        print_problems(collisions.iter(), "error", usize::MAX);
+        anyhow::bail!("roll names collide; no roll was written");
+    }
     let engine = Engine::new(&loaded.policy, Inputs::of(bundle), loaded.compat);
     let evaluation = engine.evaluate(&loaded.dates);
     let rolls = roll::build(&engine, &evaluation);
@@ -152,24 +164,27 @@ pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
                 sha256: crate::ingest::sha256_hex(&csv),
             },
         ]);
-        files.push(OutputFile {
-            name: format!("{}.txt", roll.name),
-            bytes: txt,
-        });
-        files.push(OutputFile {
-            name: format!("{}.csv", roll.name),
-            bytes: csv,
-        });
+        files.push(Output::new(format!("{}.txt", roll.name), txt));
+        files.push(Output::new(format!("{}.csv", roll.name), csv));
     }
     let written: &[Vec<ManifestFile>] = if args.out.is_some() { &listed } else { &[] };
     let manifest = render::manifest(&engine, bundle, &evaluation, &loaded.dates, &rolls, written);
     let manifest_json = render::to_json(&manifest)?;
     if let Some(dir) = &args.out {
-        files.push(OutputFile {
-            name: MANIFEST.to_owned(),
-            bytes: manifest_json.clone().into_bytes(),
-        });
-        output::write_all(dir, &files)?;
+        files.push(Output::new("manifest.json", manifest_json.clone()));
+        let options = DirOptions {
+            keep_foreign: args.force,
+            inputs: std::iter::once(bundle.election.file.path.clone())
+                .chain(bundle.election.inputs.paths())
+                .collect(),
+        };
+        let published = publish::publish_dir(dir, &files, &options)?;
+        for left in &published.left {
+            eprintln!(
+                "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
+                left.display()
+            );
+        }
     }
 
     let mut stdout = std::io::stdout().lock();

@@ -87,6 +87,36 @@ pub struct Inputs {
     pub identity: Option<InputPath>,
 }
 
+impl Inputs {
+    /// Every file the election reads (git repositories by their directory), for the
+    /// writer to protect: no output may replace an input.
+    #[must_use]
+    pub fn paths(&self) -> Vec<std::path::PathBuf> {
+        let g = &self.governance;
+        self.changes
+            .iter()
+            .map(|c| &c.input)
+            .chain(self.git.iter().map(|g| &g.input))
+            .chain(
+                [
+                    &g.projects,
+                    &g.legacy,
+                    &g.sigs,
+                    &g.technical_committee,
+                    &self.members,
+                    &self.identity,
+                ]
+                .into_iter()
+                .flatten(),
+            )
+            .chain(&self.meetings)
+            .chain(&self.rosters)
+            .chain(&self.auc_metrics)
+            .map(|input| input.path.clone())
+            .collect()
+    }
+}
+
 /// A checked election configuration.
 #[derive(Debug, Clone)]
 pub struct Election {

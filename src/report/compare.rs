@@ -290,6 +290,18 @@ const PALETTE: [RGBColor; 8] = [
     RGBColor(240, 228, 66),
 ];
 
+/// The comment every chart carries after its opening tag, by which the tool recognises a
+/// chart it wrote (and may replace).
+pub const CHART_MARK: &str = "<!-- electorate what-if chart -->";
+
+/// Whether a file is a chart the tool wrote.
+#[must_use]
+pub fn is_chart(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    head.windows(CHART_MARK.len())
+        .any(|w| w == CHART_MARK.as_bytes())
+}
+
 /// Roll sizes over time as an SVG line chart, one line per policy and roll.
 ///
 /// # Errors
@@ -363,6 +375,9 @@ pub fn series_svg(points: &[Point], title: &str) -> Result<String, String> {
         root.present().map_err(draw)?;
     }
     svg.push('\n');
+    if let Some(end) = svg.find('\n') {
+        svg.insert_str(end + 1, &format!("{CHART_MARK}\n"));
+    }
     Ok(svg)
 }
 

@@ -252,6 +252,58 @@ pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<Team
     }
 }
 
+/// Rolls whose names would be one file name: two teams whose names slug alike (`Nova` and
+/// `NOVA`), or a team roll and a policy roll of the same name. Each is an error located at
+/// the team that makes the second name; no roll can be written while there is one.
+#[must_use]
+pub fn name_collisions(
+    policy: &crate::policy::Policy,
+    governance: &crate::ingest::governance::Governance,
+    sources: &crate::model::Sources,
+) -> Vec<crate::diagnostics::Problem> {
+    let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    let mut problems = Vec::new();
+    for def in &policy.rolls {
+        let named: Vec<(String, Option<&Team>)> = match def.per {
+            Per::Election => vec![(def.id.clone(), None)],
+            Per::Team => governance
+                .project_teams()
+                .filter(|(_, team)| led_as_required(def, team).is_ok())
+                .map(|(_, team)| (format!("{}-{}", def.id, team.slug), Some(team)))
+                .collect(),
+        };
+        for (name, team) in named {
+            let what = match team {
+                Some(team) => format!("team \"{}\" ({})", team.name, sources.locate(team.origin)),
+                None => format!("policy roll \"{}\"", def.id),
+            };
+            match seen.get(&name.to_lowercase()) {
+                Some(first) => {
+                    let message = format!(
+                        "{what} makes roll {name}, and so does {first}: two rolls cannot share a file name\nhint: rename one of the teams, or give the policy's roll another id"
+                    );
+                    let problem = match team {
+                        Some(team) => crate::diagnostics::Problem::error(
+                            sources.name(team.origin.file),
+                            message,
+                        )
+                        .at_line(u64::from(team.origin.position)),
+                        None => crate::diagnostics::Problem::error(
+                            format!("policy {}", policy.name),
+                            message,
+                        ),
+                    };
+                    problems.push(problem);
+                }
+                None => {
+                    seen.insert(name.to_lowercase(), what);
+                }
+            }
+        }
+    }
+    problems
+}
+
 /// A per-team roll left unbuilt because of how its team is led.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NotBuilt {

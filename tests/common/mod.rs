@@ -64,10 +64,15 @@ pub fn electorate_in(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// Every file of a directory, sorted, as (name, contents).
+/// Every visible file of a directory (the tool's ledger and lock are hidden), sorted, as
+/// (name, contents).
 pub fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("directory exists")
+        .filter(|e| {
+            !e.as_ref()
+                .is_ok_and(|e| e.file_name().to_string_lossy().starts_with('.'))
+        })
         .map(|e| {
             let e = e.expect("entry");
             let name = e.file_name().to_string_lossy().into_owned();

@@ -1,0 +1,1050 @@
+//! Publishing outputs: the one place that writes files. Every command that writes goes
+//! through here, under the same rules, because a roll decides who may vote and the
+//! directory it lands in is often one the official also keeps other things in.
+//!
+//! **A directory of outputs** ([`publish_dir`]) is owned by the tool:
+//! - It is written only if it is new, empty, or holds a ledger (`.electorate-ledger`) the
+//!   tool wrote whose files still have the hashes it recorded. A directory written by an
+//!   earlier version (a `manifest.json` naming `electorate` as its tool) is recognised the
+//!   same way. Anything else is refused with the names of the files in the way; `--force`
+//!   (see [`DirOptions::keep_foreign`]) keeps such files and writes beside them, but never
+//!   replaces or deletes one: a file the tool did not write whose name an output needs is
+//!   refused even then, and so is a file the tool wrote that has been changed since.
+//! - The whole set appears at once. The new set is written into a staging directory beside
+//!   the target, flushed with one `syncfs`, and swapped with the target in one atomic
+//!   `renameat2(RENAME_EXCHANGE)`; the old set, now in the staging directory, is then
+//!   removed. A kill at any moment leaves the complete old set or the complete new set,
+//!   ledger and manifest included; a staging directory left by a killed run is removed by
+//!   the next run (only the files it can prove it wrote).
+//! - A lock file (`.electorate.lock`, shared by the old and the new directory through a
+//!   hard link) refuses a second concurrent writer.
+//! - Only regular files are replaced; outputs never replace an input the run read.
+//!
+//! **A single file** ([`publish_file`]) is written to a temporary name beside it, flushed
+//! and renamed into place. An existing file is replaced only if it is a regular file the
+//! tool wrote (the caller says how to recognise one).
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::digest::{hex, sha256_hex};
+
+/// The ledger of a published directory: every file the tool wrote there, with its hash.
+pub const LEDGER: &str = ".electorate-ledger";
+/// The lock a writer holds while it works on a directory.
+pub const LOCK: &str = ".electorate.lock";
+/// Written first into a staging directory: the names the run is about to write there, so a
+/// killed run's leftovers can be recognised and removed.
+const MARKER: &str = ".electorate-staging";
+/// The manifest an earlier version left as the only record of its outputs.
+const LEGACY_MANIFEST: &str = "manifest.json";
+
+/// A file to publish: its name inside the output directory and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    #[must_use]
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// How a directory may be written.
+#[derive(Debug, Clone, Default)]
+pub struct DirOptions {
+    /// Write into a directory that holds files the tool did not write, keeping them (they
+    /// are carried into the new directory as hard links, never replaced or deleted).
+    pub keep_foreign: bool,
+    /// Files the run read: no output may replace one of them.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// What publishing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    /// The directory written, as given.
+    pub dir: PathBuf,
+    pub files: usize,
+    /// Files the tool did not write that were kept beside the outputs (`keep_foreign`).
+    pub kept: Vec<String>,
+    /// Leftovers of killed runs removed before writing.
+    pub cleaned: Vec<PathBuf>,
+    /// Leftovers that could not be removed because they hold files the tool cannot prove
+    /// it wrote; they are left for a person to look at.
+    pub left: Vec<PathBuf>,
+}
+
+/// Why outputs could not be published. Nothing was changed when one of these is returned,
+/// except where the message says so.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("refusing to write output \"{name}\": {reason}")]
+    BadName { name: String, reason: &'static str },
+    #[error("refusing to write into {dir}: it is not a directory")]
+    NotADirectory { dir: String },
+    #[error(
+        "refusing to write into {dir}: it holds {} electorate did not write ({})\nhint: choose a new or empty directory, or pass --force to keep them and write beside them",
+        plural(.names.len(), "file"),
+        list(.names)
+    )]
+    Foreign { dir: String, names: Vec<String> },
+    #[error(
+        "refusing to write into {dir}: {} electorate wrote there {} changed since ({})\nhint: move {} away (or delete {} if the change is not wanted) and run again",
+        plural(.names.len(), "file"),
+        if .names.len() == 1 { "has" } else { "have" },
+        list(.names),
+        if .names.len() == 1 { "it" } else { "them" },
+        if .names.len() == 1 { "it" } else { "them" }
+    )]
+    Modified { dir: String, names: Vec<String> },
+    #[error(
+        "refusing to write into {dir}: {} electorate did not write {} in the way of outputs ({}), and --force never replaces one",
+        plural(.names.len(), "file"),
+        if .names.len() == 1 { "is" } else { "are" },
+        list(.names)
+    )]
+    InTheWay { dir: String, names: Vec<String> },
+    #[error(
+        "refusing to write into {dir}: {name} is a directory or a special file electorate did not write, and --force keeps only files"
+    )]
+    CannotKeep { dir: String, name: String },
+    #[error("refusing to write {path}: it is an input of this run")]
+    Input { path: String },
+    #[error("refusing to write {path}: {reason}")]
+    NotOurs { path: String, reason: String },
+    #[error(
+        "{dir} is being written by another electorate run (it holds {lock}); try again when it has finished"
+    )]
+    Busy { dir: String, lock: String },
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("a {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    text
+}
+
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> PublishError {
+    let path = path.display().to_string();
+    move |source| PublishError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// The ledger's contents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Ledger {
+    tool: String,
+    files: Vec<LedgerEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct LedgerEntry {
+    name: String,
+    sha256: String,
+}
+
+fn check_name(name: &str) -> Result<(), PublishError> {
+    let bad = |reason| {
+        Err(PublishError::BadName {
+            name: name.to_owned(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return bad("an empty name");
+    }
+    if name.starts_with('.') {
+        return bad("names starting with a dot are the tool's own");
+    }
+    if name.contains(['/', '\\', '\0']) || name == ".." {
+        return bad("not a plain file name");
+    }
+    if name.len() > 255 {
+        return bad("longer than 255 bytes");
+    }
+    Ok(())
+}
+
+/// The outputs' names, checked: plain, unique even where file names ignore case.
+fn check_names(outputs: &[Output]) -> Result<(), PublishError> {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for output in outputs {
+        check_name(&output.name)?;
+        if let Some(first) = seen.insert(output.name.to_lowercase(), &output.name) {
+            return Err(PublishError::BadName {
+                name: output.name.clone(),
+                reason: if first == output.name {
+                    "two outputs have this name"
+                } else {
+                    "two outputs have names that differ only in case, which one file system cannot hold apart"
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// How an entry of an existing directory relates to the tool.
+enum Entry {
+    /// Written by the tool, unchanged: replace freely.
+    Ours,
+    /// Written by the tool, changed since (or no longer a regular file).
+    Changed,
+    /// Not the tool's: a regular file or a symbolic link (can be kept), or anything else.
+    Foreign { keepable: bool },
+}
+
+/// What the tool knows it wrote in a directory: names with their hashes (`None` for a
+/// legacy manifest's own file, whose hash nobody recorded).
+fn owned_files(dir: &Path) -> BTreeMap<String, Option<String>> {
+    let mut owned = BTreeMap::new();
+    if let Ok(text) = fs::read_to_string(dir.join(LEDGER))
+        && let Ok(ledger) = serde_json::from_str::<Ledger>(&text)
+        && ledger.tool.starts_with("electorate")
+    {
+        for entry in ledger.files {
+            owned.insert(entry.name, Some(entry.sha256));
+        }
+        return owned;
+    }
+    // A roll directory from before the ledger: the manifest names the tool and lists every
+    // roll file with its hash.
+    let Ok(text) = fs::read_to_string(dir.join(LEGACY_MANIFEST)) else {
+        return owned;
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return owned;
+    };
+    if !json
+        .get("tool")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|tool| tool.starts_with("electorate "))
+    {
+        return owned;
+    }
+    owned.insert(LEGACY_MANIFEST.to_owned(), None);
+    for roll in json
+        .get("rolls")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        for file in roll
+            .get("files")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let (Some(name), Some(sha)) = (
+                file.get("path").and_then(serde_json::Value::as_str),
+                file.get("sha256").and_then(serde_json::Value::as_str),
+            ) && check_name(name).is_ok()
+            {
+                owned.insert(name.to_owned(), Some(sha.to_owned()));
+            }
+        }
+    }
+    owned
+}
+
+fn file_sha256(path: &Path) -> io::Result<String> {
+    let mut hasher = Sha256::new();
+    let mut file = File::open(path)?;
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        let n = io::Read::read(&mut file, &mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+/// Classify every entry of an existing directory (the lock, ledger and marker excepted).
+fn inspect(dir: &Path) -> Result<Vec<(String, Entry)>, PublishError> {
+    let owned = owned_files(dir);
+    let mut entries = Vec::new();
+    let listing = fs::read_dir(dir).map_err(io_error("read", dir))?;
+    for entry in listing {
+        let entry = entry.map_err(io_error("read", dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if [LOCK, LEDGER, MARKER].contains(&name.as_str()) {
+            continue;
+        }
+        let path = entry.path();
+        let meta = fs::symlink_metadata(&path).map_err(io_error("inspect", &path))?;
+        let kind = match owned.get(&name) {
+            Some(expected) if meta.is_file() => match expected {
+                None => Entry::Ours,
+                Some(sha) => {
+                    let actual = file_sha256(&path).map_err(io_error("read", &path))?;
+                    if &actual == sha {
+                        Entry::Ours
+                    } else {
+                        Entry::Changed
+                    }
+                }
+            },
+            Some(_) => Entry::Changed,
+            None => Entry::Foreign {
+                keepable: meta.is_file() || meta.file_type().is_symlink(),
+            },
+        };
+        entries.push((name, kind));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+/// The directory's absolute path, following a symbolic link to it.
+fn resolve_dir(dir: &Path) -> Result<PathBuf, PublishError> {
+    let absolute = std::path::absolute(dir).map_err(io_error("resolve", dir))?;
+    match fs::metadata(&absolute) {
+        Ok(meta) if meta.is_dir() => fs::canonicalize(&absolute).map_err(io_error("resolve", dir)),
+        Ok(_) => Err(PublishError::NotADirectory {
+            dir: dir.display().to_string(),
+        }),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(&absolute).is_ok() {
+                // A dangling symbolic link: not a directory the tool may create.
+                return Err(PublishError::NotADirectory {
+                    dir: dir.display().to_string(),
+                });
+            }
+            fs::create_dir_all(&absolute).map_err(io_error("create", dir))?;
+            fs::canonicalize(&absolute).map_err(io_error("resolve", dir))
+        }
+        Err(err) => Err(io_error("inspect", dir)(err)),
+    }
+}
+
+/// Hold the directory's lock for as long as the returned file lives.
+fn lock(dir: &Path, shown: &Path) -> Result<File, PublishError> {
+    let path = dir.join(LOCK);
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(io_error("create", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(PublishError::Busy {
+            dir: shown.display().to_string(),
+            lock: LOCK.to_owned(),
+        }),
+        Err(fs::TryLockError::Error(err)) => Err(io_error("lock", &path)(err)),
+    }
+}
+
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.electorate-staging-")
+}
+
+/// Write `outputs` into `dir` as one set (see the module documentation).
+///
+/// # Errors
+/// The directory holds files in the way, is being written by another run, or cannot be
+/// written; see [`PublishError`].
+pub fn publish_dir(
+    dir: &Path,
+    outputs: &[Output],
+    options: &DirOptions,
+) -> Result<Published, PublishError> {
+    check_names(outputs)?;
+    let shown = dir.display().to_string();
+    // Inputs are compared before the directory is created, so a refused run leaves nothing.
+    let target = std::path::absolute(dir).map_err(io_error("resolve", dir))?;
+    let real_target = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+    for input in &options.inputs {
+        let input = fs::canonicalize(input).unwrap_or_else(|_| input.clone());
+        let replaced = input.parent() == Some(real_target.as_path())
+            && input
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| outputs.iter().any(|o| o.name == n));
+        if replaced || input == real_target {
+            return Err(PublishError::Input {
+                path: input.display().to_string(),
+            });
+        }
+    }
+    let real = resolve_dir(dir)?;
+    let (Some(parent), Some(name)) = (real.parent(), real.file_name().and_then(|n| n.to_str()))
+    else {
+        return Err(PublishError::NotADirectory { dir: shown });
+    };
+    let lock_existed = fs::symlink_metadata(real.join(LOCK)).is_ok();
+    let lock = lock(&real, dir)?;
+    let result = publish_locked(&real, parent, name, outputs, options, dir);
+    if result.is_err() && !lock_existed {
+        // A refused run leaves the directory as it found it.
+        let _ = fs::remove_file(real.join(LOCK));
+    }
+    drop(lock);
+    result
+}
+
+fn publish_locked(
+    real: &Path,
+    parent: &Path,
+    name: &str,
+    outputs: &[Output],
+    options: &DirOptions,
+    dir: &Path,
+) -> Result<Published, PublishError> {
+    let shown = dir.display().to_string();
+    let mut published = Published {
+        dir: dir.to_path_buf(),
+        files: outputs.len(),
+        kept: Vec::new(),
+        cleaned: Vec::new(),
+        left: Vec::new(),
+    };
+    remove_leftovers(parent, name, real, &mut published)?;
+
+    let mut changed = Vec::new();
+    let mut foreign = Vec::new();
+    for (entry, kind) in inspect(real)? {
+        match kind {
+            Entry::Ours => {}
+            Entry::Changed => changed.push(entry),
+            Entry::Foreign { keepable } => foreign.push((entry, keepable)),
+        }
+    }
+    if !changed.is_empty() {
+        return Err(PublishError::Modified {
+            dir: shown,
+            names: changed,
+        });
+    }
+    if !foreign.is_empty() {
+        if !options.keep_foreign {
+            return Err(PublishError::Foreign {
+                dir: shown,
+                names: foreign.into_iter().map(|(n, _)| n).collect(),
+            });
+        }
+        let in_the_way: Vec<String> = foreign
+            .iter()
+            .filter(|(n, _)| {
+                outputs
+                    .iter()
+                    .any(|o| o.name.to_lowercase() == n.to_lowercase())
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        if !in_the_way.is_empty() {
+            return Err(PublishError::InTheWay {
+                dir: shown,
+                names: in_the_way,
+            });
+        }
+        if let Some((name, _)) = foreign.iter().find(|(_, keepable)| !keepable) {
+            return Err(PublishError::CannotKeep {
+                dir: shown,
+                name: name.clone(),
+            });
+        }
+        published.kept = foreign.into_iter().map(|(n, _)| n).collect();
+    }
+
+    let staging = stage(parent, name, real, outputs, &published.kept)?;
+    let swapped = swap(parent, &staging, real)?;
+    sync_dir(parent)?;
+    // The old set now sits where the staging directory was; remove what is provably ours.
+    if swapped && !clean_staging(&staging, real) {
+        published.left.push(staging);
+    }
+    Ok(published)
+}
+
+/// Write the new set into a fresh staging directory beside the target, flushed to disk.
+fn stage(
+    parent: &Path,
+    name: &str,
+    real: &Path,
+    outputs: &[Output],
+    kept: &[String],
+) -> Result<PathBuf, PublishError> {
+    let prefix = staging_prefix(name);
+    let mut attempt = 0u32;
+    let staging = loop {
+        let candidate = parent.join(format!("{prefix}{}-{attempt}", std::process::id()));
+        match fs::create_dir(&candidate) {
+            Ok(()) => break candidate,
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                attempt += 1;
+            }
+            Err(err) => return Err(io_error("create", &candidate)(err)),
+        }
+    };
+    let mut marker = String::new();
+    for output in outputs {
+        marker.push_str(&output.name);
+        marker.push('\n');
+    }
+    write_new(&staging.join(MARKER), marker.as_bytes())?;
+    let mut ledger = Ledger {
+        tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
+        files: Vec::with_capacity(outputs.len()),
+    };
+    for output in outputs {
+        write_new(&staging.join(&output.name), &output.bytes)?;
+        ledger.files.push(LedgerEntry {
+            name: output.name.clone(),
+            sha256: sha256_hex(&output.bytes),
+        });
+    }
+    ledger.files.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut text = serde_json::to_string_pretty(&ledger).map_err(|err| PublishError::Io {
+        action: "write",
+        path: staging.join(LEDGER).display().to_string(),
+        source: io::Error::other(err),
+    })?;
+    text.push('\n');
+    write_new(&staging.join(LEDGER), text.as_bytes())?;
+    for (from, to) in std::iter::once(LOCK)
+        .chain(kept.iter().map(String::as_str))
+        .map(|n| (real.join(n), staging.join(n)))
+    {
+        fs::hard_link(&from, &to).map_err(io_error("link", &from))?;
+    }
+    fs::remove_file(staging.join(MARKER)).map_err(io_error("remove", &staging))?;
+    sync_tree(&staging, outputs)?;
+    Ok(staging)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_error("create", path))?;
+    file.write_all(bytes).map_err(io_error("write", path))
+}
+
+/// Flush a staging directory's files to disk: one `syncfs` where there is one.
+#[cfg(target_os = "linux")]
+fn sync_tree(staging: &Path, _outputs: &[Output]) -> Result<(), PublishError> {
+    let dir = File::open(staging).map_err(io_error("open", staging))?;
+    rustix::fs::syncfs(&dir).map_err(|err| io_error("flush", staging)(err.into()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(staging: &Path, outputs: &[Output]) -> Result<(), PublishError> {
+    for output in outputs {
+        let path = staging.join(&output.name);
+        File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(io_error("flush", &path))?;
+    }
+    for name in [LEDGER] {
+        let path = staging.join(name);
+        File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(io_error("flush", &path))?;
+    }
+    sync_dir(staging)
+}
+
+fn sync_dir(dir: &Path) -> Result<(), PublishError> {
+    #[cfg(unix)]
+    {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io_error("flush", dir))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// Put the staging directory in the target's place. Returns whether the old set is now in
+/// the staging directory's place (always, except when the target was swapped out by two
+/// renames, where the old set is also left there).
+fn swap(parent: &Path, staging: &Path, real: &Path) -> Result<bool, PublishError> {
+    #[cfg(target_os = "linux")]
+    {
+        let dir = File::open(parent).map_err(io_error("open", parent))?;
+        match rustix::fs::renameat_with(
+            &dir,
+            staging.file_name().unwrap_or_default(),
+            &dir,
+            real.file_name().unwrap_or_default(),
+            rustix::fs::RenameFlags::EXCHANGE,
+        ) {
+            Ok(()) => return Ok(true),
+            Err(err)
+                if err == rustix::io::Errno::INVAL
+                    || err == rustix::io::Errno::NOSYS
+                    || err == rustix::io::Errno::OPNOTSUPP => {}
+            Err(err) => return Err(io_error("swap in", real)(err.into())),
+        }
+    }
+    // Without an atomic exchange: the old set steps aside, the new one steps in. A kill
+    // between the two leaves the target missing and both sets beside it.
+    let aside = staging.with_extension("old");
+    fs::rename(real, &aside).map_err(io_error("move aside", real))?;
+    fs::rename(staging, real).map_err(io_error("swap in", real))?;
+    fs::rename(&aside, staging).map_err(io_error("rename", &aside))?;
+    Ok(true)
+}
+
+/// Remove staging directories that killed runs left beside the target.
+fn remove_leftovers(
+    parent: &Path,
+    name: &str,
+    real: &Path,
+    published: &mut Published,
+) -> Result<(), PublishError> {
+    let prefix = staging_prefix(name);
+    let listing = fs::read_dir(parent).map_err(io_error("read", parent))?;
+    let mut leftovers: Vec<PathBuf> = listing
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(&prefix))
+                && e.file_type().is_ok_and(|t| t.is_dir())
+        })
+        .map(|e| e.path())
+        .collect();
+    leftovers.sort();
+    for leftover in leftovers {
+        if clean_staging(&leftover, real) {
+            published.cleaned.push(leftover);
+        } else {
+            published.left.push(leftover);
+        }
+    }
+    Ok(())
+}
+
+/// Remove from a staging directory (a killed run's, or the old set after a swap) the files
+/// the tool can prove it wrote: those its marker or ledger (or legacy manifest) names, the
+/// lock, and hard links to files that live on in the target. The directory goes too when
+/// nothing else is in it; returns whether it went.
+fn clean_staging(staging: &Path, real: &Path) -> bool {
+    let mut ours: Vec<String> = owned_files(staging).into_keys().collect();
+    if let Ok(marker) = fs::read_to_string(staging.join(MARKER)) {
+        ours.extend(marker.lines().map(str::to_owned));
+    }
+    ours.extend([LEDGER, LOCK, MARKER].map(str::to_owned));
+    let Ok(listing) = fs::read_dir(staging) else {
+        return false;
+    };
+    // The records that prove what is ours go last, so that a kill in the middle of this
+    // leaves them for the next run to finish the job.
+    let proofs = [LEGACY_MANIFEST, LEDGER, MARKER];
+    let mut last = Vec::new();
+    for entry in listing.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let path = entry.path();
+        let provably_ours = name.to_str().is_some_and(|n| {
+            (ours.iter().any(|o| o == n) && check_name_or_internal(n))
+                || same_file(&path, &real.join(n))
+        });
+        let is_file = fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir());
+        if provably_ours && is_file {
+            if name.to_str().is_some_and(|n| proofs.contains(&n)) {
+                last.push(path);
+            } else {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+    last.sort_by_key(|path| {
+        proofs
+            .iter()
+            .position(|p| path.file_name().is_some_and(|n| n == *p))
+    });
+    for path in last {
+        let _ = fs::remove_file(&path);
+    }
+    fs::remove_dir(staging).is_ok()
+}
+
+fn check_name_or_internal(name: &str) -> bool {
+    [LEDGER, LOCK, MARKER].contains(&name) || check_name(name).is_ok()
+}
+
+/// Whether two paths are one file (the same inode), without following links.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Write one file (see the module documentation): replaced only when it is a regular file
+/// that `ours` recognises as the tool's.
+///
+/// # Errors
+/// The path is not a regular file, holds something the tool did not write, or cannot be
+/// written.
+pub fn publish_file(
+    path: &Path,
+    bytes: &[u8],
+    ours: &dyn Fn(&[u8]) -> bool,
+    what: &str,
+) -> Result<(), PublishError> {
+    let shown = path.display().to_string();
+    match fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(PublishError::NotOurs {
+                path: shown,
+                reason: "it exists and is not a regular file".to_owned(),
+            });
+        }
+        Ok(_) => {
+            let existing = fs::read(path).map_err(io_error("read", path))?;
+            if !ours(&existing) {
+                return Err(PublishError::NotOurs {
+                    path: shown,
+                    reason: format!(
+                        "it exists and is not {what} electorate wrote\nhint: choose another name, or move the file away"
+                    ),
+                });
+            }
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {}
+        Err(err) => return Err(io_error("inspect", path)(err)),
+    }
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| PublishError::NotOurs {
+            path: shown.clone(),
+            reason: "it has no file name".to_owned(),
+        })?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let temporary = parent.join(format!(".{name}.electorate-{}", std::process::id()));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .map_err(io_error("create", &temporary))?;
+        file.write_all(bytes)
+            .map_err(io_error("write", &temporary))?;
+        file.sync_all().map_err(io_error("flush", &temporary))?;
+        fs::rename(&temporary, path).map_err(io_error("write", path))?;
+        sync_dir(&parent)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn out(name: &str, text: &str) -> Output {
+        Output::new(name, text.as_bytes())
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_directory_gets_the_set_and_a_ledger() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let published = publish_dir(&dir, &[out("tc.txt", "a\n")], &DirOptions::default()).unwrap();
+        assert_eq!(published.files, 1);
+        assert_eq!(names(&dir), [LEDGER, LOCK, "tc.txt"]);
+        assert_eq!(names(root.path()), ["rolls"], "no staging left beside it");
+    }
+
+    #[test]
+    fn a_second_run_replaces_the_whole_set() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let options = DirOptions::default();
+        publish_dir(&dir, &[out("a.txt", "1"), out("gone.txt", "2")], &options).unwrap();
+        publish_dir(&dir, &[out("a.txt", "3")], &options).unwrap();
+        assert_eq!(names(&dir), [LEDGER, LOCK, "a.txt"]);
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "3");
+    }
+
+    #[test]
+    fn foreign_files_are_refused_then_kept_with_force() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        fs::write(dir.join("thesis.docx"), "mine").unwrap();
+        let err = publish_dir(dir, &[out("tc.txt", "x")], &DirOptions::default()).unwrap_err();
+        assert!(matches!(err, PublishError::Foreign { .. }), "{err}");
+        let force = DirOptions {
+            keep_foreign: true,
+            ..DirOptions::default()
+        };
+        let published = publish_dir(dir, &[out("tc.txt", "x")], &force).unwrap();
+        assert_eq!(published.kept, ["thesis.docx"]);
+        assert_eq!(fs::read_to_string(dir.join("thesis.docx")).unwrap(), "mine");
+        // A later run keeps it again, and it is never listed as the tool's.
+        publish_dir(dir, &[out("tc.txt", "y")], &force).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("thesis.docx")).unwrap(), "mine");
+        let err = publish_dir(dir, &[out("tc.txt", "z")], &DirOptions::default()).unwrap_err();
+        assert!(matches!(err, PublishError::Foreign { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_foreign_file_in_the_way_is_never_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        fs::write(root.path().join("TC.txt"), "mine").unwrap();
+        let force = DirOptions {
+            keep_foreign: true,
+            ..DirOptions::default()
+        };
+        let err = publish_dir(root.path(), &[out("tc.txt", "x")], &force).unwrap_err();
+        assert!(matches!(err, PublishError::InTheWay { .. }), "{err}");
+        assert_eq!(
+            fs::read_to_string(root.path().join("TC.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn a_changed_output_is_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        publish_dir(&dir, &[out("tc.txt", "x")], &DirOptions::default()).unwrap();
+        fs::write(dir.join("tc.txt"), "edited").unwrap();
+        let err = publish_dir(&dir, &[out("tc.txt", "y")], &DirOptions::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "refusing to write into {}: a file electorate wrote there has changed since (tc.txt)\nhint: move it away (or delete it if the change is not wanted) and run again",
+                dir.display()
+            )
+        );
+        assert_eq!(fs::read_to_string(dir.join("tc.txt")).unwrap(), "edited");
+    }
+
+    #[test]
+    fn a_users_manifest_gives_no_licence_to_delete() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        fs::write(dir.join("thesis.docx"), "mine").unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            r#"{"rolls":[{"files":[{"path":"thesis.docx","sha256":"00"}]}]}"#,
+        )
+        .unwrap();
+        let err = publish_dir(dir, &[out("tc.txt", "x")], &DirOptions::default()).unwrap_err();
+        assert!(matches!(err, PublishError::Foreign { .. }), "{err}");
+        assert!(dir.join("thesis.docx").exists());
+    }
+
+    #[test]
+    fn names_that_collide_are_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let err = publish_dir(
+            root.path(),
+            &[out("ptl-nova.txt", "a"), out("PTL-Nova.txt", "b")],
+            &DirOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, PublishError::BadName { .. }), "{err}");
+        for bad in ["../x", ".hidden", "a/b", ""] {
+            assert!(
+                publish_dir(root.path(), &[out(bad, "")], &DirOptions::default()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_input_is_never_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let input = root.path().join("members.csv");
+        fs::write(&input, "member_id,email\n").unwrap();
+        let options = DirOptions {
+            keep_foreign: true,
+            inputs: vec![input.clone()],
+        };
+        let err = publish_dir(root.path(), &[out("members.csv", "x")], &options).unwrap_err();
+        assert!(matches!(err, PublishError::Input { .. }), "{err}");
+        assert_eq!(fs::read_to_string(&input).unwrap(), "member_id,email\n");
+    }
+
+    #[test]
+    fn a_held_lock_refuses_a_second_writer() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        publish_dir(&dir, &[out("tc.txt", "x")], &DirOptions::default()).unwrap();
+        let held = lock(&dir, &dir).unwrap();
+        let err = publish_dir(&dir, &[out("tc.txt", "y")], &DirOptions::default()).unwrap_err();
+        assert!(matches!(err, PublishError::Busy { .. }), "{err}");
+        drop(held);
+        publish_dir(&dir, &[out("tc.txt", "y")], &DirOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_removed_but_never_foreign_files() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        publish_dir(&dir, &[out("tc.txt", "x")], &DirOptions::default()).unwrap();
+        // A run killed while staging: its marker names what it wrote.
+        let killed = root.path().join(".rolls.electorate-staging-99999-0");
+        fs::create_dir(&killed).unwrap();
+        fs::write(killed.join(MARKER), "tc.txt\nptl-a.txt\n").unwrap();
+        fs::write(killed.join("tc.txt"), "half").unwrap();
+        // Another holds something that is not provably the tool's.
+        let odd = root.path().join(".rolls.electorate-staging-99999-1");
+        fs::create_dir(&odd).unwrap();
+        fs::write(odd.join("notes.txt"), "mine").unwrap();
+        let published = publish_dir(&dir, &[out("tc.txt", "y")], &DirOptions::default()).unwrap();
+        assert_eq!(published.cleaned, std::slice::from_ref(&killed));
+        assert_eq!(published.left, std::slice::from_ref(&odd));
+        assert!(!killed.exists());
+        assert_eq!(fs::read_to_string(odd.join("notes.txt")).unwrap(), "mine");
+    }
+
+    /// The two moments a kill can leave something behind, replayed step by step.
+    #[test]
+    fn a_kill_before_or_after_the_swap_leaves_one_set_and_the_next_run_cleans_up() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let old = [out("a.txt", "old"), out("b.txt", "old")];
+        let new = [out("a.txt", "new")];
+        publish_dir(&dir, &old, &DirOptions::default()).unwrap();
+        let real = fs::canonicalize(&dir).unwrap();
+        let old_view = snapshot(&dir);
+
+        // Killed after staging, before the swap: the old set stands.
+        let staged = stage(root.path(), "rolls", &real, &new, &[]).unwrap();
+        assert_eq!(snapshot(&dir), old_view);
+        // Killed after the swap, before the old set was removed: the new set stands.
+        swap(root.path(), &staged, &real).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "new");
+        assert!(!dir.join("b.txt").exists());
+        assert!(staged.join("b.txt").exists(), "the old set waits beside it");
+        // The next run removes the leftover.
+        let published = publish_dir(&dir, &new, &DirOptions::default()).unwrap();
+        assert_eq!(published.cleaned, std::slice::from_ref(&staged));
+        assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_legacy_roll_directory_is_recognised() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path();
+        fs::write(dir.join("tc.txt"), "a\n").unwrap();
+        let manifest = format!(
+            r#"{{"tool":"electorate 0.1.0","rolls":[{{"files":[{{"path":"tc.txt","sha256":"{}"}}]}}]}}"#,
+            sha256_hex(b"a\n")
+        );
+        fs::write(dir.join("manifest.json"), manifest).unwrap();
+        publish_dir(dir, &[out("tc.txt", "b\n")], &DirOptions::default()).unwrap();
+        assert_eq!(names(dir), [LEDGER, LOCK, "tc.txt"]);
+    }
+
+    #[test]
+    fn a_single_file_replaces_only_its_own_kind() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("chart.svg");
+        let ours = |bytes: &[u8]| bytes.starts_with(b"OURS");
+        publish_file(&path, b"OURS 1", &ours, "a chart").unwrap();
+        publish_file(&path, b"OURS 2", &ours, "a chart").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"OURS 2");
+        fs::write(&path, "user's").unwrap();
+        let err = publish_file(&path, b"OURS 3", &ours, "a chart").unwrap_err();
+        assert!(matches!(err, PublishError::NotOurs { .. }), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"user's");
+        assert_eq!(names(root.path()), ["chart.svg"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_link_is_never_replaced() {
+        let root = tempfile::tempdir().unwrap();
+        let link = root.path().join("link.svg");
+        std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+        let ours = |_: &[u8]| true;
+        assert!(publish_file(&link, b"x", &ours, "a chart").is_err());
+        assert!(publish_file(Path::new("/dev/null"), b"x", &ours, "a chart").is_err());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
