@@ -8,27 +8,29 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use electorate::identity::People;
 use electorate::ingest::Silent;
-use electorate::ingest::inputs::{self, Bundle};
-use electorate::policy::evaluate::{Compat, Dates, Engine, Inputs};
+use electorate::ingest::inputs::{self, Loaded};
+use electorate::model::Compat;
+use electorate::policy::Engine;
 use electorate::report::roll as render;
 use electorate::roll::{self, compare};
 
-fn all_rolls(bundle: &Bundle, policy: &electorate::policy::Policy) -> usize {
-    let dates = Dates {
-        window: bundle.election.window,
-        as_of: bundle.election.as_of,
-    };
-    let engine = Engine::new(policy, Inputs::of(bundle), Compat::None);
-    let evaluation = engine.evaluate(&dates);
-    let rolls = roll::build(&engine, &evaluation);
-    let mut bytes = 0;
-    for r in &rolls.rolls {
-        bytes += render::roll_txt(r).len();
-        bytes += render::roll_csv(&engine, bundle, r).expect("csv").len();
-    }
-    let manifest = render::manifest(&engine, bundle, &evaluation, &dates, &rolls, &[]);
-    bytes + render::to_json(&manifest).expect("json").len()
+fn all_rolls(read: &Loaded, policy: &electorate::policy::Policy) -> usize {
+    let election = &read.election;
+    let people = People::resolve(election, Compat::NONE);
+    let engine = Engine::new(policy, election, &people);
+    let evaluation = engine.evaluate(&election.dates);
+    let rolls = roll::build(&engine, &evaluation, &election.dates);
+    let rendered = render::render(&rolls, &read.diagnostics, false).expect("render");
+    let mut manifest = Vec::new();
+    render::write_json(&rendered.manifest, &mut manifest).expect("json");
+    rendered
+        .files
+        .iter()
+        .map(|(_, bytes)| bytes.len())
+        .sum::<usize>()
+        + manifest.len()
 }
 
 fn rolls(c: &mut Criterion) {
@@ -48,10 +50,7 @@ fn rolls(c: &mut Criterion) {
         b.iter(|| black_box(all_rolls(&bundle, &policy)));
     });
     let bylaws = electorate::policy::builtin("openstack-bylaws").expect("shipped policy");
-    let dates = Dates {
-        window: bundle.election.window,
-        as_of: bundle.election.as_of,
-    };
+    let dates = bundle.election.dates;
     let from = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).expect("date");
     let at = compare::dates(
         from,
@@ -59,9 +58,10 @@ fn rolls(c: &mut Criterion) {
         compare::Step::Months(1),
     );
     assert_eq!(at.len(), 36);
-    let compare_36 = |bundle: &Bundle| {
-        let first = Engine::new(&policy, Inputs::of(bundle), Compat::None);
-        let second = Engine::with_people_of(&bylaws, &first);
+    let compare_36 = |bundle: &Loaded| {
+        let people = People::resolve(&bundle.election, Compat::NONE);
+        let first = Engine::new(&policy, &bundle.election, &people);
+        let second = Engine::new(&bylaws, &bundle.election, &people);
         compare::over_time(&[&first, &second], &dates, &at, &|name| {
             name == "tc" || name == "stable-branch-maintenance"
         })

@@ -4,22 +4,29 @@
 //! Data flows one way:
 //!
 //! ```text
-//! exports ──ingest──► Change ──identity──► Person ──policy──► Grant ──roll──► Roll ──report──► files
-//! ballots ──tally──► Tally ──report──► table / JSON
+//! files ──ingest──► model::Election ──identity──► People ──policy──► Evaluation ──roll──► Rolls ──report──► text / CSV / JSON
+//! ballots ──tally──► TallyResult ──report──► text / CSV / JSON
 //! ```
 //!
-//! - [`ingest`] reads files and knows nothing of policy; every record keeps its origin
-//!   (file and line) so every error and every decision can point back to its input.
-//! - [`identity`] merges accounts, e-mail addresses and membership records into people.
-//! - [`policy`] is pure: contributions, people and the election's dates in, grants out.
-//! - [`roll`] turns grants into rolls and answers "why is X on or off roll R".
+//! - [`model`] is the election's vocabulary: changes and accounts, governance, members,
+//!   activities, the election and its dates, origins, codes, problems. Plain data.
+//! - [`ingest`] reads every input format into the model and knows nothing of policy; every
+//!   record keeps its origin (file and line) so every problem and decision can point back.
+//! - [`identity`] turns the election's accounts, addresses and records into people, once.
+//! - [`policy`] is pure: policies as data, and the engine that applies one to people and
+//!   contributions at given dates, yielding grants and misses with their evidence.
+//! - [`roll`] turns an evaluation into rolls, explanations, comparisons, candidacy and
+//!   application verdicts: every decision resolved before anything is rendered.
 //! - [`tally`] counts ballots (Condorcet methods, IRV, STV, cumulative, approval,
 //!   plurality); it is independent of rolls.
-//! - [`report`] renders rolls, explanations and tallies as tables, CSV and JSON.
-//! - [`cli`] is the only module that knows about flags, terminals and output files.
+//! - [`report`] renders what `roll` and `tally` decided, `write_*(&T, &mut dyn Write)`.
+//! - [`publish`] is the one place that writes files; [`cli`] is the only module that knows
+//!   about flags and terminals.
+//!
+//! Arrows run one way: `cli → report → roll → policy → identity → model`, `ingest → model`;
+//! a test (`tests/layers.rs`) keeps them so.
 
 pub mod cli;
-pub mod diagnostics;
 pub mod digest;
 pub mod identity;
 pub mod ingest;
@@ -29,5 +36,5 @@ pub mod policy;
 pub mod publish;
 pub mod report;
 pub mod roll;
-pub mod symbols;
+pub mod suggest;
 pub mod tally;

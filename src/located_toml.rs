@@ -2,14 +2,20 @@
 //! first problem; an official editing a policy wants all of them at once, each with its
 //! line and column, and a suggestion when a key looks misspelt. This is the first of the
 //! two phases (shape, then meaning) every configuration file goes through.
+//!
+//! Two helpers keep readers honest: [`Keys`] hands out a table's values and remembers
+//! which keys were asked for, so the keys a reader accepts are exactly the keys it reads
+//! (an unknown key is one nobody asked for, with the closest asked-for key suggested); and
+//! [`Keyword`] turns a string into an enum from one table of names, so a value is either one
+//! of the enum's keywords or a located problem, never a silent default.
 
 use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Diagnostics, Problem};
-use crate::ingest::election::line_column;
+use crate::model::{Code, Diagnostics, Problem, line_column};
+use crate::suggest::closest;
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 pub type Table<'i> = DeTable<'i>;
@@ -38,52 +44,90 @@ impl<'t> Walker<'t> {
             Err(err) => {
                 let message = err.message().trim_end().to_owned();
                 let span = err.span().unwrap_or(0..0);
-                self.error(span, message);
+                self.error(Code::ConfigInvalid, span, message);
                 None
             }
         }
     }
 
     /// Report an error at a span.
-    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+    pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) {
         let (line, column) = line_column(self.text, span.start);
         self.diagnostics.push(
-            Problem::error(self.file.clone(), message)
+            Problem::error(code, self.file.clone(), message)
                 .at_line(line)
                 .at_column(column),
         );
     }
 
-    /// Report an error at a span, naming the key path.
+    /// Report a value that is not what its key takes, naming the key path.
     pub fn field_error(&mut self, span: Range<usize>, field: &str, message: impl Into<String>) {
+        self.field_problem(Code::ConfigInvalidValue, span, field, message);
+    }
+
+    /// Report a problem with a value, naming the key path.
+    pub fn field_problem(
+        &mut self,
+        code: Code,
+        span: Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) {
         let (line, column) = line_column(self.text, span.start);
         self.diagnostics.push(
-            Problem::error(self.file.clone(), message)
+            Problem::error(code, self.file.clone(), message)
                 .at_line(line)
                 .at_column(column)
                 .in_field(field),
         );
     }
 
-    /// Report every key of `table` not in `known`, with the closest known key suggested.
-    pub fn check_keys(&mut self, table: &Table<'_>, path: &str, known: &[&str]) {
-        for key in table.keys() {
+    /// Report every key of a table that its reader did not ask for, with the closest key it
+    /// did ask for suggested.
+    pub fn unknown_keys(&mut self, keys: &Keys<'_, '_>) {
+        for key in keys.table.keys() {
             let name: &str = key.get_ref();
-            if known.contains(&name) {
+            if keys.asked.contains(&name) {
                 continue;
             }
-            let suggestion = closest(name, known);
-            let message = match suggestion {
-                Some(close) => {
-                    format!("unknown key \"{name}\" in {path}, did you mean \"{close}\"?")
-                }
+            let message = match closest(name, &keys.asked) {
+                Some(close) => format!(
+                    "unknown key \"{name}\" in {}, did you mean \"{close}\"?",
+                    keys.path
+                ),
                 None => format!(
-                    "unknown key \"{name}\" in {path}, expected one of {}",
-                    known.join(", ")
+                    "unknown key \"{name}\" in {}, expected one of {}",
+                    keys.path,
+                    keys.asked.join(", ")
                 ),
             };
-            self.error(key.span(), message);
+            self.error(Code::ConfigUnknownKey, key.span(), message);
         }
+    }
+
+    /// A string that must be one of a keyword enum's names.
+    pub fn keyword<K: Keyword>(&mut self, value: &Value<'_>, field: &str) -> Option<K> {
+        let text = self.string(value, field)?;
+        if let Some(&(_, found)) = K::KEYWORDS.iter().find(|(name, _)| *name == text) {
+            return Some(found);
+        }
+        let names: Vec<&str> = K::KEYWORDS.iter().map(|(name, _)| *name).collect();
+        let hint = closest(&text, &names)
+            .map(|c| format!(" (did you mean \"{c}\"?)"))
+            .unwrap_or_default();
+        self.field_error(
+            value.span(),
+            field,
+            format!(
+                "\"{text}\" is not one of {}{hint}",
+                names
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        None
     }
 
     /// A required key; reported when missing.
@@ -97,6 +141,7 @@ impl<'t> Walker<'t> {
         let found = table.get_ref().get(key);
         if found.is_none() {
             self.error(
+                Code::ConfigMissingKey,
                 table.span(),
                 format!("{path} has no \"{key}\", expected {expected}"),
             );
@@ -205,30 +250,6 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// A string that must be one of `choices`.
-    pub fn choice(&mut self, value: &Value<'_>, field: &str, choices: &[&str]) -> Option<String> {
-        let text = self.string(value, field)?;
-        if choices.contains(&text.as_str()) {
-            return Some(text);
-        }
-        let hint = closest(&text, choices)
-            .map(|c| format!(" (did you mean \"{c}\"?)"))
-            .unwrap_or_default();
-        self.field_error(
-            value.span(),
-            field,
-            format!(
-                "\"{text}\" is not one of {}{hint}",
-                choices
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
-        None
-    }
-
     /// An array of strings.
     pub fn strings(&mut self, value: &Value<'_>, field: &str) -> Option<Vec<Spanned<String>>> {
         let DeValue::Array(items) = value.get_ref() else {
@@ -303,20 +324,70 @@ impl<'t> Walker<'t> {
     }
 }
 
+/// A table's values, handed out by key; the keys asked for are the keys the table takes
+/// (see [`Walker::unknown_keys`]).
+pub struct Keys<'t, 'i> {
+    table: &'t Table<'i>,
+    path: String,
+    asked: Vec<&'static str>,
+}
+
+impl<'t, 'i> Keys<'t, 'i> {
+    /// The keys of `table`, which messages call `path` (`[policy]`, `a roster criterion`).
+    #[must_use]
+    pub fn new(table: &'t Table<'i>, path: impl Into<String>) -> Self {
+        Self {
+            table,
+            path: path.into(),
+            asked: Vec::new(),
+        }
+    }
+
+    /// The value of `key`, if present; either way `key` is one the table takes.
+    pub fn get(&mut self, key: &'static str) -> Option<&'t Value<'i>> {
+        if !self.asked.contains(&key) {
+            self.asked.push(key);
+        }
+        self.table.get(key)
+    }
+
+    /// The table itself, for questions that are not about one key.
+    #[must_use]
+    pub fn table(&self) -> &'t Table<'i> {
+        self.table
+    }
+}
+
+/// An enum read from a fixed set of names (`scope = "team" | "global"`).
+pub trait Keyword: Sized + Copy + 'static {
+    /// Every name with its value, in the order messages list them.
+    const KEYWORDS: &'static [(&'static str, Self)];
+
+    /// The name of a value, as written in configuration.
+    fn keyword(self) -> &'static str
+    where
+        Self: PartialEq,
+    {
+        Self::KEYWORDS
+            .iter()
+            .find(|(_, value)| *value == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
+/// Implement [`Keyword`] for an enum from its names.
+#[macro_export]
+macro_rules! keywords {
+    ($ty:ty { $($name:literal => $value:expr),* $(,)? }) => {
+        impl $crate::located_toml::Keyword for $ty {
+            const KEYWORDS: &'static [(&'static str, Self)] = &[$(($name, $value)),*];
+        }
+    };
+}
+
 fn describe(value: &DeValue<'_>) -> String {
     match value {
         DeValue::Integer(i) => format!("\"{}\"", i.as_str()),
         other => other.type_str().to_owned(),
     }
-}
-
-/// The known name closest to `name`, when close enough to be a likely typo.
-#[must_use]
-pub fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(k, name), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
 }

@@ -114,7 +114,7 @@ fn candidacy_checks_for_ci() {
         run.stdout,
         "kenji.okonkwo@example.org (Kenji Okonkwo): eligible for tc (on-roll)\n\
          leila.yildiran@example.org (Leila Yildiran): NOT eligible for tc (change-after-window)\n\
-         nobody@example.org: NOT eligible for tc (not-found)\n"
+         nobody@example.org: NOT eligible for tc (candidate-not-found)\n"
     );
     let run = electorate(&[
         "candidacy",
@@ -128,8 +128,10 @@ fn candidacy_checks_for_ci() {
     ])
     .success();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(json[0]["roll"], "ptl-keystone");
-    assert_eq!(json[0]["eligible"], true);
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["roll"], "ptl-keystone");
+    assert_eq!(json["candidates"][0]["roll"], "ptl-keystone");
+    assert_eq!(json["candidates"][0]["eligible"], true);
     let run = electorate(&[
         "candidacy",
         "--election",
@@ -189,7 +191,7 @@ fn review_of_extra_atc_applications() {
     insta::assert_snapshot!(run.stdout);
     assert_eq!(
         verdicts.last(),
-        Some(&"ok"),
+        Some(&"application-ok"),
         "the last application is a good one"
     );
     let json = electorate(&[
@@ -201,10 +203,20 @@ fn review_of_extra_atc_applications() {
         "fixtures/applications.csv",
     ])
     .code(1);
-    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["file"], "fixtures/applications.csv");
+    let rows = &report["applications"];
     assert_eq!(
         rows[3]["verdicts"],
-        serde_json::json!(["unknown-team", "bad-expiry", "not-member"])
+        serde_json::json!([
+            "application-unknown-team",
+            "application-bad-expiry",
+            "application-not-member"
+        ])
     );
-    assert_eq!(rows[2]["verdicts"], serde_json::json!(["already-atc"]));
+    assert_eq!(
+        rows[2]["verdicts"],
+        serde_json::json!(["application-already-atc"])
+    );
 }

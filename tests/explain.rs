@@ -9,8 +9,11 @@ const EXAMPLE: &str = "examples/newton-tc/election.toml";
 fn explain_json(who: &str) -> serde_json::Value {
     let run = electorate(&["explain", "--election", EXAMPLE, "--format", "json", who]).success();
     let all: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(all.as_array().unwrap().len(), 1, "one person matches {who}");
-    all[0].clone()
+    assert_eq!(all["version"], 1);
+    assert_eq!(all["query"], who);
+    let people = all["people"].as_array().unwrap();
+    assert_eq!(people.len(), 1, "one person matches {who}");
+    people[0].clone()
 }
 
 fn roll_code(person: &serde_json::Value, roll: &str) -> String {

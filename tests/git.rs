@@ -119,7 +119,7 @@ fn commits_of_a_local_repository_are_changes() {
     ])
     .success();
     let ann: serde_json::Value = serde_json::from_str(&explain.stdout).unwrap();
-    let mut changes: Vec<(String, String)> = ann[0]["changes"]
+    let mut changes: Vec<(String, String)> = ann["people"][0]["changes"]
         .as_array()
         .unwrap()
         .iter()

@@ -4,11 +4,9 @@
 
 use std::path::PathBuf;
 
-use electorate::diagnostics::Diagnostics;
-use electorate::ingest::changes::{ChangeLog, FileRows};
-use electorate::ingest::governance::{Governance, GovernanceFile};
-use electorate::ingest::{InputPath, Silent, gerrit_query, gerrit_rest};
-use electorate::model::FileId;
+use electorate::ingest::governance::GovernanceFile;
+use electorate::ingest::{FileRows, InputPath, Silent, gerrit_query, gerrit_rest};
+use electorate::model::{ChangeLog, Diagnostics, FileId, Governance};
 
 fn shared(relative: &str) -> Option<PathBuf> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -155,7 +153,7 @@ fn real_governance_files_parse_without_problems() {
         let Some(path) = shared(file) else { return };
         g.read(
             &InputPath::new(&path, *file),
-            FileId(u16::try_from(i).unwrap()),
+            FileId(u32::try_from(i).unwrap()),
             *which,
             &mut d,
         )

@@ -205,7 +205,7 @@ fn compat_reference_drops_the_first_change_of_a_duplicate_account() {
     ])
     .success();
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let codes: Vec<&str> = json[0]["changes"]
+    let codes: Vec<&str> = json["people"][0]["changes"]
         .as_array()
         .unwrap()
         .iter()

@@ -3,18 +3,17 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{CompatArg, Format, print_problems};
-use crate::ingest::inputs;
-use crate::model::format_instant;
-use crate::policy::evaluate::{Dates, Engine, Inputs};
-use crate::policy::{self, Policy};
-use crate::report::compare as render;
-use crate::roll::compare::{self, Run, Step};
+use crate::cli::settings::{CompatArg, Format, print_problems, read_election_quietly};
+use crate::identity::People;
+use crate::policy::{self, Engine, Policy};
+use crate::publish;
+use crate::report::compare::{self as render, Chart};
+use crate::roll::compare::{self, Run, Series, Step};
 
 /// Compare policies: who each rule set adds to which roll, and who it leaves out.
 ///
@@ -76,34 +75,28 @@ pub struct CompareArgs {
 }
 
 pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
-    let bundle = inputs::load(&args.election, &crate::ingest::Silent)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let read = read_election_quietly(&args.election)?;
     if !args.quiet {
-        print_problems(bundle.diagnostics.warnings(), "warning", 20);
+        print_problems(read.diagnostics.warnings(), "warning", 20);
     }
-    if bundle.diagnostics.has_errors() {
-        print_problems(bundle.diagnostics.errors(), "error", usize::MAX);
+    if read.diagnostics.has_errors() {
+        print_problems(read.diagnostics.errors(), "error", usize::MAX);
         bail!("the inputs have problems; fix them first (run `electorate check`)");
     }
+    let election = &read.election;
     let policies: Vec<Policy> = args
         .policy
         .iter()
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
-    let mut engines: Vec<Engine<'_>> = Vec::with_capacity(policies.len());
-    for policy in &policies {
-        let engine = match engines.first() {
-            Some(first) => Engine::with_people_of(policy, first),
-            None => Engine::new(policy, Inputs::of(&bundle), args.compat.into()),
-        };
-        engines.push(engine);
-    }
-    let dates = Dates {
-        window: bundle.election.window,
-        as_of: bundle.election.as_of,
-    };
+    // Who is who does not depend on the policy: one identity stage serves every engine.
+    let people = People::resolve(election, args.compat.into());
+    let engines: Vec<Engine<'_>> = policies
+        .iter()
+        .map(|policy| Engine::new(policy, election, &people))
+        .collect();
+    let dates = election.dates;
     let mut stdout = std::io::stdout().lock();
-
     if let (Some(from), Some(to), Some(every)) = (args.from, args.to, &args.every) {
         let step = Step::parse(every).map_err(anyhow::Error::msg)?;
         let at = compare::dates(from, to, step);
@@ -116,39 +109,43 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         } else {
             args.roll.clone()
         };
-        let points = compare::over_time(&engine_refs, &dates, &at, &|name| {
-            wanted.iter().any(|w| w == name)
-        });
-        if points.is_empty() {
+        let series = Series {
+            points: compare::over_time(&engine_refs, &dates, &at, &|name| {
+                wanted.iter().any(|w| w == name)
+            }),
+        };
+        if series.points.is_empty() {
             bail!("no roll named {} in these policies", wanted.join(", "));
         }
         match args.format {
-            Format::Table => write!(stdout, "{}", render::series_table(&points))?,
-            Format::Csv => stdout.write_all(&render::series_csv(&points)?)?,
-            Format::Json => write!(stdout, "{}", crate::report::roll::to_json(&points)?)?,
+            Format::Table => render::write_series_table(&series.points, &mut stdout)?,
+            Format::Csv => render::write_series_csv(&series.points, &mut stdout)?,
+            Format::Json => crate::report::json::write(&series, &mut stdout)?,
         }
         if let Some(chart) = &args.chart {
-            let title = format!("{}: voters by policy, {from} to {to}", bundle.election.name);
-            let svg = render::series_svg(&points, &title).map_err(anyhow::Error::msg)?;
-            crate::publish::publish_file(chart, svg.as_bytes(), &render::is_chart, "a chart")?;
+            let title = format!("{}: voters by policy, {from} to {to}", election.name);
+            let mut svg = Vec::new();
+            render::write_svg(
+                &Chart {
+                    title: &title,
+                    points: &series.points,
+                },
+                &mut svg,
+            )?;
+            publish::publish_file(chart, &svg, &render::is_chart, "a chart")?;
         }
         stdout.flush()?;
         return Ok(Outcome::Clean);
     }
-
     if engines.len() < 2 {
         bail!("give two or more --policy to compare, or --from, --to and --every for a series");
     }
     let runs: Vec<Run<'_, '_>> = engines.iter().map(|e| Run::new(e, &dates)).collect();
     let comparison = compare::compare(&runs);
     match args.format {
-        Format::Table => write!(
-            stdout,
-            "{}",
-            render::table(&comparison, &format_instant(dates.as_of))
-        )?,
-        Format::Csv => stdout.write_all(&render::csv(&comparison)?)?,
-        Format::Json => write!(stdout, "{}", crate::report::roll::to_json(&comparison)?)?,
+        Format::Table => render::write_table(&comparison, &mut stdout)?,
+        Format::Csv => render::write_csv(&comparison, &mut stdout)?,
+        Format::Json => crate::report::json::write(&comparison, &mut stdout)?,
     }
     stdout.flush()?;
     Ok(Outcome::Clean)

@@ -5,10 +5,11 @@ use std::io::Write;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{ElectionArgs, Format, print_problems};
-use crate::policy::evaluate::{Engine, Inputs};
+use crate::cli::settings::{ElectionArgs, Format};
+use crate::identity::People;
+use crate::policy::Engine;
 use crate::report::explain as render;
-use crate::roll::explain::{self, Lookup};
+use crate::roll::explain::{self, Explained, Lookup};
 
 /// Explain why someone is on or off each roll.
 ///
@@ -20,7 +21,7 @@ use crate::roll::explain::{self, Lookup};
 /// Exits 1 when WHO matches nobody, after suggesting close matches.
 ///
 /// Example:
-///   electorate explain --election examples/newton-tc/election.toml ada.lovelace@example.org
+///   electorate explain --election examples/newton-tc/election.toml zofia.farouk@example.org
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ExplainArgs {
@@ -31,64 +32,50 @@ pub struct ExplainArgs {
     #[arg(value_name = "WHO")]
     pub who: String,
 
-    /// Text for people, or JSON for scripts.
+    /// Text for people; CSV (one row per change and criterion) or JSON for scripts.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
 
 pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
-    let bundle = &loaded.bundle;
-    if bundle.diagnostics.has_errors() {
-        let count = bundle.diagnostics.errors().count();
+    let count = loaded.diagnostics.errors().count();
+    if count > 0 {
         eprintln!(
             "warning: {count} input row{} could not be read and are left out of this explanation; run `electorate check` for the list",
             if count == 1 { "" } else { "s" }
         );
     }
-    let engine = Engine::new(&loaded.policy, Inputs::of(bundle), loaded.compat);
-    let people = match explain::find(&engine, &args.who) {
-        Lookup::Found(people) => people,
+    let election = &loaded.election;
+    let people = People::resolve(election, loaded.compat);
+    let engine = Engine::new(&loaded.policy, election, &people);
+    let found = match explain::find(&engine, &args.who) {
+        Lookup::Found(found) => found,
         Lookup::NotFound(suggestions) => {
-            let mut message = format!(
+            eprintln!(
                 "nobody matches \"{}\" in the inputs of {}",
-                args.who, bundle.election.name
+                args.who, election.name
             );
             if !suggestions.is_empty() {
-                message.push_str(&format!(
-                    "\nhint: did you mean {}?",
-                    suggestions
-                        .iter()
-                        .map(|s| format!("\"{s}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
+                let quoted: Vec<String> = suggestions.iter().map(|s| format!("\"{s}\"")).collect();
+                eprintln!("hint: did you mean {}?", quoted.join(", "));
             }
-            eprintln!("{message}");
             return Ok(Outcome::Problems);
         }
     };
-    let evaluation = engine.evaluate(&loaded.dates);
+    let evaluation = engine.evaluate(&election.dates);
+    let explained = Explained {
+        query: args.who.clone(),
+        people: found
+            .into_iter()
+            .map(|person| explain::explain(&engine, &evaluation, &election.dates, person))
+            .collect(),
+    };
     let mut stdout = std::io::stdout().lock();
-    let mut json_all = Vec::new();
-    for (i, &person) in people.iter().enumerate() {
-        let explanation = explain::explain(&engine, &evaluation, &loaded.dates, person);
-        let json = render::to_json(&engine, bundle, &loaded.dates, &explanation);
-        match args.format {
-            Format::Json => json_all.push(json),
-            Format::Table | Format::Csv => {
-                if i > 0 {
-                    writeln!(stdout)?;
-                }
-                write!(stdout, "{}", render::to_text(&json, &explanation))?;
-            }
-        }
-    }
-    if args.format == Format::Json {
-        write!(stdout, "{}", crate::report::roll::to_json(&json_all)?)?;
-    }
-    if !bundle.diagnostics.is_empty() && args.format != Format::Json {
-        print_problems(std::iter::empty(), "warning", 0);
+    match args.format {
+        Format::Table => render::write_text(&explained, &mut stdout)?,
+        Format::Csv => render::write_csv(&explained, &mut stdout)?,
+        Format::Json => render::write_json(&explained, &mut stdout)?,
     }
     stdout.flush()?;
     Ok(Outcome::Clean)

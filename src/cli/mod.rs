@@ -7,6 +7,7 @@ mod check;
 mod compare;
 mod explain;
 mod policy;
+mod progress;
 mod review;
 mod roll;
 mod settings;

@@ -40,15 +40,11 @@ pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match command {
         PolicyCommand::List => {
-            let mut table = comfy_table::Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(["policy", "title", "rolls"]);
-            for b in BUILTINS {
-                let p = policy::builtin(b.name)?;
-                let rolls: Vec<&str> = p.rolls.iter().map(|r| r.id.as_str()).collect();
-                table.add_row([p.name.clone(), p.title.clone(), rolls.join(", ")]);
-            }
-            writeln!(stdout, "{table}")?;
+            let policies = BUILTINS
+                .iter()
+                .map(|b| policy::builtin(b.name))
+                .collect::<Result<Vec<_>, _>>()?;
+            crate::report::policy::write_list(&policies, &mut stdout)?;
         }
         PolicyCommand::Show { policy: name } => match BUILTINS.iter().find(|b| b.name == name) {
             Some(b) => write!(stdout, "{}", b.text)?,

@@ -1,17 +1,17 @@
 //! `electorate roll`: build every roll of an election and write them.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{ElectionArgs, Format, print_problems};
-use crate::ingest::Progress;
-use crate::policy::evaluate::{Engine, Inputs};
+use crate::cli::progress::Bar;
+use crate::cli::settings::{ElectionArgs, Format, print_problems, stop_on_errors};
+use crate::identity::People;
+use crate::policy::Engine;
 use crate::publish::{self, DirOptions, Output};
-use crate::report::roll::{self as render, OutputFile as ManifestFile};
+use crate::report::roll as render;
 use crate::roll;
 
 /// Build the electorate rolls of an election.
@@ -59,164 +59,52 @@ pub struct RollArgs {
     pub force: bool,
 }
 
-/// A progress bar on stderr for large inputs, when stderr is a terminal.
-struct Bar(Option<indicatif::ProgressBar>);
-
-impl Bar {
-    fn new() -> Self {
-        Self(None)
-    }
-}
-
-impl Progress for Bar {
-    fn start(&self, _total: u64) {}
-    fn advance(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(bytes);
-        }
-    }
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-fn progress_bar(election: &ElectionArgs) -> Bar {
-    const LARGE: u64 = 16 << 20;
-    if !std::io::stderr().is_terminal() {
-        return Bar::new();
-    }
-    // Size the inputs up front from the election file's directory listing is not
-    // possible before parsing it, so the bar is created lazily by size on first use.
-    let total: u64 = std::fs::read_to_string(&election.election)
-        .ok()
-        .and_then(|text| toml::from_str::<toml::Table>(&text).ok())
-        .and_then(|table| {
-            let changes = table.get("inputs")?.get("changes")?.clone();
-            let list = match changes {
-                toml::Value::Array(items) => items,
-                other => vec![other],
-            };
-            let base = election.election.parent()?.to_path_buf();
-            Some(
-                list.iter()
-                    .filter_map(|v| v.as_str().or_else(|| v.get("path")?.as_str()))
-                    .filter_map(|p| std::fs::metadata(base.join(p)).ok())
-                    .map(|m| m.len())
-                    .sum(),
-            )
-        })
-        .unwrap_or(0);
-    if total < LARGE {
-        return Bar::new();
-    }
-    let bar = indicatif::ProgressBar::new(total);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "reading changes {bar:40} {bytes}/{total_bytes} {eta}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    Bar(Some(bar))
-}
-
 pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
-    let bar = progress_bar(&args.election);
-    let loaded = args.election.load(&bar)?;
-    let bundle = &loaded.bundle;
+    let loaded = args.election.load(&Bar::new())?;
     if !args.quiet {
-        print_problems(bundle.diagnostics.warnings(), "warning", 20);
+        print_problems(loaded.diagnostics.warnings(), "warning", 20);
     }
-    if bundle.diagnostics.has_errors() {
-        let count = bundle.diagnostics.errors().count();
-        if !args.skip_bad_rows {
-            print_problems(bundle.diagnostics.errors(), "error", usize::MAX);
-            anyhow::bail!(
-                "{count} problem{} in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows to leave them out knowingly (they are then listed in manifest.json)",
-                if count == 1 { "" } else { "s" }
-            );
-        }
-        print_problems(bundle.diagnostics.errors(), "skipped", 20);
-    }
-
-    let collisions = roll::name_collisions(&loaded.policy, &bundle.governance, &bundle.sources);
+    stop_on_errors(&loaded.diagnostics, args.skip_bad_rows)?;
+    let collisions = roll::name_collisions(&loaded.policy, &loaded.election);
     if !collisions.is_empty() {
         print_problems(collisions.iter(), "error", usize::MAX);
         anyhow::bail!("roll names collide; no roll was written");
     }
-    let engine = Engine::new(&loaded.policy, Inputs::of(bundle), loaded.compat);
-    let evaluation = engine.evaluate(&loaded.dates);
-    let rolls = roll::build(&engine, &evaluation);
-
-    let mut files = Vec::new();
-    let mut listed: Vec<Vec<ManifestFile>> = Vec::new();
-    for roll in &rolls.rolls {
-        let txt = render::roll_txt(roll).into_bytes();
-        let csv = render::roll_csv(&engine, bundle, roll).context("cannot render a roll as CSV")?;
-        listed.push(vec![
-            ManifestFile {
-                path: format!("{}.txt", roll.name),
-                sha256: crate::ingest::sha256_hex(&txt),
-            },
-            ManifestFile {
-                path: format!("{}.csv", roll.name),
-                sha256: crate::ingest::sha256_hex(&csv),
-            },
-        ]);
-        files.push(Output::new(format!("{}.txt", roll.name), txt));
-        files.push(Output::new(format!("{}.csv", roll.name), csv));
-    }
-    let written: &[Vec<ManifestFile>] = if args.out.is_some() { &listed } else { &[] };
-    let manifest = render::manifest(&engine, bundle, &evaluation, &loaded.dates, &rolls, written);
-    let manifest_json = render::to_json(&manifest)?;
+    let election = &loaded.election;
+    let people = People::resolve(election, loaded.compat);
+    let engine = Engine::new(&loaded.policy, election, &people);
+    let evaluation = engine.evaluate(&election.dates);
+    let rolls = roll::build(&engine, &evaluation, &election.dates);
+    let render::RenderedRolls { files, manifest } =
+        render::render(&rolls, &loaded.diagnostics, args.out.is_some())?;
+    let written = files.len();
     if let Some(dir) = &args.out {
-        files.push(Output::new("manifest.json", manifest_json.clone()));
+        let outputs: Vec<Output> = files
+            .into_iter()
+            .map(|(name, bytes)| Output::new(name, bytes))
+            .collect();
         let options = DirOptions {
             keep_foreign: args.force,
-            inputs: std::iter::once(bundle.election.file.path.clone())
-                .chain(bundle.election.inputs.paths())
-                .collect(),
+            inputs: loaded.input_paths.clone(),
         };
-        let published = publish::publish_dir(dir, &files, &options)?;
-        for left in &published.left {
+        for left in publish::publish_dir(dir, &outputs, &options)?.left {
             eprintln!(
                 "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
                 left.display()
             );
         }
     }
-
     let mut stdout = std::io::stdout().lock();
     match args.format {
         Format::Table => {
-            write!(stdout, "{}", render::summary_table(&manifest))?;
+            render::write_summary(&manifest, &mut stdout)?;
             match &args.out {
-                Some(dir) => writeln!(stdout, "wrote {} files to {}", files.len(), dir.display())?,
+                Some(dir) => writeln!(stdout, "wrote {written} files to {}", dir.display())?,
                 None => writeln!(stdout, "nothing written: pass --out DIR to write the rolls")?,
             }
         }
-        Format::Json => write!(stdout, "{manifest_json}")?,
-        Format::Csv => {
-            let mut out = csv::Writer::from_writer(Vec::new());
-            out.write_record([
-                "roll",
-                "team",
-                "voters",
-                "excluded_not_member",
-                "excluded_no_email",
-            ])?;
-            for roll in &manifest.rolls {
-                out.write_record([
-                    roll.name.as_str(),
-                    roll.team.as_deref().unwrap_or(""),
-                    &roll.voters.to_string(),
-                    &roll.excluded_not_member.to_string(),
-                    &roll.excluded_no_email.to_string(),
-                ])?;
-            }
-            stdout.write_all(&out.into_inner().map_err(csv::IntoInnerError::into_error)?)?;
-        }
+        Format::Csv => render::write_summary_csv(&manifest, &mut stdout)?,
+        Format::Json => render::write_json(&manifest, &mut stdout)?,
     }
     stdout.flush()?;
     Ok(Outcome::Clean)

@@ -1,44 +1,20 @@
-//! Who is who: Gerrit accounts, addresses from extra-ATC entries and the membership list
-//! merged into people. One person, one vote: two accounts that share an address are one
-//! person, and so are two accounts whose addresses belong to one Foundation member.
+//! Who is who, decided once per election: Gerrit accounts, extra-ATC entries, membership
+//! records, declared people, IRC nicks, roster and metrics rows merged into people. One
+//! person, one vote: two accounts that share an address are one person, and so are two
+//! accounts whose addresses belong to one Foundation member.
 //!
-//! This module knows nothing about elections; it only answers "which person is this
-//! account / address / member", and why two records were taken to be one person.
+//! [`People::resolve`] is the stage: it takes the election and the compatibility rules and
+//! yields every person with what a roll shows of them (a stable key, a name, the address a
+//! ballot goes to), the changes each took part in, and why records were taken to be one
+//! person. Policies never change who is who, so comparing policies pays for this once.
 
-use std::collections::BTreeMap;
+mod merge;
+mod profile;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::ingest::changes::{AccountIdx, ChangeLog};
-use crate::symbols::Symbols;
-
-/// How addresses are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum EmailFolding {
-    /// The whole address case-insensitively: `Jane.Doe@X` is `jane.doe@x`. Mail providers
-    /// almost never distinguish local-part case, and two ballots for one person is the
-    /// worse error.
-    #[default]
-    Whole,
-    /// Only the domain, as the reference tooling does (RFC 5321 lets the local part be
-    /// case-sensitive).
-    DomainOnly,
-}
-
-impl EmailFolding {
-    /// The comparison key of an address.
-    #[must_use]
-    pub fn fold(self, email: &str) -> String {
-        let email = email.trim();
-        match self {
-            Self::Whole => email.to_lowercase(),
-            Self::DomainOnly => match email.rsplit_once('@') {
-                Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
-                None => email.to_owned(),
-            },
-        }
-    }
-}
+use crate::model::{AccountIdx, Compat, Election, EmailFolding};
+use merge::Claim;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PersonIdx(pub u32);
@@ -95,18 +71,7 @@ pub enum Link {
     SharedHandle(String),
 }
 
-/// An address-bearing record for identity resolution, independent of where it came from.
-#[derive(Debug, Clone)]
-pub struct Claim<'a> {
-    pub record: Record,
-    pub emails: Vec<&'a str>,
-    /// Other identity keys, namespaced: `gerrit:ID`, `user:NAME`, `irc:NICK`,
-    /// `github:HANDLE`. Compared exactly (callers normalise).
-    pub handles: Vec<String>,
-    /// A member id, for membership records.
-    pub member_id: Option<&'a str>,
-}
-
+/// One person: the records that make them up, and what a roll shows of them.
 #[derive(Debug, Clone, Default)]
 pub struct Person {
     /// The records that make up this person, sorted.
@@ -115,6 +80,19 @@ pub struct Person {
     pub emails: Vec<String>,
     /// Links that merged records into this person, for explanations.
     pub links: Vec<(Record, Record, Link)>,
+    /// A stable key: `gerrit:<smallest account id>`, else `email:<smallest address>`, else
+    /// `irc:<nick>`.
+    pub key: String,
+    pub name: Option<String>,
+    /// The address a ballot goes to: the owner address on the person's latest change, else
+    /// an account address, else the extra-ATC, membership or declared address.
+    pub email: Option<String>,
+    pub account_ids: Vec<u64>,
+    pub usernames: Vec<String>,
+    /// IRC nicks seen in meeting logs or declared, normalised.
+    pub nicks: Vec<String>,
+    /// Membership-list entry, when a list was given and the person is on it.
+    pub member: Option<usize>,
 }
 
 impl Person {
@@ -124,28 +102,51 @@ impl Person {
             _ => None,
         })
     }
-
-    pub fn members(&self) -> impl Iterator<Item = usize> + '_ {
-        self.records.iter().filter_map(|r| match r {
-            Record::Member(m) => Some(*m),
-            _ => None,
-        })
-    }
 }
 
-/// The people of an election and the map from records to them.
+/// The people of an election and the maps from records, addresses and handles to them.
 #[derive(Debug, Clone, Default)]
 pub struct People {
-    pub persons: Vec<Person>,
+    persons: Vec<Person>,
     /// Person of each record, per kind of record, indexed by the record's own index
     /// (dense: looked up once per change in the hot loops).
     of_record: [Vec<PersonIdx>; Record::KINDS],
     by_handle: FxHashMap<String, PersonIdx>,
     by_email: FxHashMap<String, PersonIdx>,
-    pub folding: EmailFolding,
+    compat: Compat,
+    /// Every change a person owns or is credited on: `(person, change)`, grouped by
+    /// person, each person's changes in input order.
+    involvement: Vec<(PersonIdx, u32)>,
+    /// Changes the compatibility rules drop (the first change of a duplicate account).
+    dropped: FxHashSet<u32>,
 }
 
 impl People {
+    /// Resolve the election's records into people under the compatibility rules.
+    #[must_use]
+    pub fn resolve(election: &Election, compat: Compat) -> Self {
+        let claims = claims(election, compat);
+        let mut people = merge::merge(&claims, compat.folding);
+        people.compat = compat;
+        if compat.drop_duplicate_first_change {
+            people.dropped = people.duplicate_first_changes(election);
+        }
+        profile::fill(&mut people, election);
+        people.involvement = people.involvement(election);
+        people
+    }
+
+    /// The rules the people were resolved under.
+    #[must_use]
+    pub fn compat(&self) -> Compat {
+        self.compat
+    }
+
+    #[must_use]
+    pub fn folding(&self) -> EmailFolding {
+        self.compat.folding
+    }
+
     #[must_use]
     pub fn of(&self, record: Record) -> Option<PersonIdx> {
         let (kind, index) = record.slot();
@@ -172,7 +173,7 @@ impl People {
     /// The person an address belongs to, folded the same way as at resolution.
     #[must_use]
     pub fn by_email(&self, email: &str) -> Option<PersonIdx> {
-        self.by_email.get(&self.folding.fold(email)).copied()
+        self.by_email.get(&self.folding().fold(email)).copied()
     }
 
     #[must_use]
@@ -196,158 +197,101 @@ impl People {
     pub fn is_empty(&self) -> bool {
         self.persons.is_empty()
     }
-}
 
-/// Union-find over record indices.
-struct Sets {
-    parent: Vec<u32>,
-}
-
-impl Sets {
-    fn new(n: usize) -> Self {
-        Self {
-            parent: (0..u32::try_from(n).unwrap_or(u32::MAX)).collect(),
-        }
+    /// Every change a person owns or is credited on, in input order.
+    pub fn changes_of(&self, person: PersonIdx) -> impl Iterator<Item = u32> + '_ {
+        let lo = self.involvement.partition_point(|(p, _)| *p < person);
+        let hi = self.involvement.partition_point(|(p, _)| *p <= person);
+        self.involvement[lo..hi].iter().map(|(_, c)| *c)
     }
 
-    fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let grand = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = grand;
-            x = grand;
-        }
-        x
+    /// Whether the compatibility rules drop this change.
+    #[must_use]
+    pub fn is_dropped(&self, change: u32) -> bool {
+        !self.dropped.is_empty() && self.dropped.contains(&change)
     }
 
-    /// Join two sets; the smaller index becomes the root so results do not depend on
-    /// the order links are found in.
-    fn union(&mut self, a: u32, b: u32) -> bool {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return false;
+    /// The reference tooling drops the change on which it discovers that an account
+    /// duplicates an earlier one: for every person made of several accounts, the first
+    /// change of each account but the first one seen.
+    fn duplicate_first_changes(&self, election: &Election) -> FxHashSet<u32> {
+        let mut first_change: FxHashMap<AccountIdx, u32> = FxHashMap::default();
+        for (i, change) in election.changes.changes.iter().enumerate() {
+            first_change
+                .entry(change.owner)
+                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
         }
-        let (root, child) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[child as usize] = root;
-        true
-    }
-}
-
-/// Merge records into people: records sharing a folded address are one person, and so
-/// are the addresses of one member.
-#[must_use]
-pub fn resolve(claims: &[Claim<'_>], folding: EmailFolding) -> People {
-    let mut sets = Sets::new(claims.len());
-    let mut first_with_key: FxHashMap<String, u32> = FxHashMap::default();
-    let mut links = Vec::new();
-    for (i, claim) in claims.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(u32::MAX);
-        for handle in &claim.handles {
-            match first_with_key.get(handle) {
-                Some(&j) => {
-                    if sets.union(j, i) {
-                        links.push((
-                            claims[j as usize].record,
-                            claim.record,
-                            Link::SharedHandle(handle.clone()),
-                        ));
-                    }
-                }
-                None => {
-                    first_with_key.insert(handle.clone(), i);
-                }
+        let mut dropped = FxHashSet::default();
+        for person in &self.persons {
+            let mut owned: Vec<u32> = person
+                .accounts()
+                .filter_map(|a| first_change.get(&a).copied())
+                .collect();
+            if owned.len() > 1 {
+                owned.sort_unstable();
+                dropped.extend(owned.into_iter().skip(1));
             }
         }
-        for email in &claim.emails {
-            let key = folding.fold(email);
-            match first_with_key.get(&key) {
-                Some(&j) => {
-                    if sets.union(j, i) {
-                        let link = match claim.member_id.or(claims[j as usize].member_id) {
-                            Some(id)
-                                if claim.member_id.is_some()
-                                    != claims[j as usize].member_id.is_some() =>
-                            {
-                                Link::SameMember(id.to_owned())
-                            }
-                            _ => Link::SharedEmail(key.clone()),
-                        };
-                        links.push((claims[j as usize].record, claim.record, link));
-                    }
-                }
-                None => {
-                    first_with_key.insert(key, i);
-                }
+        dropped
+    }
+
+    fn involvement(&self, election: &Election) -> Vec<(PersonIdx, u32)> {
+        let log = &election.changes;
+        let mut involvement = Vec::with_capacity(log.changes.len());
+        for (i, change) in log.changes.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            involvement.push((self.of_account(change.owner), index));
+            for c in log.credits_of(change) {
+                involvement.push((self.of_account(c.account), index));
             }
         }
+        // Grouped by person, each person's changes stay in input order (and an owner who
+        // is also credited on a change appears twice in a row).
+        let mut involvement = by_person(involvement, self.len(), |(p, _)| *p);
+        involvement.dedup();
+        involvement
     }
-    build(claims, &mut sets, links, folding)
 }
 
-fn build(
-    claims: &[Claim<'_>],
-    sets: &mut Sets,
-    links: Vec<(Record, Record, Link)>,
-    folding: EmailFolding,
-) -> People {
-    // Roots in order of their smallest member give persons a stable numbering.
-    let mut person_of_root: BTreeMap<u32, PersonIdx> = BTreeMap::new();
-    let mut people = People {
-        folding,
-        ..People::default()
+/// Group items by person, keeping their order within a person: a counting sort, linear in
+/// the number of items, where a comparison sort of a million items would dominate.
+pub fn by_person<T: Copy>(
+    items: Vec<T>,
+    people: usize,
+    person: impl Fn(&T) -> PersonIdx,
+) -> Vec<T> {
+    let Some(first) = items.first().copied() else {
+        return items;
     };
-    for (i, claim) in claims.iter().enumerate() {
-        let root = sets.find(u32::try_from(i).unwrap_or(u32::MAX));
-        let next = PersonIdx(u32::try_from(person_of_root.len()).unwrap_or(u32::MAX));
-        let person = *person_of_root.entry(root).or_insert(next);
-        if person.index() == people.persons.len() {
-            people.persons.push(Person::default());
-        }
-        let entry = &mut people.persons[person.index()];
-        entry.records.push(claim.record);
-        for email in &claim.emails {
-            entry.emails.push(folding.fold(email));
-        }
-        for handle in &claim.handles {
-            people.by_handle.entry(handle.clone()).or_insert(person);
-        }
-        let (kind, index) = claim.record.slot();
-        let table = &mut people.of_record[kind];
-        if table.len() <= index {
-            table.resize(index + 1, PersonIdx(u32::MAX));
-        }
-        table[index] = person;
+    let mut starts = vec![0usize; people + 2];
+    for item in &items {
+        let p = person(item).index().min(people);
+        starts[p + 1] += 1;
     }
-    for (a, b, link) in links {
-        if let Some(p) = people.of(a) {
-            people.persons[p.index()].links.push((a, b, link));
-        }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
     }
-    for (idx, person) in people.persons.iter_mut().enumerate() {
-        person.records.sort_unstable();
-        person.emails.sort_unstable();
-        person.emails.dedup();
-        for email in &person.emails {
-            people
-                .by_email
-                .entry(email.clone())
-                .or_insert(PersonIdx(u32::try_from(idx).unwrap_or(u32::MAX)));
-        }
+    let mut out = vec![first; items.len()];
+    for item in items {
+        let p = person(&item).index().min(people);
+        out[starts[p]] = item;
+        starts[p] += 1;
     }
-    people
+    out
 }
 
-/// The claims every account of a change log makes.
-pub fn account_claims<'a>(
-    log: &'a ChangeLog,
-    symbols: &'a Symbols,
-) -> impl Iterator<Item = Claim<'a>> + 'a {
-    log.accounts
+/// The claims every record of the election makes, under the compatibility rules.
+fn claims<'e>(election: &'e Election, compat: Compat) -> Vec<Claim<'e>> {
+    let log = &election.changes;
+    let symbols = &log.symbols;
+    let mut claims: Vec<Claim<'_>> = log
+        .accounts
         .iter()
         .enumerate()
-        .map(move |(i, account)| Claim {
-            record: Record::Account(AccountIdx(u32::try_from(i).unwrap_or(u32::MAX))),
-            emails: account.emails.iter().map(|e| symbols.resolve(*e)).collect(),
-            handles: account
+        .map(|(i, account)| {
+            let mut emails: Vec<&str> =
+                account.emails.iter().map(|e| symbols.resolve(*e)).collect();
+            let mut handles: Vec<String> = account
                 .gerrit_id
                 .map(|id| format!("gerrit:{id}"))
                 .into_iter()
@@ -356,94 +300,77 @@ pub fn account_claims<'a>(
                         .username
                         .map(|u| format!("user:{}", symbols.resolve(u).to_lowercase())),
                 )
-                .collect(),
-            member_id: None,
+                .collect();
+            if compat.first_address_only {
+                emails.truncate(1);
+                handles.clear();
+            }
+            Claim {
+                record: Record::Account(AccountIdx(u32::try_from(i).unwrap_or(u32::MAX))),
+                emails,
+                handles,
+                member_id: None,
+            }
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn claim(record: Record, emails: &[&'static str]) -> Claim<'static> {
-        Claim {
-            record,
-            emails: emails.to_vec(),
-            handles: Vec::new(),
-            member_id: None,
+        .collect();
+    let plain = |record, emails: Vec<&'e str>, handles: Vec<String>| Claim {
+        record,
+        emails,
+        handles,
+        member_id: None,
+    };
+    for (i, extra) in election.governance.extra_atcs.iter().enumerate() {
+        claims.push(plain(
+            Record::ExtraAtc(i),
+            vec![extra.email.as_str()],
+            Vec::new(),
+        ));
+    }
+    if compat.merge_through_members
+        && let Some(members) = &election.members
+    {
+        for (i, member) in members.members.iter().enumerate() {
+            claims.push(Claim {
+                record: Record::Member(i),
+                emails: member.emails.iter().map(String::as_str).collect(),
+                handles: Vec::new(),
+                member_id: Some(member.id.as_str()),
+            });
         }
     }
-
-    #[test]
-    fn folding() {
-        assert_eq!(
-            EmailFolding::Whole.fold("Jane.Doe@Example.ORG"),
-            "jane.doe@example.org"
-        );
-        assert_eq!(
-            EmailFolding::DomainOnly.fold("Jane.Doe@Example.ORG"),
-            "Jane.Doe@example.org"
-        );
+    for (i, person) in election.declared.iter().enumerate() {
+        let handles = person
+            .keys()
+            .into_iter()
+            .filter(|k| !k.starts_with("email:"))
+            .collect();
+        claims.push(plain(
+            Record::Declared(i),
+            person.emails.iter().map(String::as_str).collect(),
+            handles,
+        ));
     }
-
-    #[test]
-    fn accounts_sharing_an_address_are_one_person_transitively() {
-        let claims = [
-            claim(Record::Account(AccountIdx(0)), &["a@example.org"]),
-            claim(Record::Account(AccountIdx(1)), &["b@example.org"]),
-            claim(
-                Record::Account(AccountIdx(2)),
-                &["B@example.org", "A@Example.org"],
-            ),
-            claim(Record::Account(AccountIdx(3)), &["c@example.org"]),
-        ];
-        let people = resolve(&claims, EmailFolding::Whole);
-        assert_eq!(people.len(), 2);
-        let p = people.of_account(AccountIdx(2));
-        assert_eq!(people.of_account(AccountIdx(0)), p);
-        assert_eq!(people.of_account(AccountIdx(1)), p);
-        assert_eq!(people.person(p).links.len(), 2);
-        assert_eq!(people.by_email("A@EXAMPLE.ORG"), Some(p));
-
-        let reference = resolve(&claims, EmailFolding::DomainOnly);
-        assert_eq!(reference.len(), 4, "local-part case keeps them apart");
+    let activities = &election.activities;
+    for (i, nick) in activities.nicks.iter().enumerate() {
+        claims.push(plain(
+            Record::Nick(i),
+            Vec::new(),
+            vec![format!("irc:{nick}")],
+        ));
     }
-
-    #[test]
-    fn a_member_with_two_addresses_joins_two_accounts() {
-        let claims = [
-            claim(Record::Account(AccountIdx(0)), &["a@example.org"]),
-            claim(Record::Account(AccountIdx(1)), &["a2@example.net"]),
-            Claim {
-                record: Record::Member(0),
-                emails: vec!["a@example.org", "a2@example.net"],
-                handles: Vec::new(),
-                member_id: Some("101"),
-            },
-        ];
-        let people = resolve(&claims, EmailFolding::Whole);
-        assert_eq!(people.len(), 1);
-        let links = &people.persons[0].links;
-        assert!(
-            links
-                .iter()
-                .all(|(_, _, l)| *l == Link::SameMember("101".to_owned())),
-            "{links:?}"
-        );
+    for (i, entry) in activities.roster.iter().enumerate() {
+        claims.push(plain(
+            Record::Roster(i),
+            vec![entry.email.as_str()],
+            Vec::new(),
+        ));
     }
-
-    #[test]
-    fn numbering_does_not_depend_on_link_order() {
-        let a = [
-            claim(Record::Account(AccountIdx(0)), &["x@example.org"]),
-            claim(Record::Account(AccountIdx(1)), &["y@example.org"]),
-            claim(
-                Record::Account(AccountIdx(2)),
-                &["x@example.org", "y@example.org"],
-            ),
-        ];
-        let people = resolve(&a, EmailFolding::Whole);
-        assert_eq!(people.len(), 1);
-        assert_eq!(people.persons[0].records.len(), 3);
+    for (i, entry) in activities.metrics.iter().enumerate() {
+        claims.push(plain(
+            Record::Metric(i),
+            vec![entry.email.as_str()],
+            Vec::new(),
+        ));
     }
+    claims
 }

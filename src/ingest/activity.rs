@@ -14,91 +14,22 @@
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rustc_hash::FxHashMap;
 
-use crate::diagnostics::{Diagnostics, LineCounter, Problem};
-use crate::ingest::changes::is_plausible_email;
 use crate::ingest::timestamp::parse_rfc3339;
 use crate::ingest::{FileDigest, InputPath, read_text};
-use crate::model::{FileId, Instant, Origin, Position};
-
-/// One meeting: a MeetBot summary file.
-#[derive(Debug, Clone)]
-pub struct Meeting {
-    /// The `#startmeeting` name, e.g. `ops_meetups_team`.
-    pub series: String,
-    pub at: Instant,
-    pub origin: Origin,
-}
-
-/// Someone present at a meeting.
-#[derive(Debug, Clone, Copy)]
-pub struct Attendance {
-    /// Index into [`Activities::meetings`].
-    pub meeting: u32,
-    /// Index into [`Activities::nicks`].
-    pub nick: u32,
-    pub lines: u32,
-    pub origin: Origin,
-}
-
-/// A roster row: someone recognised for a role at a date.
-#[derive(Debug, Clone)]
-pub struct RosterEntry {
-    /// The criterion or role, e.g. `user-group-organiser`.
-    pub role: String,
-    pub name: Option<String>,
-    pub email: String,
-    pub evidence: Option<String>,
-    pub at: Instant,
-    pub origin: Origin,
-}
-
-/// A row of the Foundation's AUC metrics export.
-#[derive(Debug, Clone)]
-pub struct MetricEntry {
-    pub identifier: String,
-    pub value: String,
-    pub email: String,
-    /// The recognition lasts until this instant.
-    pub expires: Option<Instant>,
-    pub origin: Origin,
-}
-
-/// Every non-code contribution of an election.
-#[derive(Debug, Clone, Default)]
-pub struct Activities {
-    pub meetings: Vec<Meeting>,
-    pub attendance: Vec<Attendance>,
-    /// Normalised IRC nicks, in order of first sight.
-    pub nicks: Vec<String>,
-    nick_index: FxHashMap<String, u32>,
-    pub roster: Vec<RosterEntry>,
-    pub metrics: Vec<MetricEntry>,
-}
+use crate::model::LineCounter;
+use crate::model::is_plausible_email;
+use crate::model::{
+    Activities, Attendance, Code, FileId, Instant, Meeting, MetricEntry, Origin, Position,
+    RosterEntry, normalize_nick,
+};
+use crate::model::{Diagnostics, Problem};
 
 /// The nicks MeetBot itself speaks under, left out of attendance unless the election
 /// names others.
 pub const DEFAULT_BOTS: &[&str] = &["openstack", "zodbot", "meetbot"];
 
-/// Normalise a nick as the User Committee's `get_active_wg_members.py` did.
-#[must_use]
-pub fn normalize_nick(nick: &str) -> String {
-    nick.trim_matches(|c: char| c == ' ' || c == '_')
-        .to_lowercase()
-}
-
 impl Activities {
-    fn nick(&mut self, nick: &str) -> u32 {
-        if let Some(&i) = self.nick_index.get(nick) {
-            return i;
-        }
-        let i = u32::try_from(self.nicks.len()).unwrap_or(u32::MAX);
-        self.nicks.push(nick.to_owned());
-        self.nick_index.insert(nick.to_owned(), i);
-        i
-    }
-
     /// Read one MeetBot summary. `bots` are normalised nicks to leave out.
     ///
     /// # Errors
@@ -127,6 +58,7 @@ impl Activities {
         let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let Some((series, at)) = meeting_from_file_name(file_name) else {
             diagnostics.push(Problem::error(
+                Code::MeetingSummaryInvalid,
                 name,
                 format!("file name \"{file_name}\" is not <meeting_id>.<YYYY-MM-DD-HH.MM>.txt, expected a MeetBot summary name such as ops_meetups_team.2016-12-13-15.03.txt"),
             ));
@@ -137,6 +69,7 @@ impl Activities {
             .position(|l| l.trim().eq_ignore_ascii_case("people present (lines said)"));
         let Some(heading) = heading else {
             diagnostics.push(Problem::error(
+                Code::MeetingSummaryInvalid,
                 name,
                 "no \"People present (lines said)\" section, expected a MeetBot text summary",
             ));
@@ -172,7 +105,7 @@ impl Activities {
             });
             let Some((nick, lines)) = parsed else {
                 diagnostics.push(
-                    Problem::error(name, format!("\"{trimmed}\" is not an attendee line, expected \"* nick (lines said)\"")).at_line(line_no),
+                    Problem::error(Code::MeetingSummaryInvalid, name, format!("\"{trimmed}\" is not an attendee line, expected \"* nick (lines said)\"")).at_line(line_no),
                 );
                 continue;
             };
@@ -180,7 +113,7 @@ impl Activities {
             if nick.is_empty() || bots.contains(&nick) {
                 continue;
             }
-            let nick = self.nick(&nick);
+            let nick = self.intern_nick(&nick);
             self.attendance.push(Attendance {
                 meeting,
                 nick,
@@ -234,6 +167,7 @@ impl Activities {
             let date = row.get(&table, "date");
             if role.is_empty() {
                 diagnostics.push(row.problem(
+                    Code::FieldMissing,
                     name,
                     "criterion",
                     "is empty, expected a criterion such as \"user-group-organiser\"".to_owned(),
@@ -241,13 +175,13 @@ impl Activities {
                 ok = false;
             }
             if !is_plausible_email(email) {
-                diagnostics.push(row.problem(name, "email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+                diagnostics.push(row.problem(Code::AddressInvalid, name, "email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
                 ok = false;
             }
             let at = match parse_date_or_instant(date) {
                 Ok(at) => Some(at),
                 Err(message) => {
-                    diagnostics.push(row.problem(name, "date", message));
+                    diagnostics.push(row.problem(Code::FieldInvalid, name, "date", message));
                     ok = false;
                     None
                 }
@@ -313,6 +247,7 @@ impl Activities {
             let mut ok = true;
             if identifier.is_empty() {
                 diagnostics.push(row.problem(
+                    Code::FieldMissing,
                     name,
                     "identifier",
                     "is empty, expected a metric identifier".to_owned(),
@@ -320,7 +255,7 @@ impl Activities {
                 ok = false;
             }
             if !is_plausible_email(email) {
-                diagnostics.push(row.problem(name, "member_email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+                diagnostics.push(row.problem(Code::AddressInvalid, name, "member_email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
                 ok = false;
             }
             let expires = if expires.is_empty() {
@@ -329,7 +264,7 @@ impl Activities {
                 match parse_date_or_instant(expires) {
                     Ok(at) => Some(at),
                     Err(message) => {
-                        diagnostics.push(row.problem(name, "expires", message));
+                        diagnostics.push(row.problem(Code::FieldInvalid, name, "expires", message));
                         ok = false;
                         None
                     }
@@ -411,6 +346,7 @@ impl Table {
         if text.trim().is_empty() {
             let names: Vec<&str> = required.iter().map(|aliases| aliases[0]).collect();
             diagnostics.push(Problem::error(
+                Code::InputEmpty,
                 name,
                 format!("file is empty, expected a header with {}", names.join(", ")),
             ));
@@ -437,7 +373,12 @@ impl Table {
                     .position()
                     .map_or(1, |position| lines.record_line(position.byte()));
                 diagnostics.push(
-                    Problem::error(name, format!("cannot read the header: {err}")).at_line(line),
+                    Problem::error(
+                        Code::RowMalformed,
+                        name,
+                        format!("cannot read the header: {err}"),
+                    )
+                    .at_line(line),
                 );
                 return None;
             }
@@ -462,6 +403,7 @@ impl Table {
         if !missing.is_empty() {
             diagnostics.push(
                 Problem::error(
+                    Code::HeaderMissingColumn,
                     name,
                     format!(
                         "missing column {}, expected a header with {} (found: {})",
@@ -494,6 +436,7 @@ impl Table {
                         broken += 1;
                         diagnostics.push(
                             Problem::error(
+                                Code::RowMalformed,
                                 name,
                                 format!(
                                     "row has {} fields, expected {} as in the header",
@@ -515,8 +458,10 @@ impl Table {
                     let line = err
                         .position()
                         .map_or(0, |position| lines.record_line(position.byte()));
-                    diagnostics
-                        .push(Problem::error(name, format!("malformed CSV: {err}")).at_line(line));
+                    diagnostics.push(
+                        Problem::error(Code::RowMalformed, name, format!("malformed CSV: {err}"))
+                            .at_line(line),
+                    );
                 }
             }
         }
@@ -538,8 +483,8 @@ impl Row {
             .map_or("", String::as_str)
     }
 
-    fn problem(&self, name: &str, field: &str, message: String) -> Problem {
-        Problem::error(name, message)
+    fn problem(&self, code: Code, name: &str, field: &str, message: String) -> Problem {
+        Problem::error(code, name, message)
             .at_line(self.line)
             .in_field(field)
     }

@@ -9,13 +9,13 @@
 
 use std::io::Read;
 
-use crate::diagnostics::{Diagnostics, LineCounter, Problem};
-use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, FileRows, MergeTime, is_plausible_email,
-};
+use crate::ingest::FileRows;
 use crate::ingest::timestamp::parse_rfc3339;
 use crate::ingest::{BOM, FileDigest, InputPath, Progress, open};
-use crate::model::{FileId, Origin, Position};
+use crate::model::LineCounter;
+use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, is_plausible_email};
+use crate::model::{Code, FileId, Origin, Position};
+use crate::model::{Diagnostics, Problem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
@@ -116,7 +116,8 @@ fn parse(
         rows.rejected += later_rows.rejected;
     }
     if rows.read == 0 {
-        diagnostics.push(Problem::warning(name, "no rows after the header").at_line(1));
+        diagnostics
+            .push(Problem::warning(Code::InputEmpty, name, "no rows after the header").at_line(1));
     }
     rows
 }
@@ -141,6 +142,7 @@ fn parse_segments(
 ) -> Option<(FileRows, Option<Later>)> {
     if data.is_empty() {
         diagnostics.push(Problem::error(
+            Code::InputEmpty,
             name,
             "file is empty, expected a header row naming the columns project, branch, owner_email, merged_at",
         ));
@@ -151,8 +153,12 @@ fn parse_segments(
     let (data, bom) = match data.strip_prefix(BOM) {
         Some(rest) => {
             diagnostics.push(
-                Problem::warning(name, "file starts with a UTF-8 byte-order mark; ignored")
-                    .at_line(1),
+                Problem::warning(
+                    Code::InputNotUtf8,
+                    name,
+                    "file starts with a UTF-8 byte-order mark; ignored",
+                )
+                .at_line(1),
             );
             (rest, BOM.len())
         }
@@ -164,6 +170,7 @@ fn parse_segments(
         Ok(true) => {}
         Ok(false) => {
             diagnostics.push(Problem::error(
+                Code::InputEmpty,
                 name,
                 "file has no header row, expected the columns project, branch, owner_email, merged_at",
             ));
@@ -303,12 +310,15 @@ fn csv_problem(name: &str, err: &csv::Error, start: usize, lines: &mut LineCount
     let line = err
         .position()
         .map(|p| lines.record_line(start as u64 + p.byte()));
-    let message = match err.kind() {
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
-        csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not valid UTF-8", err.field() + 1),
-        _ => format!("malformed CSV: {err}"),
+    let (code, message) = match err.kind() {
+        csv::ErrorKind::Io(io) => (Code::RowMalformed, format!("cannot read: {io}")),
+        csv::ErrorKind::Utf8 { err, .. } => (
+            Code::InputNotUtf8,
+            format!("field {} is not valid UTF-8", err.field() + 1),
+        ),
+        _ => (Code::RowMalformed, format!("malformed CSV: {err}")),
     };
-    let problem = Problem::error(name, message);
+    let problem = Problem::error(code, name, message);
     match line {
         Some(line) => problem.at_line(line),
         None => problem,
@@ -326,11 +336,13 @@ fn resolve_header(
     };
     let mut ok = true;
     let mut unknown = Vec::new();
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    // Positions by column name: a header of 100,000 columns is read in one pass.
+    let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for (position, raw) in header.iter().enumerate() {
         let Ok(text) = std::str::from_utf8(raw) else {
             diagnostics.push(
                 Problem::error(
+                    Code::InputNotUtf8,
                     name,
                     format!("header field {} is not valid UTF-8", position + 1),
                 )
@@ -340,9 +352,10 @@ fn resolve_header(
             continue;
         };
         let key = text.trim().to_ascii_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+        if let Some(first) = seen.get(&key) {
             diagnostics.push(
                 Problem::error(
+                    Code::HeaderDuplicateColumn,
                     name,
                     format!("column \"{}\" appears twice (columns {} and {}), expected each column once", text.trim(), first + 1, position + 1),
                 )
@@ -351,7 +364,7 @@ fn resolve_header(
             ok = false;
             continue;
         }
-        seen.push((key.clone(), position));
+        seen.insert(key.clone(), position);
         match COLUMNS.iter().find(|(n, _)| *n == key) {
             Some((_, column)) => layout.positions[*column as usize] = Some(position),
             None => unknown.push(text.trim().to_owned()),
@@ -360,12 +373,15 @@ fn resolve_header(
     let missing: Vec<&str> = REQUIRED
         .iter()
         .copied()
-        .filter(|req| !seen.iter().any(|(k, _)| k == req))
+        .filter(|req| !seen.contains_key(*req))
         .collect();
     if !missing.is_empty() {
-        let found: Vec<&str> = seen.iter().map(|(k, _)| k.as_str()).collect();
+        let mut found: Vec<(&usize, &str)> = seen.iter().map(|(k, p)| (p, k.as_str())).collect();
+        found.sort_unstable();
+        let found: Vec<&str> = found.into_iter().map(|(_, k)| k).collect();
         diagnostics.push(
             Problem::error(
+                Code::HeaderMissingColumn,
                 name,
                 format!(
                     "missing required column{} {}, expected a header with project, branch, owner_email, merged_at (found: {})",
@@ -381,6 +397,7 @@ fn resolve_header(
     if ok && !unknown.is_empty() {
         diagnostics.push(
             Problem::warning(
+                Code::HeaderUnknownColumn,
                 name,
                 format!(
                     "ignoring unknown column{}: {}",
@@ -408,6 +425,7 @@ fn read_row(
     if record.len() != layout.width {
         diagnostics.push(
             Problem::error(
+                Code::RowMalformed,
                 name,
                 format!(
                     "row has {} field{}, expected {} as in the header",
@@ -421,15 +439,23 @@ fn read_row(
         return false;
     }
     let mut ok = true;
-    let mut problem = |field: &str, message: String| {
-        diagnostics.push(Problem::error(name, message).at_line(line).in_field(field));
+    let mut problem = |code: Code, field: &str, message: String| {
+        diagnostics.push(
+            Problem::error(code, name, message)
+                .at_line(line)
+                .in_field(field),
+        );
     };
     let mut text = |column: Column, field: &str| -> Option<&str> {
         let raw = record.get(layout.get(column)?)?;
         match std::str::from_utf8(raw) {
             Ok(s) => Some(s.trim()),
             Err(_) => {
-                problem(field, "is not valid UTF-8, expected UTF-8 text".to_owned());
+                problem(
+                    Code::InputNotUtf8,
+                    field,
+                    "is not valid UTF-8, expected UTF-8 text".to_owned(),
+                );
                 ok = false;
                 None
             }
@@ -449,15 +475,17 @@ fn read_row(
     let status = text(Column::Status, "status");
     let co_authors = text(Column::CoAuthors, "co_authors").filter(|s| !s.is_empty());
 
-    let mut problems: Vec<(&str, String)> = Vec::new();
+    let mut problems: Vec<(Code, &str, String)> = Vec::new();
     if project == Some("") {
         problems.push((
+            Code::FieldMissing,
             "project",
             "is empty, expected a repository such as \"openstack/nova\"".to_owned(),
         ));
     }
     if branch == Some("") {
         problems.push((
+            Code::FieldMissing,
             "branch",
             "is empty, expected a branch such as \"master\"".to_owned(),
         ));
@@ -468,6 +496,7 @@ fn read_row(
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => {
             problems.push((
+                Code::FieldInvalid,
                 "owner_account_id",
                 format!(
                     "\"{}\" is not a number, expected a Gerrit account id",
@@ -484,6 +513,7 @@ fn read_row(
     } else if email.is_empty() {
         if account_id.is_none() {
             problems.push((
+                Code::FieldMissing,
                 "owner_email",
                 "is empty and there is no owner_account_id, expected the owner's e-mail address"
                     .to_owned(),
@@ -491,6 +521,7 @@ fn read_row(
         }
     } else if !is_plausible_email(email) {
         problems.push((
+            Code::AddressInvalid,
             "owner_email",
             format!(
                 "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
@@ -505,7 +536,7 @@ fn read_row(
         match parse_rfc3339(merged_at) {
             Ok(at) => Some(at),
             Err(message) => {
-                problems.push(("merged_at", message));
+                problems.push((Code::FieldInvalid, "merged_at", message));
                 None
             }
         }
@@ -515,6 +546,7 @@ fn read_row(
         Some(Ok(n)) => Some(n),
         Some(Err(_)) => {
             problems.push((
+                Code::FieldInvalid,
                 "change_number",
                 format!(
                     "\"{}\" is not a number, expected a Gerrit change number",
@@ -524,8 +556,8 @@ fn read_row(
             None
         }
     };
-    for (field, message) in problems.drain(..) {
-        problem(field, message);
+    for (code, field, message) in problems.drain(..) {
+        problem(code, field, message);
         ok = false;
     }
     if !ok {
@@ -549,6 +581,7 @@ fn read_row(
         for entry in log.credit_co_authors(entries, origin, &mut credits) {
             diagnostics.push(
                 Problem::warning(
+                    Code::CoAuthorUnusable,
                     name,
                     format!("co-author \"{entry}\" has no e-mail address; it cannot be credited"),
                 )
@@ -589,7 +622,7 @@ fn read_row(
 mod tests {
     use super::*;
     use crate::ingest::Silent;
-    use crate::ingest::changes::CreditRole;
+    use crate::model::CreditRole;
     use crate::model::format_instant;
 
     fn parse(text: &[u8]) -> (ChangeLog, Diagnostics, FileRows) {
@@ -746,13 +779,13 @@ mod tests {
     /// Everything a log holds, with symbols resolved: two logs that read the same
     /// records compare equal even if one interned a string the other never needed.
     fn fingerprint(log: &ChangeLog) -> String {
-        let t = |s: crate::symbols::Sym| log.symbols.resolve(s).to_owned();
+        let t = |s: crate::model::Sym| log.symbols.resolve(s).to_owned();
         let accounts: Vec<_> = log
             .accounts
             .iter()
             .map(|a| {
                 let key = match a.key {
-                    crate::ingest::changes::AccountKey::Email(e) => format!("email:{}", t(e)),
+                    crate::model::AccountKey::Email(e) => format!("email:{}", t(e)),
                     other => format!("{other:?}"),
                 };
                 (

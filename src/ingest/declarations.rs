@@ -15,53 +15,12 @@
 //! Two people claiming one address (or nick, account, handle) is an error that names
 //! both: the file exists to settle identity, not to add doubt.
 
-use crate::diagnostics::Diagnostics;
-use crate::ingest::activity::normalize_nick;
-use crate::ingest::changes::is_plausible_email;
 use crate::ingest::{FileDigest, InputPath, read_text};
-use crate::located_toml::Walker;
-use crate::model::{FileId, Origin, Position};
-
-#[derive(Debug, Clone, Default)]
-pub struct Declared {
-    pub name: Option<String>,
-    pub emails: Vec<String>,
-    pub gerrit_ids: Vec<u64>,
-    pub usernames: Vec<String>,
-    /// Normalised as MeetBot attendance is.
-    pub irc: Vec<String>,
-    pub github: Vec<String>,
-    pub origin: Origin,
-}
-
-impl Declared {
-    /// The identity keys this person claims, namespaced (`email:`, `gerrit:`, `user:`,
-    /// `irc:`, `github:`), addresses lower-cased.
-    #[must_use]
-    pub fn keys(&self) -> Vec<String> {
-        let mut keys = Vec::new();
-        keys.extend(
-            self.emails
-                .iter()
-                .map(|e| format!("email:{}", e.to_lowercase())),
-        );
-        keys.extend(self.gerrit_ids.iter().map(|id| format!("gerrit:{id}")));
-        keys.extend(
-            self.usernames
-                .iter()
-                .map(|u| format!("user:{}", u.to_lowercase())),
-        );
-        keys.extend(self.irc.iter().map(|n| format!("irc:{n}")));
-        keys.extend(
-            self.github
-                .iter()
-                .map(|g| format!("github:{}", g.to_lowercase())),
-        );
-        keys
-    }
-}
-
-const PERSON_KEYS: &[&str] = &["name", "emails", "gerrit_ids", "usernames", "irc", "github"];
+use crate::located_toml::{Keys, Walker};
+use crate::model::Diagnostics;
+use crate::model::is_plausible_email;
+use crate::model::normalize_nick;
+use crate::model::{Code, Declared, FileId, Origin, Position};
 
 /// Read an identity file.
 ///
@@ -80,15 +39,14 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
     let mut w = Walker::new(name, text);
     let mut people = Vec::new();
     if let Some(root) = w.parse() {
-        let table = root.get_ref();
-        w.check_keys(table, "the identity file", &["person"]);
-        let entries = match table.get("person") {
+        let mut top = Keys::new(root.get_ref(), "the identity file");
+        let entries = match top.get("person") {
             Some(v) => w.tables(v, "person"),
             None => Vec::new(),
         };
+        w.unknown_keys(&top);
         for entry in &entries {
-            let t = entry.get_ref();
-            w.check_keys(t, "[[person]]", PERSON_KEYS);
+            let mut t = Keys::new(entry.get_ref(), "[[person]]");
             let (line, _) = w.locate(entry.span());
             let mut person = Declared {
                 origin: Origin {
@@ -99,16 +57,19 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
                 ..Declared::default()
             };
             person.name = t.get("name").and_then(|v| w.string(v, "person.name"));
-            let list = |w: &mut Walker<'_>, key: &str| -> Vec<toml::Spanned<String>> {
+            let list = |w: &mut Walker<'_>,
+                        t: &mut Keys<'_, '_>,
+                        key: &'static str|
+             -> Vec<toml::Spanned<String>> {
                 t.get(key)
                     .and_then(|v| w.strings(v, &format!("person.{key}")))
                     .unwrap_or_default()
             };
-            for email in list(&mut w, "emails") {
+            for email in list(&mut w, &mut t, "emails") {
                 if is_plausible_email(email.get_ref()) {
                     person.emails.push(email.get_ref().clone());
                 } else {
-                    w.field_error(email.span(), "person.emails", format!("\"{}\" is not an e-mail address, expected one such as \"jane@example.org\"", email.get_ref()));
+                    w.field_problem(Code::AddressInvalid, email.span(), "person.emails", format!("\"{}\" is not an e-mail address, expected one such as \"jane@example.org\"", email.get_ref()));
                 }
             }
             if let Some(v) = t.get("gerrit_ids") {
@@ -126,20 +87,21 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
                     );
                 }
             }
-            person.usernames = list(&mut w, "usernames")
+            person.usernames = list(&mut w, &mut t, "usernames")
                 .into_iter()
                 .map(toml::Spanned::into_inner)
                 .collect();
-            person.irc = list(&mut w, "irc")
+            person.irc = list(&mut w, &mut t, "irc")
                 .iter()
                 .map(|n| normalize_nick(n.get_ref()))
                 .collect();
-            person.github = list(&mut w, "github")
+            person.github = list(&mut w, &mut t, "github")
                 .into_iter()
                 .map(toml::Spanned::into_inner)
                 .collect();
+            w.unknown_keys(&t);
             if person.keys().is_empty() {
-                w.error(entry.span(), "person declares no address, account, username, nick or handle, expected at least one");
+                w.error(Code::ConfigMissingKey, entry.span(), "person declares no address, account, username, nick or handle, expected at least one");
             }
             people.push(person);
         }
@@ -158,6 +120,7 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
                             )
                         };
                         w.error(
+                            Code::IdentityConflict,
                             span,
                             format!(
                                 "{key} is claimed by two people: {} and {}, expected each address, account, username, nick and handle to belong to one person",

@@ -20,40 +20,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::git::GitInput;
 use crate::ingest::timestamp::parse_config_instant;
 use crate::ingest::{FileDigest, InputPath, read_text, resolve};
-use crate::model::{Instant, Window};
-
-/// The format of a changes export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChangeFormat {
-    /// The changes CSV of DESIGN §4.
-    Csv,
-    /// A Gerrit REST `/changes/` answer.
-    GerritRest,
-    /// `gerrit query --format=JSON` output.
-    GerritQuery,
-}
-
-impl ChangeFormat {
-    /// The format a file name implies.
-    #[must_use]
-    pub fn from_path(path: &str) -> Option<Self> {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".csv") {
-            Some(Self::Csv)
-        } else if lower.ends_with(".json") {
-            Some(Self::GerritRest)
-        } else if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-            Some(Self::GerritQuery)
-        } else {
-            None
-        }
-    }
-}
+use crate::model::{ChangeFormat, Code, Instant, Window, line_column};
+use crate::model::{Diagnostics, Problem};
 
 #[derive(Debug, Clone)]
 pub struct ChangeInput {
@@ -119,7 +90,7 @@ impl Inputs {
 
 /// A checked election configuration.
 #[derive(Debug, Clone)]
-pub struct Election {
+pub struct ElectionFile {
     pub file: InputPath,
     pub digest: FileDigest,
     pub name: String,
@@ -240,20 +211,11 @@ struct RawGovernanceFiles {
     tc_repos: Option<String>,
 }
 
-/// 1-based line and column of a byte offset.
-#[must_use]
-pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    (line, column)
-}
-
 /// Read and check an election file. All problems are reported; `None` when any is an error.
 ///
 /// # Errors
 /// Only when the file cannot be read.
-pub fn read(path: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Option<Election>> {
+pub fn read(path: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Option<ElectionFile>> {
     let display = path.display().to_string();
     let file = InputPath::new(path, &display);
     let (text, digest) = read_text(&file)?;
@@ -265,11 +227,11 @@ fn parse(
     text: &str,
     digest: FileDigest,
     diagnostics: &mut Diagnostics,
-) -> Option<Election> {
+) -> Option<ElectionFile> {
     let name = file.display.as_str();
     let at = |span: Range<usize>, message: String| {
         let (line, column) = line_column(text, span.start);
-        Problem::error(name, message)
+        Problem::error(Code::ConfigInvalidValue, name, message)
             .at_line(line)
             .at_column(column)
     };
@@ -277,9 +239,23 @@ fn parse(
         Ok(raw) => raw,
         Err(err) => {
             let message = err.message().trim_end().to_owned();
+            // serde names unknown and missing keys in its message; the rest is syntax or
+            // a value of the wrong type.
+            let code = if message.starts_with("unknown field") {
+                Code::ConfigUnknownKey
+            } else if message.starts_with("missing field") {
+                Code::ConfigMissingKey
+            } else {
+                Code::ConfigInvalid
+            };
             let problem = match err.span() {
-                Some(span) => at(span, message),
-                None => Problem::error(name, message),
+                Some(span) => {
+                    let (line, column) = line_column(text, span.start);
+                    Problem::error(code, name, message)
+                        .at_line(line)
+                        .at_column(column)
+                }
+                None => Problem::error(code, name, message),
             };
             diagnostics.push(problem);
             return None;
@@ -431,7 +407,7 @@ fn parse(
         },
         |bots| {
             bots.iter()
-                .map(|b| crate::ingest::activity::normalize_nick(b))
+                .map(|b| crate::model::normalize_nick(b))
                 .collect()
         },
     );
@@ -463,7 +439,7 @@ fn parse(
         return None;
     }
     let window = window?;
-    Some(Election {
+    Some(ElectionFile {
         file: file.clone(),
         digest,
         name: raw.election.name,
@@ -484,7 +460,7 @@ fn parse(
     })
 }
 
-impl Election {
+impl ElectionFile {
     /// Every input file with its role, in a fixed order.
     #[must_use]
     pub fn input_files(&self) -> Vec<(&'static str, &InputPath)> {
@@ -529,7 +505,7 @@ mod tests {
     use super::*;
     use crate::model::format_instant;
 
-    fn load(text: &str) -> (Option<Election>, Vec<String>) {
+    fn load(text: &str) -> (Option<ElectionFile>, Vec<String>) {
         let mut d = Diagnostics::default();
         let file = InputPath::new("/elections/newton/election.toml", "election.toml");
         let digest = FileDigest {

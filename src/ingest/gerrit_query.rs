@@ -9,15 +9,16 @@ use std::io::BufRead;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Problem};
-use crate::ingest::changes::{
-    AccountIdx, AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime,
-    is_plausible_email,
-};
+use crate::ingest::FileRows;
 use crate::ingest::gerrit_rest::{co_authors, strip_position};
 use crate::ingest::timestamp::from_epoch_seconds;
 use crate::ingest::{FileDigest, InputPath, Progress, open};
-use crate::model::{FileId, Instant, Origin, Position};
+use crate::model::{
+    AccountIdx, AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime,
+    is_plausible_email,
+};
+use crate::model::{Code, FileId, Instant, Origin, Position};
+use crate::model::{Diagnostics, Problem};
 
 #[derive(Debug, Deserialize)]
 struct QueryChange {
@@ -117,7 +118,12 @@ fn read_lines(
             rows.read += 1;
             rows.rejected += 1;
             diagnostics.push(
-                Problem::error(name, "invalid UTF-8, expected a JSON object").at_line(line_no),
+                Problem::error(
+                    Code::InputNotUtf8,
+                    name,
+                    "invalid UTF-8, expected a JSON object",
+                )
+                .at_line(line_no),
             );
             continue;
         };
@@ -131,6 +137,7 @@ fn read_lines(
                 rows.read += 1;
                 rows.rejected += 1;
                 let problem = Problem::error(
+                    Code::RowMalformed,
                     name,
                     format!(
                         "invalid JSON: {}, expected one change object per line",
@@ -164,6 +171,7 @@ fn read_lines(
     }
     if !any_line {
         diagnostics.push(Problem::error(
+            Code::InputEmpty,
             name,
             "file is empty, expected `gerrit query --format=JSON` output, one change per line",
         ));
@@ -171,6 +179,7 @@ fn read_lines(
     if !fallback_lines.is_empty() {
         let shown: Vec<String> = fallback_lines.iter().take(5).map(u64::to_string).collect();
         diagnostics.push(Problem::warning(
+            Code::MergeTimeApproximate,
             name,
             format!(
                 "{} merged change{} had no SUBM approval, so the merge time is lastUpdated, which a later comment can move (lines {}{}); query with --all-approvals for exact times",
@@ -192,8 +201,11 @@ fn read_change(
     log: &mut ChangeLog,
     diagnostics: &mut Diagnostics,
 ) -> Option<MergeTime> {
-    let problem =
-        |field: &str, message: String| Problem::error(name, message).at_line(line).in_field(field);
+    let problem = |code: Code, field: &str, message: String| {
+        Problem::error(code, name, message)
+            .at_line(line)
+            .in_field(field)
+    };
     let change: QueryChange = match serde_json::from_value(value) {
         Ok(change) => change,
         Err(err) => {
@@ -203,6 +215,11 @@ fn read_change(
                 .and_then(|rest| rest.split('`').next())
                 .map(str::to_owned);
             let p = Problem::error(
+                if field.is_some() {
+                    Code::FieldMissing
+                } else {
+                    Code::RowMalformed
+                },
                 name,
                 format!("{message}, expected a gerrit query change object"),
             )
@@ -220,12 +237,20 @@ fn read_change(
         Some(Value::String(s)) => match s.parse::<u64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                diagnostics.push(problem("number", format!("\"{s}\" is not a change number")));
+                diagnostics.push(problem(
+                    Code::FieldInvalid,
+                    "number",
+                    format!("\"{s}\" is not a change number"),
+                ));
                 return None;
             }
         },
         Some(other) => {
-            diagnostics.push(problem("number", format!("{other} is not a change number")));
+            diagnostics.push(problem(
+                Code::FieldInvalid,
+                "number",
+                format!("{other} is not a change number"),
+            ));
             return None;
         }
     };
@@ -255,6 +280,7 @@ fn read_change(
             ),
             (true, None, None) => {
                 diagnostics.push(problem(
+                    Code::FieldMissing,
                     "lastUpdated",
                     "is missing and there is no SUBM approval, expected a merge time".to_owned(),
                 ));
@@ -268,6 +294,7 @@ fn read_change(
         .filter(|e| !e.is_empty() && !is_plausible_email(e))
     {
         diagnostics.push(problem(
+            Code::AddressInvalid,
             "owner.email",
             format!(
                 "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
@@ -277,6 +304,7 @@ fn read_change(
     }
     let Some(owner) = sight(log, &change.owner, origin) else {
         diagnostics.push(problem(
+            Code::FieldMissing,
             "owner",
             "has no email, expected the owner's e-mail address".to_owned(),
         ));
@@ -349,7 +377,11 @@ fn epoch(
     match from_epoch_seconds(seconds) {
         Ok(at) => Some(at),
         Err(message) => {
-            diagnostics.push(Problem::error(name, message).at_line(line).in_field(field));
+            diagnostics.push(
+                Problem::error(Code::FieldInvalid, name, message)
+                    .at_line(line)
+                    .in_field(field),
+            );
             None
         }
     }

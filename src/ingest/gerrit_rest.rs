@@ -11,13 +11,14 @@ use std::io::Read;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostics, Problem};
-use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, Credit, CreditRole, FileRows, MergeTime, is_plausible_email,
-};
+use crate::ingest::FileRows;
 use crate::ingest::timestamp::parse_gerrit_rest;
 use crate::ingest::{FileDigest, InputPath, Progress, open, strip_bom};
-use crate::model::{FileId, Origin, Position};
+use crate::model::{
+    AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime, is_plausible_email,
+};
+use crate::model::{Code, FileId, Origin, Position};
+use crate::model::{Diagnostics, Problem};
 
 /// The prefix Gerrit puts before every JSON answer.
 pub const XSSI_PREFIX: &str = ")]}'";
@@ -116,13 +117,19 @@ fn read_bytes(
                 .count()
                 + 1;
             diagnostics.push(
-                Problem::error(name, "invalid UTF-8, expected JSON text").at_line(line as u64),
+                Problem::error(
+                    Code::InputNotUtf8,
+                    name,
+                    "invalid UTF-8, expected JSON text",
+                )
+                .at_line(line as u64),
             );
             return rows;
         }
     };
     if text.trim().is_empty() {
         diagnostics.push(Problem::error(
+            Code::InputEmpty,
             name,
             "file is empty, expected a JSON array of changes from Gerrit's /changes/ endpoint",
         ));
@@ -152,9 +159,13 @@ fn read_bytes(
             Some(Ok(value)) => value,
             Some(Err(err)) => {
                 diagnostics.push(
-                    Problem::error(name, format!("invalid JSON: {}", strip_position(&err)))
-                        .at_line(base_line + err.line() as u64)
-                        .at_column(err.column() as u64),
+                    Problem::error(
+                        Code::RowMalformed,
+                        name,
+                        format!("invalid JSON: {}", strip_position(&err)),
+                    )
+                    .at_line(base_line + err.line() as u64)
+                    .at_column(err.column() as u64),
                 );
                 rows.rejected += 1;
                 break;
@@ -169,6 +180,7 @@ fn read_bytes(
             other => {
                 diagnostics.push(
                     Problem::error(
+                        Code::RowMalformed,
                         name,
                         format!(
                             "expected a JSON array of changes, found {}",
@@ -206,6 +218,7 @@ fn read_bytes(
     }
     if ignored_events > 0 {
         diagnostics.push(Problem::warning(
+            Code::RecordNotAChange,
             name,
             format!(
                 "skipped {ignored_events} Gerrit stream event{} that {} not change-merged (no merge to count)",
@@ -293,8 +306,8 @@ fn read_change(
     log: &mut ChangeLog,
     diagnostics: &mut Diagnostics,
 ) -> bool {
-    let problem = |field: &str, message: String| {
-        Problem::error(name, message)
+    let problem = |code: Code, field: &str, message: String| {
+        Problem::error(code, name, message)
             .at_record(record)
             .in_field(field)
     };
@@ -308,6 +321,11 @@ fn read_change(
                 .unwrap_or("")
                 .to_owned();
             let p = Problem::error(
+                if field.is_empty() {
+                    Code::RowMalformed
+                } else {
+                    Code::FieldMissing
+                },
                 name,
                 format!("{message}, expected a Gerrit ChangeInfo object"),
             )
@@ -325,12 +343,13 @@ fn read_change(
         (Some(text), _) => match parse_gerrit_rest(text) {
             Ok(at) => Some(at),
             Err(message) => {
-                diagnostics.push(problem("submitted", message));
+                diagnostics.push(problem(Code::FieldInvalid, "submitted", message));
                 return false;
             }
         },
         (None, true) => {
             diagnostics.push(problem(
+                Code::FieldMissing,
                 "submitted",
                 "is missing on a MERGED change, expected its submit time".to_owned(),
             ));
@@ -345,6 +364,7 @@ fn read_change(
         .filter(|e| !is_plausible_email(e))
     {
         diagnostics.push(problem(
+            Code::AddressInvalid,
             "owner.email",
             format!(
                 "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
@@ -357,6 +377,7 @@ fn read_change(
         None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
         None => {
             diagnostics.push(problem(
+                Code::FieldMissing,
                 "owner",
                 "has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)".to_owned(),
             ));
@@ -426,7 +447,7 @@ pub(crate) fn sight(
     log: &mut ChangeLog,
     account: &RestAccount,
     origin: Origin,
-) -> Option<crate::ingest::changes::AccountIdx> {
+) -> Option<crate::model::AccountIdx> {
     log.account(
         AccountSighting {
             gerrit_id: account.account_id,

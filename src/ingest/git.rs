@@ -13,13 +13,13 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::diagnostics::{Diagnostics, Problem};
-use crate::ingest::changes::{
-    AccountSighting, Change, ChangeLog, FileRows, MergeTime, is_plausible_email,
-};
+use crate::digest::hex;
+use crate::ingest::FileRows;
 use crate::ingest::gerrit_rest::co_authors;
-use crate::ingest::{FileDigest, InputPath, hex};
-use crate::model::{FileId, Origin, Position};
+use crate::ingest::{FileDigest, InputPath};
+use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, is_plausible_email};
+use crate::model::{Code, FileId, Origin, Position};
+use crate::model::{Diagnostics, Problem};
 
 /// A repository to read, as the election file names it.
 #[derive(Debug, Clone)]
@@ -88,15 +88,19 @@ pub fn read(
             position: record,
             kind: Position::Record,
         };
-        let problem = |message: String| {
-            Problem::error(name, format!("commit {id}: {message}")).at_record(u64::from(record))
+        let problem = |code: Code, message: String| {
+            Problem::error(code, name, format!("commit {id}: {message}"))
+                .at_record(u64::from(record))
         };
         let object = match info.object() {
             Ok(object) => object,
             Err(err) => {
                 rows.read += 1;
                 rows.rejected += 1;
-                diagnostics.push(problem(format!("cannot read the commit: {err}")));
+                diagnostics.push(problem(
+                    Code::GitUnreadable,
+                    format!("cannot read the commit: {err}"),
+                ));
                 continue;
             }
         };
@@ -105,7 +109,10 @@ pub fn read(
             Err(err) => {
                 rows.read += 1;
                 rows.rejected += 1;
-                diagnostics.push(problem(format!("cannot decode the commit: {err}")));
+                diagnostics.push(problem(
+                    Code::GitUnreadable,
+                    format!("cannot decode the commit: {err}"),
+                ));
                 continue;
             }
         };
@@ -117,6 +124,7 @@ pub fn read(
         let (Ok(author), Ok(committed)) = (commit.author(), commit.time()) else {
             rows.rejected += 1;
             diagnostics.push(problem(
+                Code::GitUnreadable,
                 "has no readable author or committer time".to_owned(),
             ));
             continue;
@@ -125,15 +133,15 @@ pub fn read(
         let author_name = author.name.to_string();
         if !is_plausible_email(&email) {
             rows.rejected += 1;
-            diagnostics.push(problem(format!("author address \"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")).in_field("author"));
+            diagnostics.push(problem(Code::AddressInvalid, format!("author address \"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")).in_field("author"));
             continue;
         }
         let Some(merged_at) = chrono::DateTime::from_timestamp(committed.seconds, 0) else {
             rows.rejected += 1;
-            diagnostics.push(problem(format!(
-                "committer time {} is out of range",
-                committed.seconds
-            )));
+            diagnostics.push(problem(
+                Code::FieldInvalid,
+                format!("committer time {} is out of range", committed.seconds),
+            ));
             continue;
         };
         let message = commit.message.to_string();
@@ -181,7 +189,11 @@ pub fn read(
         });
     }
     if rows.read == 0 && rows.ignored == 0 {
-        diagnostics.push(Problem::warning(name, "the repository has no commits"));
+        diagnostics.push(Problem::warning(
+            Code::InputEmpty,
+            name,
+            "the repository has no commits",
+        ));
     }
     Ok(GitRead {
         rows,

@@ -14,83 +14,15 @@
 //! key, which may be a typo that silently drops a repository) is reported with its line
 //! and column.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use saphyr::{AnnotatedMapping, LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
-use crate::diagnostics::{Diagnostics, Problem};
 use crate::ingest::{FileDigest, InputPath, read_text};
-use crate::model::{FileId, Month, Origin, Position};
-
-/// What kind of body a team is; it decides which rolls its contributors reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TeamKind {
-    /// An official project team: its contributors elect its PTL.
-    Project,
-    /// A Special Interest Group: contributors vote for the TC only.
-    Sig,
-    /// The Technical Committee's own repositories.
-    TechnicalCommittee,
-    /// A team that exists only in `legacy.yaml`.
-    Retired,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TeamIdx(pub u32);
-
-impl TeamIdx {
-    #[must_use]
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Team {
-    pub name: String,
-    /// For file names: lower-case, runs of other characters turned into one `-`.
-    pub slug: String,
-    pub kind: TeamKind,
-    /// `leadership_type` when given (`distributed` teams elect no PTL).
-    pub leadership: Option<String>,
-    pub origin: Origin,
-}
-
-/// An official (or formerly official) repository.
-#[derive(Debug, Clone)]
-pub struct Repo {
-    pub team: TeamIdx,
-    pub deliverable: Option<String>,
-    /// Set for deliverables listed in `legacy.yaml`.
-    pub retired_on: Option<NaiveDate>,
-    pub origin: Origin,
-}
-
-/// One extra-ATC (extra-AC) entry.
-#[derive(Debug, Clone)]
-pub struct ExtraAtc {
-    pub team: TeamIdx,
-    pub name: String,
-    pub email: String,
-    pub expires_in: Month,
-    pub comment: Option<String>,
-    /// The key it was listed under: `extra-atcs`, `extra-acs` or `extra_acs`.
-    pub key: &'static str,
-    /// For SIG and TC entries, the repository they are listed under.
-    pub repo: Option<String>,
-    pub origin: Origin,
-}
-
-/// The governance files of an election, merged.
-#[derive(Debug, Clone, Default)]
-pub struct Governance {
-    pub teams: Vec<Team>,
-    /// Repository name (`openstack/nova`) to owner, sorted by name.
-    pub repos: BTreeMap<String, Repo>,
-    pub extra_atcs: Vec<ExtraAtc>,
-}
+use crate::model::{
+    Code, ExtraAtc, FileId, Governance, Month, Origin, Position, Repo, Team, TeamIdx, TeamKind,
+    slug,
+};
+use crate::model::{Diagnostics, Problem};
 
 /// Which governance file a path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,19 +34,6 @@ pub enum GovernanceFile {
 }
 
 impl Governance {
-    #[must_use]
-    pub fn team(&self, idx: TeamIdx) -> &Team {
-        &self.teams[idx.index()]
-    }
-
-    pub fn project_teams(&self) -> impl Iterator<Item = (TeamIdx, &Team)> {
-        self.teams
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.kind == TeamKind::Project)
-            .map(|(i, t)| (TeamIdx(u32::try_from(i).unwrap_or(u32::MAX)), t))
-    }
-
     fn team_named(&mut self, name: &str, kind: TeamKind, origin: Origin) -> TeamIdx {
         if let Some(i) = self
             .teams
@@ -165,6 +84,7 @@ impl Governance {
         };
         if text.trim().is_empty() {
             reader.diagnostics.push(Problem::error(
+                Code::InputEmpty,
                 name,
                 format!("file is empty, expected {}", which.expected()),
             ));
@@ -179,6 +99,7 @@ impl Governance {
                 let marker = *err.marker();
                 reader.diagnostics.push(
                     Problem::warning(
+                        Code::YamlDuplicateKey,
                         name,
                         "duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
                     )
@@ -191,9 +112,13 @@ impl Governance {
                 if let Err(err) = parser.load(&mut loader, true) {
                     let marker = err.marker();
                     reader.diagnostics.push(
-                        Problem::error(name, format!("invalid YAML: {}", err.info()))
-                            .at_line(marker.line() as u64)
-                            .at_column(marker.col() as u64 + 1),
+                        Problem::error(
+                            Code::YamlInvalid,
+                            name,
+                            format!("invalid YAML: {}", err.info()),
+                        )
+                        .at_line(marker.line() as u64)
+                        .at_column(marker.col() as u64 + 1),
                     );
                     return;
                 }
@@ -202,15 +127,20 @@ impl Governance {
             Err(err) => {
                 let marker = err.marker();
                 reader.diagnostics.push(
-                    Problem::error(name, format!("invalid YAML: {}", err.info()))
-                        .at_line(marker.line() as u64)
-                        .at_column(marker.col() as u64 + 1),
+                    Problem::error(
+                        Code::YamlInvalid,
+                        name,
+                        format!("invalid YAML: {}", err.info()),
+                    )
+                    .at_line(marker.line() as u64)
+                    .at_column(marker.col() as u64 + 1),
                 );
                 return;
             }
         };
         let Some(root) = docs.first() else {
             reader.diagnostics.push(Problem::error(
+                Code::InputEmpty,
                 name,
                 format!("file is empty, expected {}", which.expected()),
             ));
@@ -327,7 +257,7 @@ impl Governance {
         if legacy && retired_on.is_none() {
             reader.diagnostics.push(
                 reader
-                    .problem(value, format!("deliverable \"{deliverable}\" has no retired-on date, expected one here or on its team"))
+                    .problem(Code::ConfigMissingKey, value, format!("deliverable \"{deliverable}\" has no retired-on date, expected one here or on its team"))
                     .in_field("retired-on"),
             );
             return;
@@ -380,7 +310,11 @@ impl Governance {
             let Some(repo_node) = entry.data.as_mapping_get("repo") else {
                 reader.diagnostics.push(
                     reader
-                        .problem(entry, "entry has no repo, expected `repo: NAME`".to_owned())
+                        .problem(
+                            Code::ConfigMissingKey,
+                            entry,
+                            "entry has no repo, expected `repo: NAME`".to_owned(),
+                        )
                         .in_field("repo"),
                 );
                 continue;
@@ -403,6 +337,7 @@ impl Governance {
                     }
                     "extra_acs" => {
                         reader.diagnostics.push(reader.warning(
+                            Code::ExtraAcsSpelling,
                             key,
                             "key \"extra_acs\" is read as \"extra-acs\" (the reference tooling reads only this spelling for TC repositories, and the governance files use the other)".to_owned(),
                         ));
@@ -431,6 +366,7 @@ impl Governance {
             let first = format!("line {}", existing.origin.position);
             let owner = &self.teams[existing.team.index()].name;
             reader.diagnostics.push(reader.warning(
+                Code::RepoListedTwice,
                 node,
                 format!("repository \"{name}\" is listed again (first under \"{owner}\" at {first}); the first listing is used"),
             ));
@@ -484,7 +420,9 @@ impl Governance {
                                     Ok(month) => Some(month),
                                     Err(message) => {
                                         reader.diagnostics.push(
-                                            reader.problem(v, message).in_field("expires-in"),
+                                            reader
+                                                .problem(Code::ExtraAtcInvalid, v, message)
+                                                .in_field("expires-in"),
                                         );
                                         None
                                     }
@@ -506,6 +444,7 @@ impl Governance {
             }
             if !missing.is_empty() {
                 reader.diagnostics.push(reader.problem(
+                    Code::ExtraAtcInvalid,
                     entry,
                     format!(
                         "extra-ATC entry is missing {}, expected name, email and expires-in",
@@ -517,10 +456,10 @@ impl Governance {
             let (Some(name), Some(email), Some(expires_in)) = (name, email, expires) else {
                 continue;
             };
-            if !crate::ingest::changes::is_plausible_email(&email) {
+            if !crate::model::is_plausible_email(&email) {
                 reader.diagnostics.push(
                     reader
-                        .problem(entry, format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""))
+                        .problem(Code::ExtraAtcInvalid, entry, format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""))
                         .in_field("email"),
                 );
                 continue;
@@ -580,27 +519,6 @@ impl GovernanceFile {
     }
 }
 
-/// Turn a team name into a file-name slug: `OpenStack Charms` → `openstack-charms`.
-#[must_use]
-pub fn slug(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    while out.ends_with('-') {
-        out.pop();
-    }
-    if out.is_empty() {
-        "team".to_owned()
-    } else {
-        out
-    }
-}
-
 /// Walks the located tree, turning shape mismatches into problems.
 struct Reader<'a> {
     name: &'a str,
@@ -617,14 +535,14 @@ impl Reader<'_> {
         }
     }
 
-    fn problem(&self, node: &MarkedYaml<'_>, message: String) -> Problem {
-        Problem::error(self.name, message)
+    fn problem(&self, code: Code, node: &MarkedYaml<'_>, message: String) -> Problem {
+        Problem::error(code, self.name, message)
             .at_line(node.span.start.line() as u64)
             .at_column(node.span.start.col() as u64 + 1)
     }
 
-    fn warning(&self, node: &MarkedYaml<'_>, message: String) -> Problem {
-        Problem::warning(self.name, message)
+    fn warning(&self, code: Code, node: &MarkedYaml<'_>, message: String) -> Problem {
+        Problem::warning(code, self.name, message)
             .at_line(node.span.start.line() as u64)
             .at_column(node.span.start.col() as u64 + 1)
     }
@@ -638,6 +556,7 @@ impl Reader<'_> {
             YamlData::Mapping(map) => Some(map),
             other => {
                 let problem = self.problem(
+                    Code::ConfigInvalidValue,
                     node,
                     format!("found {}, expected {expected}", describe(other)),
                 );
@@ -656,6 +575,7 @@ impl Reader<'_> {
             YamlData::Sequence(items) => Some(items),
             other => {
                 let problem = self.problem(
+                    Code::ConfigInvalidValue,
                     node,
                     format!("found {}, expected {expected}", describe(other)),
                 );
@@ -670,6 +590,7 @@ impl Reader<'_> {
             YamlData::Value(Scalar::String(s)) => Some(s),
             other => {
                 let problem = self.problem(
+                    Code::ConfigInvalidValue,
                     node,
                     format!("found {} as a key, expected a name", describe(other)),
                 );
@@ -688,7 +609,11 @@ impl Reader<'_> {
             YamlData::Value(Scalar::Boolean(b)) => b.to_string(),
             other => {
                 let problem = self
-                    .problem(node, format!("found {}, expected text", describe(other)))
+                    .problem(
+                        Code::ConfigInvalidValue,
+                        node,
+                        format!("found {}, expected text", describe(other)),
+                    )
                     .in_field(field);
                 self.diagnostics.push(problem);
                 return None;
@@ -697,7 +622,11 @@ impl Reader<'_> {
         let text = text.trim().to_owned();
         if text.is_empty() {
             let problem = self
-                .problem(node, "is empty, expected text".to_owned())
+                .problem(
+                    Code::ConfigInvalidValue,
+                    node,
+                    "is empty, expected text".to_owned(),
+                )
                 .in_field(field);
             self.diagnostics.push(problem);
             return None;
@@ -712,6 +641,7 @@ impl Reader<'_> {
             Err(_) => {
                 let problem = self
                     .problem(
+                        Code::ConfigInvalidValue,
                         node,
                         format!("\"{text}\" is not a date, expected YYYY-MM-DD"),
                     )
@@ -723,7 +653,7 @@ impl Reader<'_> {
     }
 
     fn unknown_key(&mut self, node: &MarkedYaml<'_>, key: &str, known: &[&str]) {
-        let message = match crate::located_toml::closest(key, known) {
+        let message = match crate::suggest::closest(key, known) {
             Some(close) => {
                 format!("unknown key \"{key}\" (did you mean \"{close}\"?); ignored")
             }
@@ -732,7 +662,7 @@ impl Reader<'_> {
                 known.join(", ")
             ),
         };
-        let problem = self.warning(node, message);
+        let problem = self.warning(Code::ConfigUnknownKey, node, message);
         self.diagnostics.push(problem);
     }
 }
@@ -766,7 +696,7 @@ mod tests {
             g.read_str(
                 name,
                 text,
-                FileId(u16::try_from(i).unwrap()),
+                FileId(u32::try_from(i).unwrap()),
                 *which,
                 &mut d,
             );

@@ -1,53 +1,19 @@
-//! Reading every input an election file names, in a fixed order, into one bundle with the
-//! digest and row counts of each file and every problem found.
+//! Reading every input an election file names, in a fixed order, into the model's
+//! [`Election`], with the digest and row counts of each file and every problem found.
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostics, Problem};
-use crate::ingest::activity::Activities;
-use crate::ingest::changes::{ChangeLog, FileRows};
-use crate::ingest::declarations::{self, Declared};
-use crate::ingest::election::{self, ChangeFormat, Election};
-use crate::ingest::governance::{Governance, GovernanceFile};
-use crate::ingest::members::{self, Members};
-use crate::ingest::{FileDigest, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest, git};
-use crate::model::Sources;
-
-/// One input file as the manifest records it.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct InputFile {
-    /// `election`, `changes`, `governance-projects`, `members`, ...
-    pub role: &'static str,
-    pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub format: Option<ChangeFormat>,
-    pub bytes: u64,
-    pub sha256: String,
-    /// Records read (data rows, changes), for record-oriented inputs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub records: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rejected: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ignored: Option<u64>,
-    /// For git inputs: the commit the history was read from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub commit: Option<String>,
-}
-
-/// Everything an election reads.
-#[derive(Debug)]
-pub struct Bundle {
-    pub election: Election,
-    pub sources: Sources,
-    pub log: ChangeLog,
-    pub governance: Governance,
-    pub members: Option<Members>,
-    pub activities: Activities,
-    pub declared: Vec<Declared>,
-    pub files: Vec<InputFile>,
-    pub diagnostics: Diagnostics,
-}
+use crate::ingest::declarations;
+use crate::ingest::election::{self, ElectionFile};
+use crate::ingest::governance::GovernanceFile;
+use crate::ingest::members;
+use crate::ingest::{
+    FileDigest, FileRows, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest, git,
+};
+use crate::model::{
+    Activities, ChangeFormat, ChangeLog, Code, Dates, Diagnostics, Election, Governance, InputFile,
+    Problem, Sources,
+};
 
 /// Why an election could not be read at all.
 #[derive(Debug)]
@@ -97,12 +63,22 @@ fn record(
     }
 }
 
+/// An election read: the model's value, the files it was read from, and every problem
+/// found in them.
+#[derive(Debug)]
+pub struct Loaded {
+    pub election: Election,
+    /// The election file as written, with its input paths resolved.
+    pub file: ElectionFile,
+    pub diagnostics: Diagnostics,
+}
+
 /// Read an election file and every input it names.
 ///
 /// # Errors
 /// The election file is unreadable or invalid, or an input cannot be opened. Problems
-/// inside inputs are not errors here: they are in [`Bundle::diagnostics`].
-pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
+/// inside inputs are not errors here: they are in [`Loaded::diagnostics`].
+pub fn load(path: &Path, progress: &dyn Progress) -> Result<Loaded, LoadError> {
     let mut diagnostics = Diagnostics::default();
     let Some(election) = election::read(path, &mut diagnostics)? else {
         return Err(LoadError::Election(diagnostics));
@@ -181,6 +157,7 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
     }
     if g.projects.is_none() {
         diagnostics.push(Problem::warning(
+            Code::InputMissing,
             election.file.display.clone(),
             "no governance projects file is given, so no repository is official and code-change criteria with repos = \"governed\" count nothing",
         ));
@@ -240,23 +217,23 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Bundle, LoadError> {
         }
         None => Vec::new(),
     };
-    Ok(Bundle {
-        election,
-        sources,
-        log,
-        governance,
-        members,
-        activities,
-        declared,
-        files,
+    Ok(Loaded {
+        election: Election {
+            name: election.name.clone(),
+            dates: Dates {
+                window: election.window,
+                as_of: election.as_of,
+            },
+            policy: election.policy.clone(),
+            sources,
+            changes: log,
+            governance,
+            members,
+            activities,
+            declared,
+            inputs: files,
+        },
+        file: election,
         diagnostics,
     })
-}
-
-impl Bundle {
-    /// Records rejected across all inputs.
-    #[must_use]
-    pub fn rejected(&self) -> u64 {
-        self.files.iter().filter_map(|f| f.rejected).sum()
-    }
 }

@@ -7,26 +7,11 @@
 
 use std::io::Read;
 
-use crate::diagnostics::{Diagnostics, LineCounter, Problem};
-use crate::ingest::changes::is_plausible_email;
 use crate::ingest::{FileDigest, InputPath, open, strip_bom};
-use crate::model::{FileId, Origin, Position};
-
-#[derive(Debug, Clone)]
-pub struct Member {
-    pub id: String,
-    pub name: Option<String>,
-    pub emails: Vec<String>,
-    pub origin: Origin,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Members {
-    pub members: Vec<Member>,
-    /// Data rows read, including rejected ones.
-    pub rows: u64,
-    pub rejected: u64,
-}
+use crate::model::LineCounter;
+use crate::model::is_plausible_email;
+use crate::model::{Code, FileId, Member, Members, Origin, Position};
+use crate::model::{Diagnostics, Problem};
 
 /// Read a membership list.
 ///
@@ -49,6 +34,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
     let bytes = strip_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         diagnostics.push(Problem::error(
+            Code::InputEmpty,
             name,
             "file is empty, expected a header with member_id, name and email columns",
         ));
@@ -65,7 +51,12 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         Ok(false) => return members,
         Err(err) => {
             diagnostics.push(
-                Problem::error(name, format!("cannot read the header: {err}")).at_line(
+                Problem::error(
+                    Code::RowMalformed,
+                    name,
+                    format!("cannot read the header: {err}"),
+                )
+                .at_line(
                     err.position()
                         .map_or(1, |position| lines.record_line(position.byte())),
                 ),
@@ -98,6 +89,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         }
         diagnostics.push(
             Problem::error(
+                Code::HeaderMissingColumn,
                 name,
                 format!("missing column {}, expected a header with member_id, name and one or more email columns (found: {})", missing.join(" and "), header.join(", ")),
             )
@@ -114,6 +106,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
     if !unknown.is_empty() {
         diagnostics.push(
             Problem::warning(
+                Code::HeaderUnknownColumn,
                 name,
                 format!("ignoring unknown columns: {}", unknown.join(", ")),
             )
@@ -131,13 +124,14 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 let line = err
                     .position()
                     .map_or(0, |position| lines.record_line(position.byte()));
-                let message = match err.kind() {
-                    csv::ErrorKind::Utf8 { err, .. } => {
-                        format!("field {} is not valid UTF-8", err.field() + 1)
-                    }
-                    _ => format!("malformed CSV: {err}"),
+                let (code, message) = match err.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => (
+                        Code::InputNotUtf8,
+                        format!("field {} is not valid UTF-8", err.field() + 1),
+                    ),
+                    _ => (Code::RowMalformed, format!("malformed CSV: {err}")),
                 };
-                diagnostics.push(Problem::error(name, message).at_line(line));
+                diagnostics.push(Problem::error(code, name, message).at_line(line));
                 continue;
             }
         }
@@ -152,6 +146,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
             members.rejected += 1;
             diagnostics.push(
                 Problem::error(
+                    Code::RowMalformed,
                     name,
                     format!(
                         "row has {} fields, expected {} as in the header",
@@ -167,9 +162,13 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         if id.is_empty() {
             members.rejected += 1;
             diagnostics.push(
-                Problem::error(name, "is empty, expected the member's id")
-                    .at_line(line)
-                    .in_field("member_id"),
+                Problem::error(
+                    Code::FieldMissing,
+                    name,
+                    "is empty, expected the member's id",
+                )
+                .at_line(line)
+                .in_field("member_id"),
             );
             continue;
         }
@@ -188,7 +187,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 } else {
                     bad = true;
                     diagnostics.push(
-                        Problem::error(name, format!("\"{address}\" is not an e-mail address, expected one such as \"jane@example.org\""))
+                        Problem::error(Code::AddressInvalid, name, format!("\"{address}\" is not an e-mail address, expected one such as \"jane@example.org\""))
                             .at_line(line)
                             .in_field(field),
                     );
@@ -202,6 +201,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         if emails.is_empty() {
             diagnostics.push(
                 Problem::warning(
+                    Code::FieldMissing,
                     name,
                     format!("member {id} has no e-mail address and cannot match anyone"),
                 )

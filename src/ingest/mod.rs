@@ -6,7 +6,7 @@
 //! input costs no second read.
 
 pub mod activity;
-pub mod changes;
+pub mod applications;
 pub mod changes_csv;
 pub mod declarations;
 pub mod election;
@@ -25,6 +25,8 @@ use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
+use crate::digest::hex;
+
 /// Receives how far a reader has got, for a progress bar. The library never draws one.
 pub trait Progress {
     /// Total bytes about to be read across all inputs.
@@ -38,6 +40,17 @@ pub trait Progress {
 pub struct Silent;
 
 impl Progress for Silent {}
+
+/// Row accounting for one input file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRows {
+    /// Records read (data rows, JSON changes), including rejected ones.
+    pub read: u64,
+    /// Records that could not be parsed and were left out.
+    pub rejected: u64,
+    /// Records that are not changes at all (a `gerrit query` stats line).
+    pub ignored: u64,
+}
 
 /// An input file: where it is and how the user should see its name.
 #[derive(Debug, Clone)]
@@ -236,8 +249,6 @@ pub fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(BOM).unwrap_or(bytes)
 }
 
-pub use crate::digest::{hex, sha256_hex};
-
 /// Resolve `relative` against the directory of `base_file`; absolute paths stay.
 #[must_use]
 pub fn resolve(base_file: &Path, relative: &str) -> PathBuf {
@@ -264,6 +275,6 @@ mod tests {
         reader.read_exact(&mut first).unwrap();
         let digest = reader.finish().unwrap();
         assert_eq!(digest.bytes, 6000);
-        assert_eq!(digest.sha256, sha256_hex(&data));
+        assert_eq!(digest.sha256, crate::digest::sha256_hex(&data));
     }
 }

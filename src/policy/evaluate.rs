@@ -1,87 +1,26 @@
-//! The policy engine. Given contributions, governance, the membership list and a policy,
-//! it works out who is who, which contributions each criterion could ever count, and then,
-//! for any election dates, who holds which status with what evidence.
+//! The policy engine. Given the election, its people (resolved once by `identity`) and a
+//! policy, it works out which contributions each criterion could ever count, and then, for
+//! any election dates, who holds which status with what evidence.
 //!
 //! The work is split so that dates are cheap: [`Engine::new`] does everything that does
-//! not depend on the dates (identity, repository and branch selection, crediting) and
-//! keeps, per criterion, the credited contributions sorted by person, team and time;
+//! not depend on the dates (repository and branch selection, crediting) and keeps, per
+//! criterion, the credited contributions sorted by person, team and time;
 //! [`Engine::evaluate`] then answers for one set of dates with binary searches. Comparing
 //! a policy at 36 dates costs one preparation and 36 cheap evaluations.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
 use chrono::NaiveDate;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use crate::identity::{self, Claim, EmailFolding, People, PersonIdx, Record};
-use crate::ingest::activity::Activities;
-use crate::ingest::changes::{AccountIdx, Change, ChangeLog, CreditRole};
-use crate::ingest::declarations::Declared;
-use crate::ingest::governance::{Governance, TeamIdx, TeamKind};
-use crate::ingest::inputs::Bundle;
-use crate::ingest::members::Members;
-use crate::model::{Instant, Month, Placement, Window};
-use crate::policy::codes::{self, Code};
+use crate::identity::{People, PersonIdx, Record, by_person};
+use crate::model::{
+    Change, Code, Compat, CreditRole, Dates, Election, Instant, Placement, Sym, TeamIdx, TeamKind,
+};
 use crate::policy::{
     BranchSelector, CodeChangeRule, CreditRule, ExpiryCheck, MeetingAggregate, MeetingRule,
-    MetricRule, Policy, RepoSelector, RosterRule, Rule, WindowRule,
+    MetricRule, Policy, RepoSelector, RosterRule, Rule,
 };
-use crate::symbols::Sym;
-
-/// The election's dates: everything time-dependent is decided against these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Dates {
-    pub window: Window,
-    pub as_of: Instant,
-}
-
-impl Dates {
-    /// The window a criterion uses.
-    #[must_use]
-    pub fn window_for(&self, rule: WindowRule) -> Window {
-        match rule {
-            WindowRule::Election => self.window,
-            WindowRule::Trailing { days } => Window::trailing(self.as_of, days),
-        }
-    }
-}
-
-/// Reproduce the reference tooling's known behaviour, to audit a past roll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Compat {
-    #[default]
-    None,
-    /// `openstack/election` owners.py as published: addresses folded by domain only; the
-    /// first change of a newly found duplicate account dropped; no merging through the
-    /// membership list; extra-ATC expiry never checked; extra-ACs on TC repositories
-    /// ignored; accounts without a full name left off.
-    Reference,
-}
-
-/// The inputs the engine reads.
-#[derive(Debug, Clone, Copy)]
-pub struct Inputs<'a> {
-    pub log: &'a ChangeLog,
-    pub governance: &'a Governance,
-    pub members: Option<&'a Members>,
-    pub activities: &'a Activities,
-    pub declared: &'a [Declared],
-}
-
-impl<'a> Inputs<'a> {
-    /// Everything a bundle read.
-    #[must_use]
-    pub fn of(bundle: &'a Bundle) -> Self {
-        Self {
-            log: &bundle.log,
-            governance: &bundle.governance,
-            members: bundle.members.as_ref(),
-            activities: &bundle.activities,
-            declared: &bundle.declared,
-        }
-    }
-}
 
 /// What a grant rests on: a change, a meeting attended, a roster row or a metrics row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +29,46 @@ pub enum Evidence {
     Attendance(u32),
     Roster(u32),
     Metric(u32),
+}
+
+impl Evidence {
+    /// How to point a person at the evidence: a change by its number (else its Change-Id,
+    /// else where it was read), a meeting by its series, a roster or metrics row by what it
+    /// says and where.
+    #[must_use]
+    pub fn describe(self, election: &Election) -> String {
+        let activities = &election.activities;
+        match self {
+            Self::Change(c) => change_reference(election, c),
+            Self::Attendance(a) => activities
+                .attendance
+                .get(a as usize)
+                .and_then(|x| activities.meetings.get(x.meeting as usize))
+                .map_or_else(String::new, |m| format!("meeting {}", m.series)),
+            Self::Roster(r) => activities
+                .roster
+                .get(r as usize)
+                .map_or_else(String::new, |e| {
+                    format!("{} ({})", e.role, election.sources.locate(e.origin))
+                }),
+            Self::Metric(m) => activities
+                .metrics
+                .get(m as usize)
+                .map_or_else(String::new, |e| {
+                    format!("{} ({})", e.identifier, election.sources.locate(e.origin))
+                }),
+        }
+    }
+}
+
+/// How to point at a change: its number or Change-Id, else where it was read.
+#[must_use]
+pub fn change_reference(election: &Election, change: u32) -> String {
+    let log = &election.changes;
+    let change = &log.changes[change as usize];
+    change
+        .label(log)
+        .unwrap_or_else(|| election.sources.locate(change.origin))
 }
 
 /// What the governance files say about a repository, precomputed per symbol.
@@ -104,7 +83,7 @@ enum RepoInfo {
 
 /// A contribution a criterion credits to a person, before any date is applied.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
+struct Credited {
     person: PersonIdx,
     /// `u32::MAX` for repositories no team owns.
     team: u32,
@@ -112,37 +91,20 @@ struct Candidate {
     change: u32,
 }
 
-/// A criterion's candidates, sorted by person, team and time, with what evaluation at
-/// many dates needs precomputed: where each (person, team) run starts and ends, and a
-/// running count of candidates in retired repositories (so a run without any is counted
-/// by two binary searches, without touching its changes).
+/// A criterion's credited contributions, sorted by person, team and time, with what
+/// evaluation at many dates needs precomputed: where each (person, team) run starts and
+/// ends, and a running count of contributions in retired repositories (so a run without
+/// any is counted by two binary searches, without touching its changes).
 #[derive(Debug, Default)]
-struct Candidates {
-    list: Vec<Candidate>,
+struct CriterionCredits {
+    list: Vec<Credited>,
     /// `(start, end)` of each (person, team) run in `list`.
     runs: Vec<(u32, u32)>,
-    /// `retired_before[i]`: candidates in `list[..i]` whose repository has a retirement date.
+    /// `retired_before[i]`: contributions in `list[..i]` whose repository has a retirement date.
     retired_before: Vec<u32>,
 }
 
 const NO_TEAM: u32 = u32::MAX;
-
-/// What can be shown for a person: the name and address a roll lists.
-#[derive(Debug, Clone, Default)]
-pub struct Profile {
-    /// A stable key: `gerrit:<smallest account id>`, else `email:<smallest address>`.
-    pub key: String,
-    pub name: Option<String>,
-    /// The address a ballot goes to: the owner address on the person's latest change,
-    /// else an account address, else the extra-ATC or membership address.
-    pub email: Option<String>,
-    pub account_ids: Vec<u64>,
-    pub usernames: Vec<String>,
-    /// IRC nicks seen in meeting logs or declared, normalised.
-    pub nicks: Vec<String>,
-    /// Membership-list entry, when a list was given and the person is on it.
-    pub member: Option<usize>,
-}
 
 /// A status a person holds, with its evidence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,43 +186,24 @@ pub struct ChangeCounts {
     pub outside_window: u64,
     pub branch_excluded: u64,
     pub dropped_duplicate_account: u64,
-}
-
-/// Group items by person, keeping their order within a person: a counting sort, linear in
-/// the number of items, where a comparison sort of a million candidates would dominate
-/// preparing a policy.
-fn by_person<T: Copy>(items: Vec<T>, people: usize, person: impl Fn(&T) -> PersonIdx) -> Vec<T> {
-    let Some(first) = items.first().copied() else {
-        return items;
-    };
-    let mut starts = vec![0usize; people + 2];
-    for item in &items {
-        let p = person(item).index().min(people);
-        starts[p + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut out = vec![first; items.len()];
-    for item in items {
-        let p = person(&item).index().min(people);
-        out[starts[p]] = item;
-        starts[p] += 1;
-    }
-    out
+    /// Credited to nobody the policy's code-change criteria credit (a co-author-only or
+    /// reviewer-only criterion, and no credited co-author or reviewer qualifies).
+    pub not_credited: u64,
+    /// The policy has no code-change criterion to count the change for.
+    pub not_counted: u64,
 }
 
 /// Contributions of one person counted together: how many, lines said (meetings), the
 /// earliest and the latest.
 #[derive(Debug, Clone, Copy)]
-struct Tally {
+struct Counted {
     count: u64,
     lines: u64,
     first: (Instant, Evidence),
     last: (Instant, Evidence),
 }
 
-impl Tally {
+impl Counted {
     fn new(evidence: (Instant, Evidence)) -> Self {
         Self {
             count: 0,
@@ -286,16 +229,12 @@ pub struct CriterionRef<'p> {
     pub rule: &'p Rule,
 }
 
-/// A policy applied to an election's inputs, ready to be evaluated at any dates.
+/// A policy applied to an election and its people, ready to be evaluated at any dates.
 pub struct Engine<'a> {
-    pub policy: &'a Policy,
-    pub inputs: Inputs<'a>,
-    pub compat: Compat,
-    /// Who is who; the same for every policy over the same inputs, so engines for several
-    /// policies share it (see [`Engine::with_people_of`]).
-    pub people: Rc<People>,
-    pub profiles: Rc<Vec<Profile>>,
-    pub criteria: Vec<CriterionRef<'a>>,
+    policy: &'a Policy,
+    election: &'a Election,
+    people: &'a People,
+    criteria: Vec<CriterionRef<'a>>,
     repo_info: Vec<RepoInfo>,
     /// Per criterion, for each branch symbol: does the criterion take it. Only
     /// code-change criteria have one.
@@ -303,38 +242,14 @@ pub struct Engine<'a> {
     /// Per criterion, for each repository symbol under `repos = [patterns]`.
     repo_selected: Vec<Option<Vec<bool>>>,
     /// Per criterion, credited contributions sorted by person, team, time.
-    candidates: Vec<Candidates>,
-    dropped: Rc<FxHashSet<u32>>,
-    /// Index of every change a person took part in, as owner or credited, sorted.
-    involvement: Rc<Vec<(PersonIdx, u32)>>,
+    credits: Vec<CriterionCredits>,
 }
 
 impl<'a> Engine<'a> {
-    /// Resolve identities and prepare every criterion.
+    /// Prepare every criterion of `policy` over the election's contributions. Engines for
+    /// several policies share one [`People`].
     #[must_use]
-    pub fn new(policy: &'a Policy, inputs: Inputs<'a>, compat: Compat) -> Self {
-        Self::build(policy, inputs, compat, None)
-    }
-
-    /// Prepare another policy over the same inputs, reusing `other`'s identity work
-    /// (people, profiles, who took part in which change): comparing policies pays for it
-    /// once.
-    #[must_use]
-    pub fn with_people_of(policy: &'a Policy, other: &Engine<'a>) -> Self {
-        Self::build(policy, other.inputs, other.compat, Some(other))
-    }
-
-    fn build(
-        policy: &'a Policy,
-        inputs: Inputs<'a>,
-        compat: Compat,
-        shared: Option<&Engine<'a>>,
-    ) -> Self {
-        let people = match shared {
-            Some(other) => Rc::clone(&other.people),
-            None => Rc::new(Self::resolve_people(inputs, compat)),
-        };
-        let log = inputs.log;
+    pub fn new(policy: &'a Policy, election: &'a Election, people: &'a People) -> Self {
         let criteria: Vec<CriterionRef<'a>> = policy
             .statuses
             .iter()
@@ -347,98 +262,10 @@ impl<'a> Engine<'a> {
                 })
             })
             .collect();
-        Self::prepare(policy, inputs, compat, people, criteria, shared, log)
-    }
-
-    fn resolve_people(inputs: Inputs<'a>, compat: Compat) -> People {
-        let log = inputs.log;
-        let folding = match compat {
-            Compat::None => EmailFolding::Whole,
-            Compat::Reference => EmailFolding::DomainOnly,
-        };
-        let mut claims: Vec<Claim<'_>> = identity::account_claims(log, &log.symbols).collect();
-        if compat == Compat::Reference {
-            // The reference only ever compares an account's first-seen address.
-            for claim in &mut claims {
-                claim.emails.truncate(1);
-                claim.handles.clear();
-            }
-        }
-        let plain = |record, emails: Vec<&'a str>, handles: Vec<String>| Claim {
-            record,
-            emails,
-            handles,
-            member_id: None,
-        };
-        for (i, extra) in inputs.governance.extra_atcs.iter().enumerate() {
-            claims.push(plain(
-                Record::ExtraAtc(i),
-                vec![extra.email.as_str()],
-                Vec::new(),
-            ));
-        }
-        if compat == Compat::None
-            && let Some(members) = inputs.members
-        {
-            for (i, member) in members.members.iter().enumerate() {
-                claims.push(Claim {
-                    record: Record::Member(i),
-                    emails: member.emails.iter().map(String::as_str).collect(),
-                    handles: Vec::new(),
-                    member_id: Some(member.id.as_str()),
-                });
-            }
-        }
-        for (i, person) in inputs.declared.iter().enumerate() {
-            let handles = person
-                .keys()
-                .into_iter()
-                .filter(|k| !k.starts_with("email:"))
-                .collect();
-            claims.push(plain(
-                Record::Declared(i),
-                person.emails.iter().map(String::as_str).collect(),
-                handles,
-            ));
-        }
-        let activities = inputs.activities;
-        for (i, nick) in activities.nicks.iter().enumerate() {
-            claims.push(plain(
-                Record::Nick(i),
-                Vec::new(),
-                vec![format!("irc:{nick}")],
-            ));
-        }
-        for (i, entry) in activities.roster.iter().enumerate() {
-            claims.push(plain(
-                Record::Roster(i),
-                vec![entry.email.as_str()],
-                Vec::new(),
-            ));
-        }
-        for (i, entry) in activities.metrics.iter().enumerate() {
-            claims.push(plain(
-                Record::Metric(i),
-                vec![entry.email.as_str()],
-                Vec::new(),
-            ));
-        }
-        identity::resolve(&claims, folding)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn prepare(
-        policy: &'a Policy,
-        inputs: Inputs<'a>,
-        compat: Compat,
-        people: Rc<People>,
-        criteria: Vec<CriterionRef<'a>>,
-        shared: Option<&Engine<'a>>,
-        log: &'a ChangeLog,
-    ) -> Self {
+        let log = &election.changes;
         let symbol_count = log.symbols.len();
         let mut repo_info = vec![RepoInfo::Unlisted; symbol_count];
-        for (name, repo) in &inputs.governance.repos {
+        for (name, repo) in &election.governance.repos {
             if let Some(sym) = log.symbols.get(name) {
                 repo_info[sym.index()] = RepoInfo::Listed {
                     team: repo.team,
@@ -488,216 +315,50 @@ impl<'a> Engine<'a> {
                 _ => None,
             })
             .collect();
-
         let mut engine = Self {
             policy,
-            inputs,
-            compat,
+            election,
             people,
-            profiles: Rc::new(Vec::new()),
             criteria,
             repo_info,
             branch_ok,
             repo_selected,
-            candidates: Vec::new(),
-            dropped: Rc::new(FxHashSet::default()),
-            involvement: Rc::new(Vec::new()),
+            credits: Vec::new(),
         };
-        match shared {
-            Some(other) => {
-                engine.profiles = Rc::clone(&other.profiles);
-                engine.dropped = Rc::clone(&other.dropped);
-                engine.involvement = Rc::clone(&other.involvement);
-            }
-            None => {
-                if compat == Compat::Reference {
-                    engine.dropped = Rc::new(engine.reference_dropped_changes());
-                }
-                engine.profiles = Rc::new(engine.build_profiles());
-                engine.involvement = Rc::new(engine.build_involvement());
-            }
-        }
-        engine.prepare_candidates();
+        engine.prepare_credits();
         engine
     }
 
-    /// The reference tooling drops the change on which it discovers that an account
-    /// duplicates an earlier one: for every person made of several accounts, the first
-    /// change of each account but the first one seen.
-    fn reference_dropped_changes(&self) -> FxHashSet<u32> {
-        let log = self.inputs.log;
-        let mut first_change: FxHashMap<AccountIdx, u32> = FxHashMap::default();
-        for (i, change) in log.changes.iter().enumerate() {
-            first_change
-                .entry(change.owner)
-                .or_insert(u32::try_from(i).unwrap_or(u32::MAX));
-        }
-        let mut dropped = FxHashSet::default();
-        for (_, person) in self.people.iter() {
-            let mut owned: Vec<u32> = person
-                .accounts()
-                .filter_map(|a| first_change.get(&a).copied())
-                .collect();
-            if owned.len() > 1 {
-                owned.sort_unstable();
-                dropped.extend(owned.into_iter().skip(1));
-            }
-        }
-        dropped
+    #[must_use]
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
     }
 
-    fn build_profiles(&self) -> Vec<Profile> {
-        let log = self.inputs.log;
-        let symbols = &log.symbols;
-        let mut latest: Vec<Option<(Option<Instant>, u32)>> = vec![None; self.people.len()];
-        for (i, change) in log.changes.iter().enumerate() {
-            let person = self.people.of_account(change.owner);
-            let Some(slot) = latest.get_mut(person.index()) else {
-                continue;
-            };
-            let key = (change.merged_at, u32::try_from(i).unwrap_or(u32::MAX));
-            if change.email.is_some() && slot.is_none_or(|best| key > best) {
-                *slot = Some(key);
-            }
-        }
-        let folding = self.people.folding;
-        let member_emails: FxHashMap<String, usize> = match (self.compat, self.inputs.members) {
-            (Compat::Reference, Some(members)) => members
-                .members
-                .iter()
-                .enumerate()
-                .flat_map(|(i, m)| m.emails.iter().map(move |e| (folding.fold(e), i)))
-                .collect(),
-            _ => FxHashMap::default(),
-        };
+    #[must_use]
+    pub fn election(&self) -> &'a Election {
+        self.election
+    }
+
+    #[must_use]
+    pub fn people(&self) -> &'a People {
         self.people
-            .iter()
-            .map(|(idx, person)| {
-                let mut profile = Profile::default();
-                // Names the officials declared come first: the identity file exists to
-                // settle such things.
-                for record in &person.records {
-                    if let Record::Declared(d) = *record
-                        && let Some(declared) = self.inputs.declared.get(d)
-                    {
-                        if profile.name.is_none() {
-                            profile.name.clone_from(&declared.name);
-                        }
-                        profile.nicks.extend(declared.irc.iter().cloned());
-                    }
-                }
-                for record in &person.records {
-                    match *record {
-                        Record::Account(a) => {
-                            let account = &log.accounts[a.index()];
-                            if profile.name.is_none() {
-                                profile.name = account.name.map(|n| symbols.resolve(n).to_owned());
-                            }
-                            if let Some(id) = account.gerrit_id {
-                                profile.account_ids.push(id);
-                            }
-                            if let Some(u) = account.username {
-                                profile.usernames.push(symbols.resolve(u).to_owned());
-                            }
-                        }
-                        Record::Member(m) => {
-                            profile.member.get_or_insert(m);
-                        }
-                        Record::Nick(n) => {
-                            if let Some(nick) = self.inputs.activities.nicks.get(n) {
-                                profile.nicks.push(nick.clone());
-                            }
-                        }
-                        Record::ExtraAtc(_)
-                        | Record::Declared(_)
-                        | Record::Roster(_)
-                        | Record::Metric(_) => {}
-                    }
-                }
-                profile.email = latest[idx.index()]
-                    .and_then(|(_, change)| log.changes[change as usize].email)
-                    .map(|e| symbols.resolve(e).to_owned())
-                    .or_else(|| {
-                        person.accounts().find_map(|a| {
-                            log.accounts[a.index()]
-                                .emails
-                                .first()
-                                .map(|e| symbols.resolve(*e).to_owned())
-                        })
-                    });
-                for record in &person.records {
-                    match *record {
-                        Record::ExtraAtc(e) => {
-                            let extra = &self.inputs.governance.extra_atcs[e];
-                            profile.name.get_or_insert_with(|| extra.name.clone());
-                            profile.email.get_or_insert_with(|| extra.email.clone());
-                        }
-                        Record::Member(m) => {
-                            if let Some(member) =
-                                self.inputs.members.and_then(|ms| ms.members.get(m))
-                            {
-                                if let Some(name) = &member.name {
-                                    profile.name.get_or_insert_with(|| name.clone());
-                                }
-                                if let Some(email) = member.emails.first() {
-                                    profile.email.get_or_insert_with(|| email.clone());
-                                }
-                            }
-                        }
-                        Record::Declared(d) => {
-                            if let Some(email) =
-                                self.inputs.declared.get(d).and_then(|p| p.emails.first())
-                            {
-                                profile.email.get_or_insert_with(|| email.clone());
-                            }
-                        }
-                        Record::Roster(r) => {
-                            if let Some(entry) = self.inputs.activities.roster.get(r) {
-                                if let Some(name) = &entry.name {
-                                    profile.name.get_or_insert_with(|| name.clone());
-                                }
-                                profile.email.get_or_insert_with(|| entry.email.clone());
-                            }
-                        }
-                        Record::Metric(m) => {
-                            if let Some(entry) = self.inputs.activities.metrics.get(m) {
-                                profile.email.get_or_insert_with(|| entry.email.clone());
-                            }
-                        }
-                        Record::Account(_) | Record::Nick(_) => {}
-                    }
-                }
-                if self.compat == Compat::Reference {
-                    profile.member = person
-                        .emails
-                        .iter()
-                        .find_map(|e| member_emails.get(e).copied());
-                }
-                profile.account_ids.sort_unstable();
-                profile.account_ids.dedup();
-                profile.usernames.sort();
-                profile.usernames.dedup();
-                profile.nicks.sort();
-                profile.nicks.dedup();
-                profile.key = match (
-                    profile.account_ids.first(),
-                    person.emails.first(),
-                    profile.nicks.first(),
-                ) {
-                    (Some(id), _, _) => format!("gerrit:{id}"),
-                    (None, Some(email), _) => format!("email:{email}"),
-                    (None, None, Some(nick)) => format!("irc:{nick}"),
-                    (None, None, None) => format!("person:{}", idx.0),
-                };
-                profile
-            })
-            .collect()
+    }
+
+    #[must_use]
+    pub fn compat(&self) -> Compat {
+        self.people.compat()
+    }
+
+    /// Every criterion of the policy, flattened out of its status, in policy order.
+    #[must_use]
+    pub fn criteria(&self) -> &[CriterionRef<'a>] {
+        &self.criteria
     }
 
     /// Everyone a change credits under a rule, deduplicated.
     fn credited(&self, change: &Change, credit: &[CreditRule], out: &mut Vec<PersonIdx>) {
         out.clear();
-        let log = self.inputs.log;
+        let log = &self.election.changes;
         for rule in credit {
             match rule {
                 CreditRule::Owner => out.push(self.people.of_account(change.owner)),
@@ -734,7 +395,7 @@ impl<'a> Engine<'a> {
     /// Whether a criterion selects a change's repository and branch, ignoring dates.
     fn selects(&self, criterion: usize, change: &Change) -> Result<(), Code> {
         let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
-            return Err(codes::CHANGE_REPO_NOT_GOVERNED);
+            return Err(Code::ChangeRepoNotGoverned);
         };
         let repo_ok = match (&rule.repos, &self.repo_selected[criterion]) {
             (RepoSelector::Governed, _) => self.team_of(change.repo).is_some(),
@@ -745,8 +406,8 @@ impl<'a> Engine<'a> {
         };
         if !repo_ok {
             return Err(match rule.repos {
-                RepoSelector::Governed => codes::CHANGE_REPO_NOT_GOVERNED,
-                RepoSelector::Matching(_) => codes::CHANGE_REPO_NOT_SELECTED,
+                RepoSelector::Governed => Code::ChangeRepoNotGoverned,
+                RepoSelector::Matching(_) => Code::ChangeRepoNotSelected,
             });
         }
         if !self.branch_ok[criterion]
@@ -754,25 +415,25 @@ impl<'a> Engine<'a> {
             .copied()
             .unwrap_or(false)
         {
-            return Err(codes::CHANGE_BRANCH_EXCLUDED);
+            return Err(Code::ChangeBranchExcluded);
         }
         Ok(())
     }
 
-    fn prepare_candidates(&mut self) {
-        let log = self.inputs.log;
+    fn prepare_credits(&mut self) {
+        let log = &self.election.changes;
         let mut credited = Vec::new();
-        let mut candidates = Vec::with_capacity(self.criteria.len());
+        let mut credits = Vec::with_capacity(self.criteria.len());
         for (ci, criterion) in self.criteria.iter().enumerate() {
             let Rule::CodeChange(rule) = criterion.rule else {
-                candidates.push(Candidates::default());
+                credits.push(CriterionCredits::default());
                 continue;
             };
             let mut list = Vec::new();
             for (i, change) in log.changes.iter().enumerate() {
                 let index = u32::try_from(i).unwrap_or(u32::MAX);
                 if !change.merged
-                    || (!self.dropped.is_empty() && self.dropped.contains(&index))
+                    || self.people.is_dropped(index)
                     || self.selects(ci, change).is_err()
                 {
                     continue;
@@ -781,7 +442,7 @@ impl<'a> Engine<'a> {
                 let team = self.team_of(change.repo).map_or(NO_TEAM, |(t, _)| t.0);
                 self.credited(change, &rule.credit, &mut credited);
                 for &person in &credited {
-                    list.push(Candidate {
+                    list.push(Credited {
                         person,
                         team,
                         at,
@@ -822,30 +483,13 @@ impl<'a> Engine<'a> {
                 }
                 retired_before.push(retired);
             }
-            candidates.push(Candidates {
+            credits.push(CriterionCredits {
                 list,
                 runs,
                 retired_before,
             });
         }
-        self.candidates = candidates;
-    }
-
-    fn build_involvement(&self) -> Vec<(PersonIdx, u32)> {
-        let log = self.inputs.log;
-        let mut involvement = Vec::with_capacity(log.changes.len());
-        for (i, change) in log.changes.iter().enumerate() {
-            let index = u32::try_from(i).unwrap_or(u32::MAX);
-            involvement.push((self.people.of_account(change.owner), index));
-            for c in log.credits_of(change) {
-                involvement.push((self.people.of_account(c.account), index));
-            }
-        }
-        // Grouped by person, each person's changes stay in input order (and an owner who
-        // is also credited on a change appears twice in a row).
-        let mut involvement = by_person(involvement, self.people.len(), |(p, _)| *p);
-        involvement.dedup();
-        involvement
+        self.credits = credits;
     }
 
     /// Who holds which status at these dates.
@@ -881,11 +525,11 @@ impl<'a> Engine<'a> {
         dates: &Dates,
         out: &mut Evaluation,
     ) {
-        let window = dates.window_for(rule.window);
+        let window = rule.window.of(dates);
         let start_date = window.start.date_naive();
-        let log = self.inputs.log;
-        let candidates = &self.candidates[ci];
-        let list = &candidates.list;
+        let log = &self.election.changes;
+        let credits = &self.credits[ci];
+        let list = &credits.list;
         let status = self.criteria[ci].status;
         let mut teams: Vec<Grant> = Vec::new();
         let mut total = 0u32;
@@ -899,7 +543,7 @@ impl<'a> Engine<'a> {
                     out.misses.push(Miss {
                         person,
                         criterion: ci,
-                        code: codes::BELOW_MIN_COUNT,
+                        code: Code::BelowMinCount,
                         team: None,
                         extra_atc: None,
                         count: total,
@@ -907,7 +551,7 @@ impl<'a> Engine<'a> {
                     });
                 }
             };
-        for &(start, end) in &candidates.runs {
+        for &(start, end) in &credits.runs {
             let (start, end) = (start as usize, end as usize);
             let run = &list[start..end];
             let person = run[0].person;
@@ -934,7 +578,7 @@ impl<'a> Engine<'a> {
                 last: None,
                 extra_atc: None,
             };
-            if candidates.retired_before[hi] == candidates.retired_before[lo] {
+            if credits.retired_before[hi] == credits.retired_before[lo] {
                 // No retired repository in range: count and ends are immediate.
                 grant.count = u32::try_from(hi - lo).unwrap_or(u32::MAX);
                 grant.first = Some((list[lo].at, Evidence::Change(list[lo].change)));
@@ -973,13 +617,13 @@ impl<'a> Engine<'a> {
     ) {
         let status = self.criteria[ci].status;
         let checked_at = self.expiry_checked_at(expiry, dates);
-        let governance = self.inputs.governance;
+        let governance = &self.election.governance;
         for (i, extra) in governance.extra_atcs.iter().enumerate() {
             let Some(person) = self.people.of(Record::ExtraAtc(i)) else {
                 continue;
             };
             let team = Some(extra.team);
-            let ignored = self.compat == Compat::Reference
+            let ignored = !self.compat().read_tc_extra_acs
                 && governance.team(extra.team).kind == TeamKind::TechnicalCommittee;
             let expired = checked_at.is_some_and(|at| at >= extra.expires_in.first_instant());
             if ignored || expired {
@@ -987,9 +631,9 @@ impl<'a> Engine<'a> {
                     person,
                     criterion: ci,
                     code: if ignored {
-                        codes::EXTRA_ATC_IGNORED
+                        Code::ExtraAtcIgnored
                     } else {
-                        codes::EXTRA_ATC_EXPIRED
+                        Code::ExtraAtcExpired
                     },
                     team,
                     extra_atc: Some(i),
@@ -1020,8 +664,8 @@ impl<'a> Engine<'a> {
         dates: &Dates,
         out: &mut Evaluation,
     ) {
-        let window = dates.window_for(rule.window);
-        let activities = self.inputs.activities;
+        let window = rule.window.of(dates);
+        let activities = &self.election.activities;
         let status = self.criteria[ci].status;
         let selected = |series: &str| {
             rule.meetings
@@ -1035,7 +679,7 @@ impl<'a> Engine<'a> {
                 *held.entry(meeting.series.as_str()).or_default() += 1;
             }
         }
-        let mut tally: BTreeMap<(PersonIdx, &str), Tally> = BTreeMap::new();
+        let mut tally: BTreeMap<(PersonIdx, &str), Counted> = BTreeMap::new();
         for (i, attendance) in activities.attendance.iter().enumerate() {
             let meeting = &activities.meetings[attendance.meeting as usize];
             if !window.contains(meeting.at) || !selected(&meeting.series) {
@@ -1054,12 +698,12 @@ impl<'a> Engine<'a> {
             };
             tally
                 .entry(key)
-                .or_insert_with(|| Tally::new(evidence))
+                .or_insert_with(|| Counted::new(evidence))
                 .add(u64::from(attendance.lines), evidence);
         }
         let all_held: u64 = held.values().sum();
         // Per person, the series that qualifies, else the one attended most (to explain).
-        let mut best: BTreeMap<PersonIdx, (bool, Tally, String)> = BTreeMap::new();
+        let mut best: BTreeMap<PersonIdx, (bool, Counted, String)> = BTreeMap::new();
         for ((person, series), t) in tally {
             let (attended, lines) = (t.count, t.lines);
             let of = if series.is_empty() {
@@ -1104,7 +748,7 @@ impl<'a> Engine<'a> {
                 out.misses.push(Miss {
                     person,
                     criterion: ci,
-                    code: codes::BELOW_THRESHOLD,
+                    code: Code::BelowThreshold,
                     team: None,
                     extra_atc: None,
                     count: u32::try_from(attended).unwrap_or(u32::MAX),
@@ -1116,10 +760,10 @@ impl<'a> Engine<'a> {
 
     /// Roster rows with a selected role, dated inside the window.
     fn evaluate_roster(&self, ci: usize, rule: &RosterRule, dates: &Dates, out: &mut Evaluation) {
-        let window = dates.window_for(rule.window);
+        let window = rule.window.of(dates);
         let status = self.criteria[ci].status;
-        let mut per_person: BTreeMap<PersonIdx, Tally> = BTreeMap::new();
-        for (i, entry) in self.inputs.activities.roster.iter().enumerate() {
+        let mut per_person: BTreeMap<PersonIdx, Counted> = BTreeMap::new();
+        for (i, entry) in self.election.activities.roster.iter().enumerate() {
             if !window.contains(entry.at) || !rule.roles.iter().any(|p| p.matches(&entry.role)) {
                 continue;
             }
@@ -1132,7 +776,7 @@ impl<'a> Engine<'a> {
             );
             per_person
                 .entry(person)
-                .or_insert_with(|| Tally::new(evidence))
+                .or_insert_with(|| Counted::new(evidence))
                 .add(0, evidence);
         }
         for (person, t) in per_person {
@@ -1153,7 +797,7 @@ impl<'a> Engine<'a> {
                 out.misses.push(Miss {
                     person,
                     criterion: ci,
-                    code: codes::BELOW_MIN_COUNT,
+                    code: Code::BelowMinCount,
                     team: None,
                     extra_atc: None,
                     count,
@@ -1170,7 +814,7 @@ impl<'a> Engine<'a> {
         let mut per_person: BTreeMap<PersonIdx, (u32, Option<(Instant, Evidence)>)> =
             BTreeMap::new();
         let mut expired: BTreeMap<PersonIdx, u32> = BTreeMap::new();
-        for (i, entry) in self.inputs.activities.metrics.iter().enumerate() {
+        for (i, entry) in self.election.activities.metrics.iter().enumerate() {
             if !rule
                 .identifiers
                 .iter()
@@ -1215,7 +859,7 @@ impl<'a> Engine<'a> {
                 out.misses.push(Miss {
                     person,
                     criterion: ci,
-                    code: codes::METRIC_EXPIRED,
+                    code: Code::MetricExpired,
                     team: None,
                     extra_atc: None,
                     count,
@@ -1228,10 +872,13 @@ impl<'a> Engine<'a> {
     /// The instant an extra-ATC's expiry is checked against, if it is.
     #[must_use]
     pub fn expiry_checked_at(&self, expiry: ExpiryCheck, dates: &Dates) -> Option<Instant> {
-        match (self.compat, expiry) {
-            (Compat::Reference, _) | (_, ExpiryCheck::Never) => None,
-            (Compat::None, ExpiryCheck::WindowEnd) => Some(dates.window.end),
-            (Compat::None, ExpiryCheck::AsOf) => Some(dates.as_of),
+        if !self.compat().check_extra_atc_expiry {
+            return None;
+        }
+        match expiry {
+            ExpiryCheck::Never => None,
+            ExpiryCheck::WindowEnd => Some(dates.window.end),
+            ExpiryCheck::AsOf => Some(dates.as_of),
         }
     }
 
@@ -1244,36 +891,36 @@ impl<'a> Engine<'a> {
         person: PersonIdx,
         dates: &Dates,
     ) -> Disposition {
-        let log = self.inputs.log;
+        let log = &self.election.changes;
         let change = &log.changes[change_index as usize];
         let plain = |code| Disposition {
             code,
             placement: None,
         };
         let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
-            return plain(codes::CHANGE_NOT_CREDITED);
+            return plain(Code::ChangeNotCredited);
         };
         if !change.merged {
-            return plain(codes::CHANGE_NOT_MERGED);
+            return plain(Code::ChangeNotMerged);
         }
         if let Err(code) = self.selects(criterion, change) {
             return plain(code);
         }
         let Some(at) = change.merged_at else {
-            return plain(codes::CHANGE_NOT_MERGED);
+            return plain(Code::ChangeNotMerged);
         };
-        let window = dates.window_for(rule.window);
+        let window = rule.window.of(dates);
         match window.place(at) {
             Placement::Inside => {}
             placement @ Placement::Before(_) => {
                 return Disposition {
-                    code: codes::CHANGE_BEFORE_WINDOW,
+                    code: Code::ChangeBeforeWindow,
                     placement: Some(placement),
                 };
             }
             placement @ Placement::After(_) => {
                 return Disposition {
-                    code: codes::CHANGE_AFTER_WINDOW,
+                    code: Code::ChangeAfterWindow,
                     placement: Some(placement),
                 };
             }
@@ -1281,10 +928,10 @@ impl<'a> Engine<'a> {
         if let Some((_, Some(retired))) = self.team_of(change.repo)
             && retired < window.start.date_naive()
         {
-            return plain(codes::CHANGE_REPO_RETIRED);
+            return plain(Code::ChangeRepoRetired);
         }
-        if self.dropped.contains(&change_index) {
-            return plain(codes::CHANGE_DROPPED_DUPLICATE);
+        if self.people.is_dropped(change_index) {
+            return plain(Code::ChangeDroppedDuplicate);
         }
         let owner_credited = rule.credit.contains(&CreditRule::Owner)
             && self.people.of_account(change.owner) == person;
@@ -1292,11 +939,11 @@ impl<'a> Engine<'a> {
             let mut credited = Vec::new();
             self.credited(change, &rule.credit, &mut credited);
             if !credited.contains(&person) {
-                return plain(codes::CHANGE_NOT_CREDITED);
+                return plain(Code::ChangeNotCredited);
             }
         }
         Disposition {
-            code: codes::CHANGE_QUALIFIES,
+            code: Code::ChangeQualifies,
             placement: Some(Placement::Inside),
         }
     }
@@ -1304,16 +951,8 @@ impl<'a> Engine<'a> {
     /// The team that owns a change's repository, if governance lists it.
     #[must_use]
     pub fn change_team(&self, change: u32) -> Option<TeamIdx> {
-        let change = self.inputs.log.changes.get(change as usize)?;
+        let change = self.election.changes.changes.get(change as usize)?;
         self.team_of(change.repo).map(|(team, _)| team)
-    }
-
-    /// Every change a person owns or is credited on, in input order.
-    #[must_use]
-    pub fn changes_of(&self, person: PersonIdx) -> Vec<u32> {
-        let lo = self.involvement.partition_point(|(p, _)| *p < person);
-        let hi = self.involvement.partition_point(|(p, _)| *p <= person);
-        self.involvement[lo..hi].iter().map(|(_, c)| *c).collect()
     }
 
     /// Row accounting: each change counted once, as used, or by the first reason (in the
@@ -1329,7 +968,7 @@ impl<'a> Engine<'a> {
             .filter(|(_, c)| matches!(c.rule, Rule::CodeChange(_)))
             .map(|(i, _)| i)
             .collect();
-        let log = self.inputs.log;
+        let log = &self.election.changes;
         for (i, change) in log.changes.iter().enumerate() {
             let index = u32::try_from(i).unwrap_or(u32::MAX);
             let owner = self.people.of_account(change.owner);
@@ -1337,7 +976,7 @@ impl<'a> Engine<'a> {
             let mut used = false;
             for &ci in &code_criteria {
                 let d = self.classify(index, ci, owner, dates);
-                if d.code == codes::CHANGE_QUALIFIES
+                if d.code == Code::ChangeQualifies
                     || self.qualifies_for_anyone(index, ci, dates, &d)
                 {
                     used = true;
@@ -1349,14 +988,21 @@ impl<'a> Engine<'a> {
                 counts.used += 1;
                 continue;
             }
-            let slot = match first_code.map(|c| c.code) {
-                Some("change-not-merged") => &mut counts.not_merged,
-                Some("change-repo-retired") => &mut counts.repo_retired,
-                Some("change-before-window" | "change-after-window") => &mut counts.outside_window,
-                Some("change-branch-excluded") => &mut counts.branch_excluded,
-                Some("change-repo-not-selected") => &mut counts.repo_not_selected,
-                Some("change-dropped-duplicate-account") => &mut counts.dropped_duplicate_account,
-                _ => &mut counts.repo_not_governed,
+            let slot = match first_code {
+                // `classify` answers with change codes only; anything else would be counted
+                // as not counted rather than under a wrong reason.
+                None => &mut counts.not_counted,
+                Some(Code::ChangeNotMerged) => &mut counts.not_merged,
+                Some(Code::ChangeRepoRetired) => &mut counts.repo_retired,
+                Some(Code::ChangeBeforeWindow | Code::ChangeAfterWindow) => {
+                    &mut counts.outside_window
+                }
+                Some(Code::ChangeBranchExcluded) => &mut counts.branch_excluded,
+                Some(Code::ChangeRepoNotSelected) => &mut counts.repo_not_selected,
+                Some(Code::ChangeDroppedDuplicate) => &mut counts.dropped_duplicate_account,
+                Some(Code::ChangeNotCredited) => &mut counts.not_credited,
+                Some(Code::ChangeRepoNotGoverned) => &mut counts.repo_not_governed,
+                Some(_) => &mut counts.not_counted,
             };
             *slot += 1;
         }
@@ -1371,7 +1017,7 @@ impl<'a> Engine<'a> {
         dates: &Dates,
         owner_disposition: &Disposition,
     ) -> bool {
-        if owner_disposition.code != codes::CHANGE_NOT_CREDITED {
+        if owner_disposition.code != Code::ChangeNotCredited {
             return false;
         }
         let Rule::CodeChange(rule) = self.criteria[criterion].rule else {
@@ -1379,22 +1025,12 @@ impl<'a> Engine<'a> {
         };
         let mut credited = Vec::new();
         self.credited(
-            &self.inputs.log.changes[index as usize],
+            &self.election.changes.changes[index as usize],
             &rule.credit,
             &mut credited,
         );
         credited
             .iter()
-            .any(|&p| self.classify(index, criterion, p, dates).code == codes::CHANGE_QUALIFIES)
-    }
-
-    /// The month an extra-ATC entry expires in (for reports).
-    #[must_use]
-    pub fn extra_atc_expiry(&self, index: usize) -> Option<Month> {
-        self.inputs
-            .governance
-            .extra_atcs
-            .get(index)
-            .map(|e| e.expires_in)
+            .any(|&p| self.classify(index, criterion, p, dates).code == Code::ChangeQualifies)
     }
 }

@@ -8,13 +8,15 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use crate::diagnostics::Problem;
-use crate::located_toml::{Table, Walker, closest};
+use crate::digest::sha256_hex;
+use crate::keywords;
+use crate::located_toml::{Keys, Keyword, Table, Walker};
+use crate::model::{Code, Problem};
 use crate::policy::pattern::Pattern;
 use crate::policy::{
-    BranchSelector, CodeChangeRule, CreditRule, Criterion, ExpiryCheck, ExtraAtcRule,
-    MeetingAggregate, MeetingRule, MetricRule, Per, Policy, PolicyOrigin, RepoSelector, RollDef,
-    RosterRule, Rule, Scope, Share, Status, WindowRule, codes,
+    BranchSelector, CodeChangeRule, CreditRule, Criterion, CriterionKind, ExpiryCheck,
+    ExtraAtcRule, MeetingAggregate, MeetingRule, MetricRule, Per, Policy, PolicyOrigin,
+    RepoSelector, RollDef, RosterRule, Rule, Scope, Share, Status, WindowRule,
 };
 
 /// Why a policy could not be used.
@@ -64,47 +66,6 @@ pub fn load_file(path: &Path) -> Result<Policy, PolicyError> {
     load_str(&display, &text, PolicyOrigin::File(display.clone()))
 }
 
-const POLICY_KEYS: &[&str] = &["policy", "status", "roll"];
-const HEADER_KEYS: &[&str] = &["name", "title", "description", "source"];
-const STATUS_KEYS: &[&str] = &["id", "title", "scope", "criterion"];
-const CRITERION_KINDS: &[&str] = &[
-    "code-change",
-    "extra-atc",
-    "meeting-attendance",
-    "roster",
-    "auc-metric",
-];
-const CODE_CHANGE_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "repos",
-    "branches",
-    "credit",
-    "window",
-    "min_count",
-];
-const EXTRA_ATC_KEYS: &[&str] = &["id", "kind", "expiry"];
-const MEETING_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "meetings",
-    "window",
-    "min_meetings",
-    "min_share",
-    "min_lines",
-    "per",
-];
-const ROSTER_KEYS: &[&str] = &["id", "kind", "roles", "window", "min_count"];
-const METRIC_KEYS: &[&str] = &["id", "kind", "identifiers", "expiry"];
-const ROLL_KEYS: &[&str] = &[
-    "id",
-    "title",
-    "statuses",
-    "per",
-    "members_only",
-    "leadership",
-];
-
 /// Load a policy from its text; `file` names it in messages.
 ///
 /// # Errors
@@ -131,42 +92,49 @@ fn read_policy(
     text: &str,
     origin: PolicyOrigin,
 ) -> Option<Policy> {
-    let table = root.get_ref();
-    w.check_keys(table, "the policy file", POLICY_KEYS);
-    let header = w
-        .required(
-            root,
-            "policy",
-            "the policy file",
-            "a [policy] table with a name",
-        )
-        .and_then(|v| w.table(v, "policy").map(|t| Spanned::new(v.span(), t)));
+    let mut keys = Keys::new(root.get_ref(), "the policy file");
+    let header = match keys.get("policy") {
+        Some(v) => w.table(v, "policy").map(|t| Spanned::new(v.span(), t)),
+        None => {
+            w.error(
+                Code::ConfigMissingKey,
+                root.span(),
+                "the policy file has no \"policy\", expected a [policy] table with a name",
+            );
+            None
+        }
+    };
+    let status_value = keys.get("status");
+    let roll_value = keys.get("roll");
+    w.unknown_keys(&keys);
     let mut name = None;
     let mut title = None;
     let mut description = None;
     let mut source = None;
     if let Some(header) = &header {
-        let t = header.get_ref();
-        w.check_keys(t, "[policy]", HEADER_KEYS);
-        name = t.get("name").and_then(|v| w.string(v, "policy.name"));
-        if t.get("name").is_none() {
-            w.error(
+        let mut t = Keys::new(header.get_ref(), "[policy]");
+        match t.get("name") {
+            Some(v) => name = w.string(v, "policy.name"),
+            None => w.error(
+                Code::ConfigMissingKey,
                 header.span(),
                 "[policy] has no \"name\", expected a name such as \"openstack\"",
-            );
+            ),
         }
         title = t.get("title").and_then(|v| w.string(v, "policy.title"));
         description = t
             .get("description")
             .and_then(|v| w.string(v, "policy.description"));
         source = t.get("source").and_then(|v| w.string(v, "policy.source"));
+        w.unknown_keys(&t);
     }
 
     let mut statuses: Vec<Spanned<Status>> = Vec::new();
-    let status_tables = match table.get("status") {
+    let status_tables = match status_value {
         Some(v) => w.tables(v, "status"),
         None => {
             w.error(
+                Code::ConfigMissingKey,
                 root.span(),
                 "the policy has no [[status]], expected at least one status",
             );
@@ -180,10 +148,11 @@ fn read_policy(
     }
 
     let mut rolls = Vec::new();
-    let roll_tables = match table.get("roll") {
+    let roll_tables = match roll_value {
         Some(v) => w.tables(v, "roll"),
         None => {
             w.error(
+                Code::ConfigMissingKey,
                 root.span(),
                 "the policy has no [[roll]], expected at least one roll",
             );
@@ -234,7 +203,7 @@ fn read_policy(
         statuses: statuses.into_iter().map(Spanned::into_inner).collect(),
         rolls: rolls.into_iter().map(Spanned::into_inner).collect(),
         origin,
-        sha256: crate::ingest::sha256_hex(text.as_bytes()),
+        sha256: sha256_hex(text.as_bytes()),
     })
 }
 
@@ -248,6 +217,7 @@ fn check_unique<'a>(
         let here = w.locate(span.clone());
         if let Some((_, (line, _))) = seen.iter().find(|(s, _)| *s == id) {
             w.error(
+                Code::ConfigDuplicateId,
                 span,
                 format!(
                     "{what} id \"{id}\" is used twice (first at line {line}), expected unique ids"
@@ -259,11 +229,18 @@ fn check_unique<'a>(
     }
 }
 
-/// Ids are kebab-case: they become file names and decision codes.
-fn read_id(w: &mut Walker<'_>, table: &Spanned<&Table<'_>>, path: &str) -> Option<String> {
-    let Some(value) = table.get_ref().get("id") else {
+/// Ids are kebab-case: they become file names and, for criteria, the code shown when a
+/// status is earned.
+fn read_id(
+    w: &mut Walker<'_>,
+    keys: &mut Keys<'_, '_>,
+    span: std::ops::Range<usize>,
+    path: &str,
+) -> Option<String> {
+    let Some(value) = keys.get("id") else {
         w.error(
-            table.span(),
+            Code::ConfigMissingKey,
+            span,
             format!("{path} has no \"id\", expected a kebab-case id such as \"atc\""),
         );
         return None;
@@ -287,31 +264,26 @@ fn read_id(w: &mut Walker<'_>, table: &Spanned<&Table<'_>>, path: &str) -> Optio
 }
 
 fn read_status(w: &mut Walker<'_>, st: &Spanned<&Table<'_>>) -> Option<Status> {
-    let t = st.get_ref();
-    w.check_keys(t, "[[status]]", STATUS_KEYS);
-    let id = read_id(w, st, "status");
+    let mut t = Keys::new(st.get_ref(), "[[status]]");
+    let id = read_id(w, &mut t, st.span(), "status");
     let path = format!("status \"{}\"", id.as_deref().unwrap_or("?"));
     let title = t.get("title").and_then(|v| w.string(v, "status.title"));
     let scope = match t.get("scope") {
         None => Some(Scope::Global),
-        Some(v) => w.choice(v, "status.scope", &["team", "global"]).map(|s| {
-            if s == "team" {
-                Scope::Team
-            } else {
-                Scope::Global
-            }
-        }),
+        Some(v) => w.keyword::<Scope>(v, "status.scope"),
     };
     let criteria_tables = match t.get("criterion") {
         Some(v) => w.tables(v, "status.criterion"),
         None => {
             w.error(
+                Code::ConfigMissingKey,
                 st.span(),
                 format!("{path} has no [[status.criterion]], expected at least one way to earn it"),
             );
             Vec::new()
         }
     };
+    w.unknown_keys(&t);
     let mut criteria = Vec::new();
     let mut ok = true;
     for ct in &criteria_tables {
@@ -334,102 +306,118 @@ fn read_status(w: &mut Walker<'_>, st: &Spanned<&Table<'_>>) -> Option<Status> {
 }
 
 fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criterion> {
-    let t = ct.get_ref();
-    let id = read_id(w, ct, "criterion");
+    let mut t = Keys::new(ct.get_ref(), "a criterion");
+    let id = read_id(w, &mut t, ct.span(), "criterion");
     if let Some(id) = &id
-        && codes::find(id).is_some()
+        && Code::parse(id).is_some()
     {
         w.field_error(
-            t.get("id").map_or(ct.span(), Spanned::span),
+            ct.get_ref().get("id").map_or(ct.span(), Spanned::span),
             "criterion.id",
             format!("\"{id}\" is an engine decision code, expected a criterion id of its own"),
         );
     }
     let Some(kind_value) = t.get("kind") else {
+        let kinds: Vec<&str> = CriterionKind::KEYWORDS.iter().map(|(n, _)| *n).collect();
         w.error(
+            Code::ConfigMissingKey,
             ct.span(),
             format!(
                 "criterion has no \"kind\", expected one of {}",
-                CRITERION_KINDS.join(", ")
+                kinds.join(", ")
             ),
         );
         return None;
     };
-    let kind = w.choice(kind_value, "criterion.kind", CRITERION_KINDS)?;
-    let rule = match kind.as_str() {
-        "code-change" => {
-            w.check_keys(t, "a code-change criterion", CODE_CHANGE_KEYS);
-            Rule::CodeChange(read_code_change(w, t)?)
+    let kind = w.keyword::<CriterionKind>(kind_value, "criterion.kind")?;
+    // Every field is read before any failure returns, so all problems show.
+    let rule = match kind {
+        CriterionKind::CodeChange => {
+            t = Keys::new(ct.get_ref(), "a code-change criterion");
+            t.get("id");
+            t.get("kind");
+            read_code_change(w, &mut t).map(Rule::CodeChange)
         }
-        "meeting-attendance" => {
-            w.check_keys(t, "a meeting-attendance criterion", MEETING_KEYS);
-            Rule::Meetings(read_meetings(w, ct)?)
+        CriterionKind::Meetings => {
+            t = Keys::new(ct.get_ref(), "a meeting-attendance criterion");
+            t.get("id");
+            t.get("kind");
+            read_meetings(w, &mut t, ct.span()).map(Rule::Meetings)
         }
-        "roster" => {
-            w.check_keys(t, "a roster criterion", ROSTER_KEYS);
-            // Every field is read before any failure returns, so all problems show.
+        CriterionKind::Roster => {
+            t = Keys::new(ct.get_ref(), "a roster criterion");
+            t.get("id");
+            t.get("kind");
             let roles = read_patterns(
                 w,
-                ct,
+                &mut t,
+                ct.span(),
                 "roles",
                 "criteria or roles such as [\"user-group-organiser\"]",
             );
-            let window = read_window(w, t);
-            let min_count = read_count(w, t, "min_count", 1);
-            Rule::Roster(RosterRule {
-                roles: roles?,
-                window: window?,
-                min_count: min_count?,
-            })
+            let window = read_window(w, &mut t);
+            let min_count = read_count(w, &mut t, "min_count", 1);
+            (|| {
+                Some(Rule::Roster(RosterRule {
+                    roles: roles?,
+                    window: window?,
+                    min_count: min_count?,
+                }))
+            })()
         }
-        "auc-metric" => {
-            w.check_keys(t, "an auc-metric criterion", METRIC_KEYS);
+        CriterionKind::AucMetric => {
+            t = Keys::new(ct.get_ref(), "an auc-metric criterion");
+            t.get("id");
+            t.get("kind");
             let identifiers = read_patterns(
                 w,
-                ct,
+                &mut t,
+                ct.span(),
                 "identifiers",
                 "metric identifiers such as [\"TRACK_CHAIR\"]",
-            )?;
-            let expiry = read_expiry(w, t)?;
-            Rule::AucMetric(MetricRule {
-                identifiers,
-                expiry,
-            })
+            );
+            let expiry = read_expiry(w, &mut t);
+            (|| {
+                Some(Rule::AucMetric(MetricRule {
+                    identifiers: identifiers?,
+                    expiry: expiry?,
+                }))
+            })()
         }
-        _ => {
-            w.check_keys(t, "an extra-atc criterion", EXTRA_ATC_KEYS);
-            Rule::ExtraAtc(ExtraAtcRule {
-                expiry: read_expiry(w, t)?,
-            })
+        CriterionKind::ExtraAtc => {
+            t = Keys::new(ct.get_ref(), "an extra-atc criterion");
+            t.get("id");
+            t.get("kind");
+            read_expiry(w, &mut t).map(|expiry| Rule::ExtraAtc(ExtraAtcRule { expiry }))
         }
     };
-    Some(Criterion { id: id?, rule })
+    w.unknown_keys(&t);
+    Some(Criterion {
+        id: id?,
+        rule: rule?,
+    })
 }
 
-fn read_expiry(w: &mut Walker<'_>, t: &Table<'_>) -> Option<ExpiryCheck> {
+fn read_expiry(w: &mut Walker<'_>, t: &mut Keys<'_, '_>) -> Option<ExpiryCheck> {
     match t.get("expiry") {
         None => Some(ExpiryCheck::WindowEnd),
-        Some(v) => w
-            .choice(v, "criterion.expiry", &["window-end", "as-of", "never"])
-            .map(|s| match s.as_str() {
-                "as-of" => ExpiryCheck::AsOf,
-                "never" => ExpiryCheck::Never,
-                _ => ExpiryCheck::WindowEnd,
-            }),
+        Some(v) => w.keyword::<ExpiryCheck>(v, "criterion.expiry"),
     }
 }
 
 /// A required, non-empty array of name patterns.
 fn read_patterns(
     w: &mut Walker<'_>,
-    ct: &Spanned<&Table<'_>>,
-    key: &str,
+    t: &mut Keys<'_, '_>,
+    span: std::ops::Range<usize>,
+    key: &'static str,
     expected: &str,
 ) -> Option<Vec<Pattern>> {
     let field = format!("criterion.{key}");
-    let Some(v) = ct.get_ref().get(key) else {
+    let Some(v) = t.get(key) else {
         w.error(
-            ct.span(),
+            Code::ConfigMissingKey,
+            span,
             format!("criterion has no \"{key}\", expected {expected}"),
         );
         return None;
@@ -447,15 +435,17 @@ fn read_patterns(
 }
 
 /// `window = "election"` (the default) or `{ days = N }`.
-fn read_window(w: &mut Walker<'_>, t: &Table<'_>) -> Option<WindowRule> {
+fn read_window(w: &mut Walker<'_>, t: &mut Keys<'_, '_>) -> Option<WindowRule> {
     let Some(v) = t.get("window") else {
         return Some(WindowRule::Election);
     };
     match v.get_ref() {
         toml::de::DeValue::String(s) if s == "election" => Some(WindowRule::Election),
         toml::de::DeValue::Table(inner) => {
-            w.check_keys(inner, "criterion.window", &["days"]);
-            match inner.get("days") {
+            let mut inner = Keys::new(inner, "criterion.window");
+            let days = inner.get("days");
+            w.unknown_keys(&inner);
+            match days {
                 Some(d) => w
                     .unsigned(d, "criterion.window.days", 1..=36_500)
                     .map(|days| WindowRule::Trailing {
@@ -479,7 +469,12 @@ fn read_window(w: &mut Walker<'_>, t: &Table<'_>) -> Option<WindowRule> {
 }
 
 /// An optional whole-number threshold with a default.
-fn read_count(w: &mut Walker<'_>, t: &Table<'_>, key: &str, default: u32) -> Option<u32> {
+fn read_count(
+    w: &mut Walker<'_>,
+    t: &mut Keys<'_, '_>,
+    key: &'static str,
+    default: u32,
+) -> Option<u32> {
     match t.get(key) {
         None => Some(default),
         Some(v) => w
@@ -488,14 +483,18 @@ fn read_count(w: &mut Walker<'_>, t: &Table<'_>, key: &str, default: u32) -> Opt
     }
 }
 
-fn read_meetings(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<MeetingRule> {
-    let t = ct.get_ref();
+fn read_meetings(
+    w: &mut Walker<'_>,
+    t: &mut Keys<'_, '_>,
+    span: std::ops::Range<usize>,
+) -> Option<MeetingRule> {
     let meetings = match t.get("meetings") {
         None => Some(None),
         Some(v) if matches!(v.get_ref(), toml::de::DeValue::String(s) if s == "any") => Some(None),
         Some(_) => read_patterns(
             w,
-            ct,
+            t,
+            span,
             "meetings",
             "\"any\" or meeting ids such as [\"ops_meetups_team\"]",
         )
@@ -525,13 +524,7 @@ fn read_meetings(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Meeting
     };
     let per = match t.get("per") {
         None => Some(MeetingAggregate::Series),
-        Some(v) => w.choice(v, "criterion.per", &["series", "all"]).map(|s| {
-            if s == "all" {
-                MeetingAggregate::All
-            } else {
-                MeetingAggregate::Series
-            }
-        }),
+        Some(v) => w.keyword::<MeetingAggregate>(v, "criterion.per"),
     };
     Some(MeetingRule {
         meetings: meetings?,
@@ -570,99 +563,99 @@ fn parse_share(text: &str) -> Option<Share> {
     })
 }
 
-fn read_code_change(w: &mut Walker<'_>, t: &Table<'_>) -> Option<CodeChangeRule> {
-    let mut ok = true;
-    let repos = match t.get("repos") {
-        None => RepoSelector::Governed,
-        Some(v) => match v.get_ref() {
-            toml::de::DeValue::String(s) if s == "governed" => RepoSelector::Governed,
-            toml::de::DeValue::Array(_) => match w.strings(v, "criterion.repos") {
-                Some(list) if !list.is_empty() => {
-                    RepoSelector::Matching(list.iter().map(|p| Pattern::new(p.get_ref())).collect())
-                }
-                _ => {
-                    w.field_error(
-                        v.span(),
-                        "criterion.repos",
-                        "expected \"governed\" or a non-empty array of repository patterns",
-                    );
-                    ok = false;
-                    RepoSelector::Governed
-                }
-            },
+/// `repos = "governed"` or `branches = "any"` (the word), or an array of patterns.
+fn read_selector(
+    w: &mut Walker<'_>,
+    v: &crate::located_toml::Value<'_>,
+    field: &str,
+    word: &str,
+    example: &str,
+) -> Option<Option<Vec<Pattern>>> {
+    match v.get_ref() {
+        toml::de::DeValue::String(s) if s == word => Some(None),
+        toml::de::DeValue::Array(_) => match w.strings(v, field) {
+            Some(list) if !list.is_empty() => Some(Some(
+                list.iter().map(|p| Pattern::new(p.get_ref())).collect(),
+            )),
             _ => {
-                w.field_error(v.span(), "criterion.repos", "expected \"governed\" or an array of repository patterns such as [\"openstack/osops-*\"]");
-                ok = false;
-                RepoSelector::Governed
+                w.field_error(
+                    v.span(),
+                    field,
+                    format!("expected \"{word}\" or a non-empty array of {example}"),
+                );
+                None
             }
         },
+        _ => {
+            w.field_error(
+                v.span(),
+                field,
+                format!("expected \"{word}\" or an array of {example}"),
+            );
+            None
+        }
+    }
+}
+
+fn read_code_change(w: &mut Walker<'_>, t: &mut Keys<'_, '_>) -> Option<CodeChangeRule> {
+    let repos = match t.get("repos") {
+        None => Some(RepoSelector::Governed),
+        Some(v) => read_selector(
+            w,
+            v,
+            "criterion.repos",
+            "governed",
+            "repository patterns such as [\"openstack/osops-*\"]",
+        )
+        .map(|patterns| patterns.map_or(RepoSelector::Governed, RepoSelector::Matching)),
     };
     let branches = match t.get("branches") {
-        None => BranchSelector::Any,
-        Some(v) => match v.get_ref() {
-            toml::de::DeValue::String(s) if s == "any" => BranchSelector::Any,
-            toml::de::DeValue::Array(_) => match w.strings(v, "criterion.branches") {
-                Some(list) if !list.is_empty() => BranchSelector::Matching(
-                    list.iter().map(|p| Pattern::new(p.get_ref())).collect(),
-                ),
-                _ => {
-                    w.field_error(
-                        v.span(),
-                        "criterion.branches",
-                        "expected \"any\" or a non-empty array of branch patterns",
-                    );
-                    ok = false;
-                    BranchSelector::Any
-                }
-            },
-            _ => {
-                w.field_error(
-                    v.span(),
-                    "criterion.branches",
-                    "expected \"any\" or an array of branch patterns such as [\"stable/*\"]",
-                );
-                ok = false;
-                BranchSelector::Any
-            }
-        },
+        None => Some(BranchSelector::Any),
+        Some(v) => read_selector(
+            w,
+            v,
+            "criterion.branches",
+            "any",
+            "branch patterns such as [\"stable/*\"]",
+        )
+        .map(|patterns| patterns.map_or(BranchSelector::Any, BranchSelector::Matching)),
     };
     let credit = match t.get("credit") {
-        None => vec![CreditRule::Owner],
-        Some(v) => read_credit(w, v).unwrap_or_else(|| {
-            ok = false;
-            Vec::new()
-        }),
+        None => Some(vec![CreditRule::Owner]),
+        Some(v) => read_credit(w, v),
     };
-    let window = read_window(w, t).unwrap_or_else(|| {
-        ok = false;
-        WindowRule::Election
-    });
-    let min_count = match read_count(w, t, "min_count", 1) {
-        Some(0) => {
-            if let Some(v) = t.get("min_count") {
-                w.field_error(
-                    v.span(),
-                    "criterion.min_count",
-                    "0 is out of range, expected a whole number from 1",
-                );
-            }
-            ok = false;
-            1
+    let window = read_window(w, t);
+    let min_count = match (read_count(w, t, "min_count", 1), t.get("min_count")) {
+        (Some(0), Some(v)) => {
+            w.field_error(
+                v.span(),
+                "criterion.min_count",
+                "0 is out of range, expected a whole number from 1",
+            );
+            None
         }
-        Some(n) => n,
-        None => {
-            ok = false;
-            1
-        }
+        (count, _) => count,
     };
-    ok.then_some(CodeChangeRule {
-        repos,
-        branches,
-        credit,
-        window,
-        min_count,
+    Some(CodeChangeRule {
+        repos: repos?,
+        branches: branches?,
+        credit: credit?,
+        window: window?,
+        min_count: min_count?,
     })
 }
+
+/// A credit: `"owner"`, `"co-author"`, or `{ reviewer = "LABEL", values = [VOTES] }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CreditWord {
+    Owner,
+    CoAuthor,
+}
+
+keywords!(CreditWord {
+    "owner" => CreditWord::Owner,
+    "co-author" => CreditWord::CoAuthor,
+});
 
 fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option<Vec<CreditRule>> {
     let toml::de::DeValue::Array(items) = v.get_ref() else {
@@ -677,24 +670,28 @@ fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option
     let mut ok = true;
     for item in &**items {
         match item.get_ref() {
-            toml::de::DeValue::String(s) => match s.as_ref() {
-                "owner" => out.push(CreditRule::Owner),
-                "co-author" => out.push(CreditRule::CoAuthor),
-                other => {
-                    let hint = closest(other, &["owner", "co-author", "reviewer"])
-                        .map(|c| format!(" (did you mean \"{c}\"?)"))
-                        .unwrap_or_default();
-                    w.field_error(
-                        item.span(),
-                        "criterion.credit",
-                        format!("\"{other}\" is not a credit, expected \"owner\", \"co-author\" or {{ reviewer = \"Code-Review\", values = [2, -2] }}{hint}"),
-                    );
-                    ok = false;
+            toml::de::DeValue::String(s) => {
+                match CreditWord::KEYWORDS
+                    .iter()
+                    .find(|(name, _)| *name == s.as_ref())
+                {
+                    Some((_, CreditWord::Owner)) => out.push(CreditRule::Owner),
+                    Some((_, CreditWord::CoAuthor)) => out.push(CreditRule::CoAuthor),
+                    None => {
+                        let hint = crate::suggest::closest(s, &["owner", "co-author", "reviewer"])
+                            .map(|c| format!(" (did you mean \"{c}\"?)"))
+                            .unwrap_or_default();
+                        w.field_error(
+                            item.span(),
+                            "criterion.credit",
+                            format!("\"{s}\" is not a credit, expected \"owner\", \"co-author\" or {{ reviewer = \"Code-Review\", values = [2, -2] }}{hint}"),
+                        );
+                        ok = false;
+                    }
                 }
-            },
-            toml::de::DeValue::Table(t) => {
-                let keys: &[&str] = &["reviewer", "values"];
-                w.check_keys(t, "a reviewer credit", keys);
+            }
+            toml::de::DeValue::Table(table) => {
+                let mut t = Keys::new(table, "a reviewer credit");
                 let label = t
                     .get("reviewer")
                     .and_then(|l| w.string(l, "criterion.credit.reviewer"));
@@ -719,6 +716,7 @@ fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option
                     }
                     Some(votes)
                 });
+                w.unknown_keys(&t);
                 match (label, values) {
                     (Some(label), Some(values)) if !values.is_empty() => {
                         out.push(CreditRule::Reviewer { label, values });
@@ -763,19 +761,12 @@ fn read_roll(
     status_ids: &[&str],
     declared: &[String],
 ) -> Option<RollDef> {
-    let t = rt.get_ref();
-    w.check_keys(t, "[[roll]]", ROLL_KEYS);
-    let id = read_id(w, rt, "roll");
+    let mut t = Keys::new(rt.get_ref(), "[[roll]]");
+    let id = read_id(w, &mut t, rt.span(), "roll");
     let title = t.get("title").and_then(|v| w.string(v, "roll.title"));
     let per = match t.get("per") {
         None => Some(Per::Election),
-        Some(v) => w.choice(v, "roll.per", &["election", "team"]).map(|s| {
-            if s == "team" {
-                Per::Team
-            } else {
-                Per::Election
-            }
-        }),
+        Some(v) => w.keyword::<Per>(v, "roll.per"),
     };
     let members_only = match t.get("members_only") {
         None => Some(true),
@@ -816,6 +807,7 @@ fn read_roll(
     match t.get("statuses") {
         None => {
             w.error(
+                Code::ConfigMissingKey,
                 rt.span(),
                 "roll has no \"statuses\", expected the ids of the statuses that vote in it",
             );
@@ -827,7 +819,7 @@ fn read_roll(
                     Some(i) => statuses.push(i),
                     None if declared.iter().any(|d| d == s.get_ref()) => ok = false,
                     None => {
-                        let hint = closest(s.get_ref(), status_ids)
+                        let hint = crate::suggest::closest(s.get_ref(), status_ids)
                             .map(|c| format!(" (did you mean \"{c}\"?)"))
                             .unwrap_or_default();
                         w.field_error(
@@ -853,6 +845,7 @@ fn read_roll(
             }
         }
     }
+    w.unknown_keys(&t);
     let id = id?;
     if !ok {
         return None;

@@ -6,15 +6,21 @@
 //! Shipped policies live in `policies/` and are built into the binary; any other policy
 //! is a TOML file with the same shape (see `docs/policies.md`).
 
-pub mod codes;
 pub mod evaluate;
 mod load;
 pub mod pattern;
 
 use std::fmt;
 
+pub use evaluate::{
+    ChangeCounts, CriterionRef, Disposition, Engine, Evaluation, Evidence, Grant, Miss,
+    change_reference,
+};
 pub use load::{PolicyError, load_file, load_str};
 use pattern::Pattern;
+
+use crate::keywords;
+use crate::model::{Dates, Window};
 
 /// A validated policy.
 #[derive(Debug, Clone)]
@@ -57,6 +63,8 @@ pub enum Scope {
     Global,
 }
 
+keywords!(Scope { "team" => Scope::Team, "global" => Scope::Global });
+
 #[derive(Debug, Clone)]
 pub struct Status {
     pub id: String,
@@ -72,6 +80,24 @@ pub struct Criterion {
     pub id: String,
     pub rule: Rule,
 }
+
+/// The kinds of criterion, as policies name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CriterionKind {
+    CodeChange,
+    ExtraAtc,
+    Meetings,
+    Roster,
+    AucMetric,
+}
+
+keywords!(CriterionKind {
+    "code-change" => CriterionKind::CodeChange,
+    "extra-atc" => CriterionKind::ExtraAtc,
+    "meeting-attendance" => CriterionKind::Meetings,
+    "roster" => CriterionKind::Roster,
+    "auc-metric" => CriterionKind::AucMetric,
+});
 
 #[derive(Debug, Clone)]
 pub enum Rule {
@@ -133,6 +159,11 @@ pub enum MeetingAggregate {
     /// Summed over every selected series (as the User Committee's script did).
     All,
 }
+
+keywords!(MeetingAggregate {
+    "series" => MeetingAggregate::Series,
+    "all" => MeetingAggregate::All,
+});
 
 /// Rows of roster files with a selected criterion or role.
 #[derive(Debug, Clone)]
@@ -199,6 +230,17 @@ pub enum WindowRule {
     Trailing { days: u32 },
 }
 
+impl WindowRule {
+    /// The window this rule selects at the election's dates.
+    #[must_use]
+    pub fn of(self, dates: &Dates) -> Window {
+        match self {
+            Self::Election => dates.window,
+            Self::Trailing { days } => Window::trailing(dates.as_of, days),
+        }
+    }
+}
+
 /// An extra-ATC (extra-AC) entry in the governance files.
 #[derive(Debug, Clone)]
 pub struct ExtraAtcRule {
@@ -214,6 +256,12 @@ pub enum ExpiryCheck {
     Never,
 }
 
+keywords!(ExpiryCheck {
+    "window-end" => ExpiryCheck::WindowEnd,
+    "as-of" => ExpiryCheck::AsOf,
+    "never" => ExpiryCheck::Never,
+});
+
 /// Whether a roll is one list or one list per team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -222,6 +270,8 @@ pub enum Per {
     /// One roll per official project team, named `<id>-<team-slug>`.
     Team,
 }
+
+keywords!(Per { "election" => Per::Election, "team" => Per::Team });
 
 #[derive(Debug, Clone)]
 pub struct RollDef {
@@ -290,12 +340,8 @@ pub const DEFAULT_POLICY: &str = "openstack";
 pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
     let Some(found) = BUILTINS.iter().find(|b| b.name == name) else {
         let names: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
-        let close = BUILTINS
-            .iter()
-            .map(|b| (strsim::levenshtein(b.name, name), b.name))
-            .filter(|(d, _)| *d <= 3)
-            .min()
-            .map(|(_, n)| format!("\nhint: did you mean \"{n}\"?"))
+        let close = crate::suggest::closest(name, &names)
+            .map(|n| format!("\nhint: did you mean \"{n}\"?"))
             .unwrap_or_default();
         return Err(PolicyError::Unknown(format!(
             "no shipped policy named \"{name}\", expected one of {} or a path to a .toml file{close}",

@@ -3,10 +3,12 @@
 //! file is byte-identical from run to run).
 
 use std::fmt::Write as _;
+use std::io;
 
-use comfy_table::{CellAlignment, Table, presets};
+use comfy_table::Table;
 use plotters::prelude::*;
 
+use crate::report::table::{self as tables, Align};
 use crate::roll::compare::{Comparison, Point, series};
 
 /// How many gained or lost people the table lists per roll and policy before summarising.
@@ -15,8 +17,11 @@ const PEOPLE_SHOWN: usize = 20;
 const ROLLS_SHOWN: usize = 12;
 
 /// The comparison for people to read.
-#[must_use]
-pub fn table(comparison: &Comparison, when: &str) -> String {
+///
+/// # Errors
+/// Writing failed.
+pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::Result<()> {
+    let when = &comparison.as_of;
     let mut out = String::new();
     let base = comparison.policies.first().map_or("", String::as_str);
     let _ = writeln!(
@@ -61,11 +66,7 @@ pub fn table(comparison: &Comparison, when: &str) -> String {
         }
         t.add_row(row);
     }
-    for i in 1..=comparison.policies.len() {
-        if let Some(column) = t.column_mut(i) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
+    tables::align(&mut t, 1..comparison.policies.len() + 1, Align::Right);
     let _ = writeln!(out, "{t}");
     if identical_team_rolls > 0 {
         let _ = writeln!(
@@ -95,7 +96,7 @@ pub fn table(comparison: &Comparison, when: &str) -> String {
                         (Some(name), None) => format!("{name} [{}]", change.person),
                         (None, None) => change.person.clone(),
                     };
-                    let _ = writeln!(out, "  {sign} {who}  ({})", change.reason);
+                    let _ = writeln!(out, "  {sign} {who}  ({})", change.reasons.join(", "));
                 }
                 if people.len() > PEOPLE_SHOWN {
                     let _ = writeln!(out, "  {sign} ... and {} more", people.len() - PEOPLE_SHOWN);
@@ -109,9 +110,7 @@ pub fn table(comparison: &Comparison, when: &str) -> String {
     for s in &comparison.statuses {
         statuses.add_row([s.policy.clone(), s.status.clone(), s.holders.to_string()]);
     }
-    if let Some(column) = statuses.column_mut(2) {
-        column.set_cell_alignment(CellAlignment::Right);
-    }
+    tables::align(&mut statuses, 2..3, Align::Right);
     let _ = writeln!(out, "\nstatus holders:\n{statuses}");
 
     let interesting: Vec<_> = comparison.overlaps.iter().filter(|o| o.both > 0).collect();
@@ -146,26 +145,22 @@ pub fn table(comparison: &Comparison, when: &str) -> String {
     for c in &comparison.criteria {
         criteria.add_row([c.policy.clone(), c.criterion.clone(), c.people.to_string()]);
     }
-    if let Some(column) = criteria.column_mut(2) {
-        column.set_cell_alignment(CellAlignment::Right);
-    }
+    tables::align(&mut criteria, 2..3, Align::Right);
     let _ = writeln!(out, "\npeople by criterion:\n{criteria}");
-    out
+    writer.write_all(out.as_bytes())
 }
 
 fn new_table() -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t
+    tables::new(Vec::<String>::new())
 }
 
 /// The comparison as one long CSV: `kind,policy,subject,person,name,email,value,reason`,
 /// where `kind` is `voters`, `gained`, `lost`, `holders`, `overlap` or `criterion`.
 ///
 /// # Errors
-/// Writing to memory does not fail; the error type is the CSV writer's.
-pub fn csv(comparison: &Comparison) -> csv::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Writing failed.
+pub fn write_csv(comparison: &Comparison, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "kind", "policy", "subject", "person", "name", "email", "value", "reason",
     ])?;
@@ -186,7 +181,7 @@ pub fn csv(comparison: &Comparison) -> csv::Result<Vec<u8>> {
                         c.name.as_deref().unwrap_or(""),
                         c.email.as_deref().unwrap_or(""),
                         "",
-                        &c.reason,
+                        &c.reasons.join(", "),
                     ])?;
                 }
             }
@@ -228,13 +223,14 @@ pub fn csv(comparison: &Comparison) -> csv::Result<Vec<u8>> {
             "",
         ])?;
     }
-    w.into_inner()
-        .map_err(|err| csv::Error::from(err.into_error()))
+    w.flush()
 }
 
 /// Sizes over time as a table: one row per date, one column per policy and roll.
-#[must_use]
-pub fn series_table(points: &[Point]) -> String {
+///
+/// # Errors
+/// Writing failed.
+pub fn write_series_table(points: &[Point], out: &mut dyn io::Write) -> io::Result<()> {
     let all = series(points);
     let mut t = new_table();
     let mut header = vec!["date".to_owned()];
@@ -256,26 +252,21 @@ pub fn series_table(points: &[Point]) -> String {
         }));
         t.add_row(row);
     }
-    for i in 1..=all.len() {
-        if let Some(column) = t.column_mut(i) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    format!("{t}\n")
+    tables::align(&mut t, 1..all.len() + 1, Align::Right);
+    writeln!(out, "{t}")
 }
 
 /// Sizes over time as CSV: `date,policy,roll,voters`.
 ///
 /// # Errors
-/// Writing to memory does not fail; the error type is the CSV writer's.
-pub fn series_csv(points: &[Point]) -> csv::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Writing failed.
+pub fn write_series_csv(points: &[Point], out: &mut dyn io::Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(["date", "policy", "roll", "voters"])?;
     for p in points {
         w.write_record([p.date.as_str(), &p.policy, &p.roll, &p.voters.to_string()])?;
     }
-    w.into_inner()
-        .map_err(|err| csv::Error::from(err.into_error()))
+    w.flush()
 }
 
 /// The colours of the chart's lines, distinguishable in print and for most colour vision.
@@ -302,11 +293,24 @@ pub fn is_chart(bytes: &[u8]) -> bool {
         .any(|w| w == CHART_MARK.as_bytes())
 }
 
-/// Roll sizes over time as an SVG line chart, one line per policy and roll.
+/// A chart of roll sizes over time: its title and its points.
+#[derive(Debug, Clone, Copy)]
+pub struct Chart<'p> {
+    pub title: &'p str,
+    pub points: &'p [Point],
+}
+
+/// The chart as SVG.
 ///
 /// # Errors
-/// A message when the chart cannot be drawn (no points).
-pub fn series_svg(points: &[Point], title: &str) -> Result<String, String> {
+/// Writing failed, or the chart cannot be drawn (no points).
+pub fn write_svg(chart: &Chart<'_>, out: &mut dyn io::Write) -> io::Result<()> {
+    let svg = chart_svg(chart.points, chart.title).map_err(io::Error::other)?;
+    out.write_all(svg.as_bytes())
+}
+
+/// Roll sizes over time as an SVG line chart, one line per policy and roll.
+fn chart_svg(points: &[Point], title: &str) -> Result<String, String> {
     let all = series(points);
     let dates: Vec<String> = all
         .first()
@@ -414,21 +418,26 @@ mod tests {
             point("2016-02-01", "a", 11),
             point("2016-02-01", "b", 15),
         ];
-        let table = series_table(&points);
+        let mut table = Vec::new();
+        write_series_table(&points, &mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
         assert!(
             table.contains("tc (a)") && table.contains("tc (b)"),
             "{table}"
         );
-        let csv = String::from_utf8(series_csv(&points).unwrap()).unwrap();
+        let mut csv = Vec::new();
+        write_series_csv(&points, &mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
         assert_eq!(
             csv,
             "date,policy,roll,voters\n2016-01-01,a,tc,10\n2016-01-01,b,tc,12\n2016-02-01,a,tc,11\n2016-02-01,b,tc,15\n"
         );
-        let svg = series_svg(&points, "tc").unwrap();
+        let svg = chart_svg(&points, "tc").unwrap();
         assert!(svg.starts_with("<svg"));
+        assert!(is_chart(svg.as_bytes()));
         assert!(svg.contains("tc (b)"));
-        assert_eq!(svg, series_svg(&points, "tc").unwrap(), "deterministic");
-        assert!(series_svg(&[], "x").is_err());
+        assert_eq!(svg, chart_svg(&points, "tc").unwrap(), "deterministic");
+        assert!(chart_svg(&[], "x").is_err());
     }
 
     #[test]

@@ -3,24 +3,26 @@
 //! inputs by SHA-256, and the summary shown on the terminal. These shapes are contracts,
 //! documented in `docs/outputs.md`.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
-use crate::diagnostics::Problem;
-use crate::ingest::inputs::{Bundle, InputFile};
-use crate::model::{Origin, format_instant};
-use crate::policy::codes;
-use crate::policy::evaluate::{ChangeCounts, Compat, Dates, Engine, Evaluation, Evidence};
-use crate::roll::{NotBuilt, Roll, Rolls, not_built};
+use crate::model::{Code, Diagnostics, InputFile, Problem, format_instant};
+use crate::policy::ChangeCounts;
+use crate::report::table::{self, Align};
+use crate::roll::{ExtraAtcCounts, NotBuilt, Roll, Rolls};
 
 /// The `.txt` roll: one address per line, byte-sorted, unique, newline-terminated.
-#[must_use]
-pub fn roll_txt(roll: &Roll) -> String {
-    let mut out = String::with_capacity(roll.voters.len() * 32);
+///
+/// # Errors
+/// Writing failed.
+pub fn write_txt(roll: &Roll, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = String::with_capacity(roll.voters.len() * 32);
     for voter in &roll.voters {
-        out.push_str(&voter.email);
-        out.push('\n');
+        text.push_str(&voter.email);
+        text.push('\n');
     }
-    out
+    out.write_all(text.as_bytes())
 }
 
 /// The columns of a roll's `.csv`, in order.
@@ -41,102 +43,71 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "extra_atc_expires",
 ];
 
-/// How to point at a change: its number or Change-Id, else where it was read.
-#[must_use]
-pub fn change_reference(bundle: &Bundle, change: u32) -> String {
-    let change = &bundle.log.changes[change as usize];
-    change
-        .label(&bundle.log)
-        .unwrap_or_else(|| bundle.sources.locate(change.origin))
-}
-
-/// How to point at any contribution: a change by number, a meeting by series and date, a
-/// roster or metrics row by what it says and where.
-#[must_use]
-pub fn evidence_reference(bundle: &Bundle, evidence: Evidence) -> String {
-    let activities = &bundle.activities;
-    match evidence {
-        Evidence::Change(c) => change_reference(bundle, c),
-        Evidence::Attendance(a) => activities
-            .attendance
-            .get(a as usize)
-            .and_then(|x| activities.meetings.get(x.meeting as usize))
-            .map_or_else(String::new, |m| format!("meeting {}", m.series)),
-        Evidence::Roster(r) => activities
-            .roster
-            .get(r as usize)
-            .map_or_else(String::new, |e| {
-                format!("{} ({})", e.role, bundle.sources.locate(e.origin))
-            }),
-        Evidence::Metric(m) => activities
-            .metrics
-            .get(m as usize)
-            .map_or_else(String::new, |e| {
-                format!("{} ({})", e.identifier, bundle.sources.locate(e.origin))
-            }),
-    }
+/// One roll of a set, for rendering with what the set knows.
+#[derive(Debug, Clone, Copy)]
+pub struct RollView<'r, 'a> {
+    pub rolls: &'r Rolls<'a>,
+    pub roll: &'r Roll,
 }
 
 /// The `.csv` roll with its evidence columns.
 ///
 /// # Errors
-/// Only if writing to memory fails, which it does not.
-pub fn roll_csv(engine: &Engine<'_>, bundle: &Bundle, roll: &Roll) -> csv::Result<Vec<u8>> {
-    let mut out = csv::Writer::from_writer(Vec::with_capacity(roll.voters.len() * 200));
-    out.write_record(CSV_COLUMNS)?;
+/// Writing failed.
+pub fn write_csv(view: &RollView<'_, '_>, out: &mut dyn Write) -> io::Result<()> {
+    let RollView { rolls, roll } = *view;
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record(CSV_COLUMNS)?;
     // Fields are written one by one from borrowed text where possible: a team roll of
     // thousands of voters is rendered five hundred times over in a large election.
     let mut scratch = String::new();
+    let election = rolls.election;
     for voter in &roll.voters {
-        let profile = &engine.profiles[voter.person.index()];
-        out.write_field(&profile.key)?;
-        out.write_field(profile.name.as_deref().unwrap_or(""))?;
-        out.write_field(&voter.email)?;
+        let profile = rolls.people.person(voter.person);
+        csv.write_field(&profile.key)?;
+        csv.write_field(profile.name.as_deref().unwrap_or(""))?;
+        csv.write_field(&voter.email)?;
         joined(&mut scratch, profile.account_ids.iter().map(u64::to_string));
-        out.write_field(&scratch)?;
+        csv.write_field(&scratch)?;
         joined(&mut scratch, profile.usernames.iter().cloned());
-        out.write_field(&scratch)?;
+        csv.write_field(&scratch)?;
         let member = profile
             .member
-            .and_then(|m| bundle.members.as_ref().and_then(|ms| ms.members.get(m)));
-        out.write_field(member.map_or("", |m| m.id.as_str()))?;
+            .and_then(|m| election.members.as_ref().and_then(|ms| ms.members.get(m)));
+        csv.write_field(member.map_or("", |m| m.id.as_str()))?;
         joined(
             &mut scratch,
             voter
                 .statuses
                 .iter()
-                .map(|&s| engine.policy.statuses[s].id.clone()),
+                .map(|&s| rolls.policy.statuses[s].id.clone()),
         );
-        out.write_field(&scratch)?;
+        csv.write_field(&scratch)?;
         joined(
             &mut scratch,
-            voter
-                .criteria
-                .iter()
-                .map(|&c| engine.criteria[c].id.to_owned()),
+            voter.criteria.iter().map(|&c| rolls.criteria[c].to_owned()),
         );
-        out.write_field(&scratch)?;
-        out.write_field(voter.contributions.to_string())?;
+        csv.write_field(&scratch)?;
+        csv.write_field(voter.contributions.to_string())?;
         for end in [voter.first, voter.last] {
             match end {
                 Some((at, evidence)) => {
-                    out.write_field(format_instant(at))?;
-                    out.write_field(evidence_reference(bundle, evidence))?;
+                    csv.write_field(format_instant(at))?;
+                    csv.write_field(evidence.describe(election))?;
                 }
                 None => {
-                    out.write_field("")?;
-                    out.write_field("")?;
+                    csv.write_field("")?;
+                    csv.write_field("")?;
                 }
             }
         }
         match voter.extra_atc_expires {
-            Some(month) => out.write_field(month.to_string())?,
-            None => out.write_field("")?,
+            Some(month) => csv.write_field(month.to_string())?,
+            None => csv.write_field("")?,
         }
-        out.write_record(None::<&[u8]>)?;
+        csv.write_record(None::<&[u8]>)?;
     }
-    out.into_inner()
-        .map_err(|err| csv::Error::from(err.into_error()))
+    csv.flush()
 }
 
 /// `a;b;c` into a reused buffer.
@@ -152,7 +123,7 @@ fn joined(buffer: &mut String, parts: impl Iterator<Item = String>) {
 
 /// One output file in the manifest.
 #[derive(Debug, Clone, Serialize)]
-pub struct OutputFile {
+pub struct WrittenFile {
     pub path: String,
     pub sha256: String,
 }
@@ -168,7 +139,7 @@ pub struct RollSummary {
     pub excluded_no_email: usize,
     #[serde(skip_serializing_if = "is_zero")]
     pub excluded_no_full_name: usize,
-    pub files: Vec<OutputFile>,
+    pub files: Vec<WrittenFile>,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]
@@ -200,15 +171,6 @@ pub struct ChangeAccounting {
     pub counts: ChangeCounts,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ExtraAtcAccounting {
-    pub listed: usize,
-    pub valid: usize,
-    pub expired: usize,
-    #[serde(skip_serializing_if = "is_zero")]
-    pub ignored_compat: usize,
-}
-
 /// `manifest.json`: what was read, what rules were applied, what was written.
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
@@ -220,7 +182,7 @@ pub struct Manifest {
     pub inputs: Vec<InputFile>,
     pub changes: ChangeAccounting,
     pub people: usize,
-    pub extra_atcs: ExtraAtcAccounting,
+    pub extra_atcs: ExtraAtcCounts,
     pub rolls: Vec<RollSummary>,
     /// Team rolls the policy does not build for their team's kind of leadership.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -231,64 +193,17 @@ pub struct Manifest {
 }
 
 /// Assemble the manifest. `files` gives, per roll, the output files written (empty when
-/// nothing is written).
+/// nothing is written); `problems` are the inputs' problems (errors were skipped rows).
 #[must_use]
-pub fn manifest(
-    engine: &Engine<'_>,
-    bundle: &Bundle,
-    evaluation: &Evaluation,
-    dates: &Dates,
-    rolls: &Rolls,
-    files: &[Vec<OutputFile>],
-) -> Manifest {
-    let counts = engine.count_changes(dates);
-    let records: u64 = bundle
-        .files
-        .iter()
-        .filter(|f| f.role == "changes")
-        .filter_map(|f| f.records)
-        .sum();
-    let rejected: u64 = bundle
-        .files
-        .iter()
-        .filter(|f| f.role == "changes")
-        .filter_map(|f| f.rejected)
-        .sum();
-    let extra_valid = evaluation
-        .grants
-        .iter()
-        .filter(|g| g.extra_atc.is_some())
-        .count();
-    let expired = evaluation
-        .misses
-        .iter()
-        .filter(|m| m.code == codes::EXTRA_ATC_EXPIRED)
-        .count();
-    let ignored = evaluation
-        .misses
-        .iter()
-        .filter(|m| m.code == codes::EXTRA_ATC_IGNORED)
-        .count();
-    let policy = engine.policy;
-    let rolls_summary = rolls
-        .rolls
-        .iter()
-        .enumerate()
-        .map(|(i, roll)| RollSummary {
-            name: roll.name.clone(),
-            title: policy.rolls[roll.def].title.clone(),
-            team: roll.team.map(|t| bundle.governance.team(t).name.clone()),
-            voters: roll.voters.len(),
-            excluded_not_member: roll.excluded_with(codes::EXCLUDED_NOT_MEMBER),
-            excluded_no_email: roll.excluded_with(codes::EXCLUDED_NO_EMAIL),
-            excluded_no_full_name: roll.excluded_with(codes::EXCLUDED_NO_FULL_NAME),
-            files: files.get(i).cloned().unwrap_or_default(),
-        })
-        .collect();
+pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenFile>]) -> Manifest {
+    let election = rolls.election;
+    let policy = rolls.policy;
+    let (records, rejected) = election.change_records();
+    let dates = rolls.dates;
     Manifest {
         tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
         election: ManifestElection {
-            name: bundle.election.name.clone(),
+            name: election.name.clone(),
             window_start: format_instant(dates.window.start),
             window_end: format_instant(dates.window.end),
             as_of: format_instant(dates.as_of),
@@ -299,43 +214,43 @@ pub fn manifest(
             origin: policy.origin.to_string(),
             sha256: policy.sha256.clone(),
         },
-        compat: match engine.compat {
-            Compat::None => "none",
-            Compat::Reference => "reference",
-        },
+        compat: rolls.compat.label,
         membership_checked: rolls.membership_checked,
-        inputs: bundle.files.clone(),
+        inputs: election.inputs.clone(),
         changes: ChangeAccounting {
             records,
             rejected,
-            counts,
+            counts: rolls.changes.clone(),
         },
-        people: engine.people.len(),
-        extra_atcs: ExtraAtcAccounting {
-            listed: bundle.governance.extra_atcs.len(),
-            valid: extra_valid,
-            expired,
-            ignored_compat: ignored,
-        },
-        rolls: rolls_summary,
-        not_built: policy
+        people: rolls.people.len(),
+        extra_atcs: rolls.extra_atcs.clone(),
+        rolls: rolls
             .rolls
             .iter()
-            .flat_map(|def| not_built(engine, def))
+            .enumerate()
+            .map(|(i, roll)| RollSummary {
+                name: roll.name.clone(),
+                title: policy.rolls[roll.def].title.clone(),
+                team: roll.team.map(|t| election.governance.team(t).name.clone()),
+                voters: roll.voters.len(),
+                excluded_not_member: roll.excluded_with(Code::ExcludedNotMember),
+                excluded_no_email: roll.excluded_with(Code::ExcludedNoEmail),
+                excluded_no_full_name: roll.excluded_with(Code::ExcludedNoFullName),
+                files: files.get(i).cloned().unwrap_or_default(),
+            })
             .collect(),
-        skipped_rows: bundle.diagnostics.errors().cloned().collect(),
-        warnings: bundle.diagnostics.warnings().cloned().collect(),
+        not_built: rolls.not_built.clone(),
+        skipped_rows: problems.errors().cloned().collect(),
+        warnings: problems.warnings().cloned().collect(),
     }
 }
 
-/// Pretty JSON, newline-terminated.
+/// The manifest as JSON (also `roll --format json`).
 ///
 /// # Errors
-/// Serialization cannot fail for these types; the error is passed on regardless.
-pub fn to_json<T: Serialize>(value: &T) -> serde_json::Result<String> {
-    let mut text = serde_json::to_string_pretty(value)?;
-    text.push('\n');
-    Ok(text)
+/// Writing failed.
+pub fn write_json(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()> {
+    crate::report::json::write(manifest, out)
 }
 
 /// How many team rolls the terminal table lists one by one before summarising.
@@ -343,11 +258,11 @@ const TEAM_ROWS_SHOWN: usize = 25;
 
 /// The terminal summary: one row per roll (team rolls summarised when there are many),
 /// then the change accounting.
-#[must_use]
-pub fn summary_table(manifest: &Manifest) -> String {
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(["roll", "voters", "not members", "no e-mail"]);
+///
+/// # Errors
+/// Writing failed.
+pub fn write_summary(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()> {
+    let mut t = table::new(["roll", "voters", "not members", "no e-mail"]);
     let team_rolls = manifest.rolls.iter().filter(|r| r.team.is_some()).count();
     let mut summarised = (0usize, 0usize, 0usize, 0usize);
     for roll in &manifest.rolls {
@@ -358,7 +273,7 @@ pub fn summary_table(manifest: &Manifest) -> String {
             summarised.3 += roll.excluded_no_email;
             continue;
         }
-        table.add_row([
+        t.add_row([
             roll.name.clone(),
             roll.voters.to_string(),
             roll.excluded_not_member.to_string(),
@@ -366,30 +281,17 @@ pub fn summary_table(manifest: &Manifest) -> String {
         ]);
     }
     if summarised.0 > 0 {
-        table.add_row([
+        t.add_row([
             format!("{} team rolls", summarised.0),
             summarised.1.to_string(),
             summarised.2.to_string(),
             summarised.3.to_string(),
         ]);
     }
-    for column in 1..4 {
-        if let Some(c) = table.column_mut(column) {
-            c.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
-    let c = &manifest.changes;
-    let mut not_built = String::new();
-    if !manifest.not_built.is_empty() {
-        let rolls: Vec<String> = manifest
-            .not_built
-            .iter()
-            .map(|n| format!("{} ({} leadership)", n.name, n.leadership))
-            .collect();
-        not_built = format!("not built: {}\n", rolls.join(", "));
-    }
-    let mut out = format!(
-        "{} ({}), policy {}{}\nwindow [{}, {}), as of {}\n{table}\n{not_built}",
+    table::align(&mut t, 1..4, Align::Right);
+    writeln!(
+        out,
+        "{} ({}), policy {}{}",
         manifest.election.name,
         manifest.tool,
         manifest.policy.name,
@@ -398,11 +300,24 @@ pub fn summary_table(manifest: &Manifest) -> String {
         } else {
             format!(", compat {}", manifest.compat)
         },
-        manifest.election.window_start,
-        manifest.election.window_end,
-        manifest.election.as_of,
-    );
-    out.push_str(&format!(
+    )?;
+    writeln!(
+        out,
+        "window [{}, {}), as of {}",
+        manifest.election.window_start, manifest.election.window_end, manifest.election.as_of,
+    )?;
+    writeln!(out, "{t}")?;
+    if !manifest.not_built.is_empty() {
+        let rolls: Vec<String> = manifest
+            .not_built
+            .iter()
+            .map(|n| format!("{} ({} leadership)", n.name, n.leadership))
+            .collect();
+        writeln!(out, "not built: {}", rolls.join(", "))?;
+    }
+    let c = &manifest.changes;
+    write!(
+        out,
         "changes: {} read, {} used, {} outside the window, {} in repositories not governed, {} retired, {} not merged, {} on other branches, {} rejected",
         c.records,
         c.counts.used,
@@ -412,41 +327,132 @@ pub fn summary_table(manifest: &Manifest) -> String {
         c.counts.not_merged,
         c.counts.branch_excluded,
         c.rejected,
-    ));
+    )?;
     if c.counts.repo_not_selected > 0 {
-        out.push_str(&format!(
+        write!(
+            out,
             ", {} in repositories no criterion names",
             c.counts.repo_not_selected
-        ));
+        )?;
+    }
+    if c.counts.not_credited > 0 {
+        write!(
+            out,
+            ", {} credited to nobody the criteria credit",
+            c.counts.not_credited
+        )?;
+    }
+    if c.counts.not_counted > 0 {
+        write!(
+            out,
+            ", {} not counted by any criterion",
+            c.counts.not_counted
+        )?;
     }
     if c.counts.dropped_duplicate_account > 0 {
-        out.push_str(&format!(
+        write!(
+            out,
             ", {} dropped as in the reference tooling",
             c.counts.dropped_duplicate_account
-        ));
+        )?;
     }
-    out.push('\n');
+    writeln!(out)?;
     let e = &manifest.extra_atcs;
-    out.push_str(&format!(
+    write!(
+        out,
         "extra-ATCs: {} listed, {} valid, {} expired",
         e.listed, e.valid, e.expired
-    ));
+    )?;
     if e.ignored_compat > 0 {
-        out.push_str(&format!(
+        write!(
+            out,
             ", {} ignored as in the reference tooling",
             e.ignored_compat
-        ));
+        )?;
     }
-    out.push('\n');
-    out.push_str(&format!("people: {}\n", manifest.people));
+    writeln!(out)?;
+    writeln!(out, "people: {}", manifest.people)?;
     if !manifest.membership_checked {
-        out.push_str("membership: NOT CHECKED (no members file in the election); the rolls may include non-members\n");
+        writeln!(
+            out,
+            "membership: NOT CHECKED (no members file in the election); the rolls may include non-members"
+        )?;
     }
-    out
+    Ok(())
 }
 
-/// Where an origin is, for messages.
-#[must_use]
-pub fn locate(bundle: &Bundle, origin: Origin) -> String {
-    bundle.sources.locate(origin)
+/// The summary as CSV: one row per roll.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_summary_csv(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = csv::Writer::from_writer(out);
+    csv.write_record([
+        "roll",
+        "team",
+        "voters",
+        "excluded_not_member",
+        "excluded_no_email",
+    ])?;
+    for roll in &manifest.rolls {
+        csv.write_record([
+            roll.name.as_str(),
+            roll.team.as_deref().unwrap_or(""),
+            &roll.voters.to_string(),
+            &roll.excluded_not_member.to_string(),
+            &roll.excluded_no_email.to_string(),
+        ])?;
+    }
+    csv.flush()
+}
+
+/// Every roll as the files `roll --out` writes (`<roll>.txt`, `<roll>.csv`, and, when the
+/// files are to be written, `manifest.json` last), and the manifest.
+#[derive(Debug, Clone)]
+pub struct RenderedRolls {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub manifest: Manifest,
+}
+
+/// Render every roll and the manifest. With `listed`, the manifest lists the roll files
+/// with their hashes and is itself the last file; without, it lists none (nothing is
+/// written).
+///
+/// # Errors
+/// Rendering into memory failed (it does not).
+pub fn render(
+    rolls: &Rolls<'_>,
+    problems: &Diagnostics,
+    listed: bool,
+) -> io::Result<RenderedRolls> {
+    let mut files = Vec::with_capacity(rolls.rolls.len() * 2 + 1);
+    let mut written: Vec<Vec<WrittenFile>> = Vec::with_capacity(rolls.rolls.len());
+    for roll in &rolls.rolls {
+        let mut txt = Vec::new();
+        write_txt(roll, &mut txt)?;
+        let mut csv = Vec::with_capacity(roll.voters.len() * 200);
+        write_csv(&RollView { rolls, roll }, &mut csv)?;
+        let (txt_name, csv_name) = (format!("{}.txt", roll.name), format!("{}.csv", roll.name));
+        if listed {
+            written.push(vec![
+                WrittenFile {
+                    path: txt_name.clone(),
+                    sha256: crate::digest::sha256_hex(&txt),
+                },
+                WrittenFile {
+                    path: csv_name.clone(),
+                    sha256: crate::digest::sha256_hex(&csv),
+                },
+            ]);
+        }
+        files.push((txt_name, txt));
+        files.push((csv_name, csv));
+    }
+    let manifest = manifest(rolls, problems, &written);
+    if listed {
+        let mut json = Vec::new();
+        write_json(&manifest, &mut json)?;
+        files.push(("manifest.json".to_owned(), json));
+    }
+    Ok(RenderedRolls { files, manifest })
 }

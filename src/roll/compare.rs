@@ -10,18 +10,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 
-use crate::identity::PersonIdx;
-use crate::model::{Instant, Window};
-use crate::policy::evaluate::{Dates, Engine, Evaluation};
 use rustc_hash::FxHashMap;
 
-use crate::roll::{Decision, Rolls, Voter, build, decisive, instances, sizes_selected};
+use crate::identity::PersonIdx;
+use crate::model::{Dates, Instant, Window};
+use crate::policy::{Engine, Evaluation};
+use crate::roll::{Roll, Voter, all_instances, build_selected, decisive, sizes_selected};
 
 /// One policy applied to the election.
 pub struct Run<'e, 'a> {
     pub engine: &'e Engine<'a>,
     pub evaluation: Evaluation,
-    pub rolls: Rolls,
+    pub rolls: Vec<Roll>,
     dates: Dates,
     by_key: FxHashMap<&'e str, PersonIdx>,
 }
@@ -30,17 +30,11 @@ impl<'e, 'a> Run<'e, 'a> {
     #[must_use]
     pub fn new(engine: &'e Engine<'a>, dates: &Dates) -> Self {
         let evaluation = engine.evaluate(dates);
-        let rolls = build(engine, &evaluation);
+        let rolls = build_selected(engine, &evaluation, &|_| true);
         let by_key = engine
-            .profiles
+            .people()
             .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    p.key.as_str(),
-                    PersonIdx(u32::try_from(i).unwrap_or(u32::MAX)),
-                )
-            })
+            .map(|(i, p)| (p.key.as_str(), i))
             .collect();
         Self {
             engine,
@@ -52,16 +46,13 @@ impl<'e, 'a> Run<'e, 'a> {
     }
 
     fn voters_by_key(&self, roll: &str) -> Option<BTreeMap<&str, &Voter>> {
-        self.rolls
-            .rolls
-            .iter()
-            .find(|r| r.name == roll)
-            .map(|roll| {
-                roll.voters
-                    .iter()
-                    .map(|v| (self.engine.profiles[v.person.index()].key.as_str(), v))
-                    .collect()
-            })
+        let people = self.engine.people();
+        self.rolls.iter().find(|r| r.name == roll).map(|roll| {
+            roll.voters
+                .iter()
+                .map(|v| (people.person(v.person).key.as_str(), v))
+                .collect()
+        })
     }
 }
 
@@ -72,7 +63,7 @@ pub struct Change {
     pub name: Option<String>,
     pub email: Option<String>,
     /// Gained: the criteria that put them on. Lost: the code that keeps them off.
-    pub reason: String,
+    pub reasons: Vec<String>,
 }
 
 /// One roll across policies.
@@ -120,6 +111,8 @@ pub struct CriterionCount {
 /// The comparison of several policies at one set of dates.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Comparison {
+    /// The instant compared at (`as_of`).
+    pub as_of: String,
     pub policies: Vec<String>,
     pub rolls: Vec<RollComparison>,
     pub statuses: Vec<StatusCount>,
@@ -130,11 +123,14 @@ pub struct Comparison {
 /// Compare runs of several policies (the first is the baseline).
 #[must_use]
 pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
-    let policies: Vec<String> = runs.iter().map(|r| r.engine.policy.name.clone()).collect();
+    let policies: Vec<String> = runs
+        .iter()
+        .map(|r| r.engine.policy().name.clone())
+        .collect();
     // Roll names in order of first appearance across policies.
     let mut names: Vec<String> = Vec::new();
     for run in runs {
-        for roll in &run.rolls.rolls {
+        for roll in &run.rolls {
             if !names.contains(&roll.name) {
                 names.push(roll.name.clone());
             }
@@ -146,7 +142,6 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
             .iter()
             .map(|run| {
                 run.rolls
-                    .rolls
                     .iter()
                     .find(|r| &r.name == name)
                     .map(|r| r.voters.len())
@@ -162,7 +157,7 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
                     (base_voters.as_ref(), run.voters_by_key(name))
                 else {
                     against_first.push(Difference {
-                        policy: run.engine.policy.name.clone(),
+                        policy: run.engine.policy().name.clone(),
                         gained: Vec::new(),
                         lost: Vec::new(),
                     });
@@ -183,7 +178,7 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
                     list.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.person.cmp(&b.person)));
                 }
                 against_first.push(Difference {
-                    policy: run.engine.policy.name.clone(),
+                    policy: run.engine.policy().name.clone(),
                     gained,
                     lost,
                 });
@@ -200,18 +195,19 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
     let mut holders: Vec<(String, BTreeSet<String>)> = Vec::new();
     let mut criteria = Vec::new();
     for run in runs {
-        let policy = &run.engine.policy;
+        let policy = run.engine.policy();
+        let people = run.engine.people();
         for (s, status) in policy.statuses.iter().enumerate() {
             let set: BTreeSet<String> = run
                 .evaluation
                 .grants
                 .iter()
                 .filter(|g| g.status == s)
-                .map(|g| run.engine.profiles[g.person.index()].key.clone())
+                .map(|g| people.person(g.person).key.clone())
                 .collect();
             holders.push((format!("{}/{}", policy.name, status.id), set));
         }
-        for (c, criterion) in run.engine.criteria.iter().enumerate() {
+        for (c, criterion) in run.engine.criteria().iter().enumerate() {
             let people: BTreeSet<PersonIdx> = run
                 .evaluation
                 .grants
@@ -243,10 +239,10 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
     // are ATCs anyway"). Pairs that exist in every policy would repeat the same number.
     let has = |policy: &str, status: &str| {
         runs.iter().any(|r| {
-            r.engine.policy.name == policy && r.engine.policy.status_index(status).is_some()
+            r.engine.policy().name == policy && r.engine.policy().status_index(status).is_some()
         })
     };
-    let baseline = runs.first().map_or("", |r| r.engine.policy.name.as_str());
+    let baseline = runs.first().map_or("", |r| r.engine.policy().name.as_str());
     let mut overlaps = Vec::new();
     for (i, (a, first)) in holders.iter().enumerate() {
         for (b, second) in &holders[i + 1..] {
@@ -272,6 +268,10 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
         }
     }
     Comparison {
+        as_of: runs
+            .first()
+            .map(|r| crate::model::format_instant(r.dates.as_of))
+            .unwrap_or_default(),
         policies,
         rolls,
         statuses,
@@ -280,43 +280,41 @@ pub fn compare(runs: &[Run<'_, '_>]) -> Comparison {
     }
 }
 
-fn change(run: &Run<'_, '_>, key: &str, reason: String) -> Change {
-    let profile = run.by_key.get(key).map(|p| &run.engine.profiles[p.index()]);
+fn change(run: &Run<'_, '_>, key: &str, reasons: Vec<String>) -> Change {
+    let profile = run.by_key.get(key).map(|&p| run.engine.people().person(p));
     Change {
         person: key.to_owned(),
         name: profile.and_then(|p| p.name.clone()),
         email: profile.and_then(|p| p.email.clone()),
-        reason,
+        reasons,
     }
 }
 
 /// Why a voter is on a roll: the criteria that put them there.
-fn on_reason(run: &Run<'_, '_>, voter: &Voter) -> String {
+fn on_reason(run: &Run<'_, '_>, voter: &Voter) -> Vec<String> {
+    let criteria = run.engine.criteria();
     voter
         .criteria
         .iter()
-        .map(|&c| run.engine.criteria[c].id)
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|&c| criteria[c].id.to_owned())
+        .collect()
 }
 
-/// Why a person is off a roll under a run's policy.
-fn off_reason(run: &Run<'_, '_>, roll: &str, key: &str) -> String {
-    let Some(&person) = run.by_key.get(key) else {
-        return "not-in-inputs".to_owned();
-    };
+/// Why a person is off a roll under a run's policy: the decisive code.
+fn off_reason(run: &Run<'_, '_>, roll: &str, key: &str) -> Vec<String> {
     let engine = run.engine;
-    for def in &engine.policy.rolls {
-        for (name, team) in instances(engine, def) {
-            if name == roll {
-                return match decisive(engine, &run.evaluation, &run.dates, person, def, team) {
-                    Decision::On(_) => "on-roll".to_owned(),
-                    Decision::Off(code) => code.code.to_owned(),
-                };
-            }
-        }
-    }
-    "no-such-roll".to_owned()
+    // A person is matched across policies by key; identity does not depend on the policy,
+    // so the key is always there.
+    let Some(&person) = run.by_key.get(key) else {
+        return Vec::new();
+    };
+    all_instances(engine.policy(), &engine.election().governance)
+        .find(|(_, name, _)| name == roll)
+        .map(|(def, _, team)| {
+            let decision = decisive(engine, &run.evaluation, &run.dates, person, def, team);
+            vec![decision.code().as_str().to_owned()]
+        })
+        .unwrap_or_default()
 }
 
 /// How far apart the dates of a series are.
@@ -403,6 +401,12 @@ pub struct Point {
     pub voters: usize,
 }
 
+/// A roll's size under each policy at each date.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Series {
+    pub points: Vec<Point>,
+}
+
 /// Each selected roll's size under each policy at each date. Engines are prepared once;
 /// each date costs one evaluation and the selected rolls.
 #[must_use]
@@ -423,7 +427,7 @@ pub fn over_time(
             for (roll, voters) in sizes_selected(engine, &evaluation, keep) {
                 points.push(Point {
                     date: format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day()),
-                    policy: engine.policy.name.clone(),
+                    policy: engine.policy().name.clone(),
                     roll,
                     voters,
                 });
@@ -438,7 +442,7 @@ pub fn over_time(
 pub fn election_wide_rolls(engines: &[&Engine<'_>]) -> Vec<String> {
     let mut names = Vec::new();
     for engine in engines {
-        for def in &engine.policy.rolls {
+        for def in &engine.policy().rolls {
             if def.per == crate::policy::Per::Election && !names.contains(&def.id) {
                 names.push(def.id.clone());
             }
@@ -448,11 +452,11 @@ pub fn election_wide_rolls(engines: &[&Engine<'_>]) -> Vec<String> {
 }
 
 /// One line of a chart: a policy and a roll, and the roll's size at each date.
-pub type Series = ((String, String), Vec<(String, usize)>);
+pub type Line = ((String, String), Vec<(String, usize)>);
 
-/// Group points into series `(policy, roll) -> [(date, voters)]`, in first-seen order.
+/// Group points into lines `(policy, roll) -> [(date, voters)]`, in first-seen order.
 #[must_use]
-pub fn series(points: &[Point]) -> Vec<Series> {
+pub fn series(points: &[Point]) -> Vec<Line> {
     let mut order: Vec<(String, String)> = Vec::new();
     let mut by: BTreeMap<(String, String), Vec<(String, usize)>> = BTreeMap::new();
     for p in points {

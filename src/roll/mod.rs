@@ -1,17 +1,24 @@
 //! Rolls: who votes in which election, and why. A roll is made of the statuses its policy
 //! definition names; per-team rolls take only statuses earned in that team. The same
-//! decision function builds the rolls and answers `explain`, so an explanation can never
-//! disagree with the roll it explains.
+//! decision function builds the rolls and answers `explain`, `compare` and `candidacy`, so
+//! an explanation can never disagree with the roll it explains.
+//!
+//! Everything a report shows is decided here: the voters with their evidence, who was left
+//! off and why, how every change was accounted for, which team rolls were not built.
 
+pub mod candidacy;
 pub mod compare;
 pub mod explain;
+pub mod review;
 
-use crate::identity::PersonIdx;
-use crate::ingest::governance::{Team, TeamIdx};
-use crate::model::{Instant, Month};
-use crate::policy::codes::{self, Code};
-use crate::policy::evaluate::{Compat, Dates, Engine, Evaluation, Evidence, Grant};
-use crate::policy::{DEFAULT_LEADERSHIP, Per, RollDef, Scope};
+use crate::identity::{People, PersonIdx};
+use crate::model::{
+    Code, Compat, Dates, Election, Governance, Instant, Month, Problem, Team, TeamIdx,
+};
+use crate::policy::{
+    ChangeCounts, DEFAULT_LEADERSHIP, Engine, Evaluation, Evidence, Grant, Per, Policy, RollDef,
+    Rule, Scope,
+};
 
 /// One person on a roll, with the evidence the roll's CSV shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,11 +64,39 @@ impl Roll {
     }
 }
 
-/// Every roll of an election.
+/// The extra-ATC entries of the governance files, accounted for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ExtraAtcCounts {
+    pub listed: usize,
+    pub valid: usize,
+    pub expired: usize,
+    /// Left unread, as the reference tooling leaves them (compatibility mode only).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub ignored_compat: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Every roll of an election, with what the run established on the way: how each change
+/// was accounted for, the extra-ATC entries, the team rolls not built.
 #[derive(Debug, Clone)]
-pub struct Rolls {
+pub struct Rolls<'a> {
+    pub policy: &'a Policy,
+    pub election: &'a Election,
+    pub people: &'a People,
+    pub dates: Dates,
+    pub compat: Compat,
     pub rolls: Vec<Roll>,
+    /// Team rolls the policy does not build for their team's kind of leadership.
+    pub not_built: Vec<NotBuilt>,
+    pub changes: ChangeCounts,
+    pub extra_atcs: ExtraAtcCounts,
     pub membership_checked: bool,
+    /// Each criterion's id, by criterion index.
+    pub criteria: Vec<&'a str>,
 }
 
 /// The outcome of one person against one roll.
@@ -71,14 +106,35 @@ pub enum Decision {
     Off(Code),
 }
 
+impl Decision {
+    /// The decisive code: `on-roll`, or why not.
+    #[must_use]
+    pub fn code(&self) -> Code {
+        match self {
+            Self::On(_) => Code::OnRoll,
+            Self::Off(code) => *code,
+        }
+    }
+}
+
+/// The name of one instance of a roll definition: its id, or `<id>-<team slug>` for a
+/// team's roll. Every roll file and every message names rolls this way.
+#[must_use]
+pub fn instance_name(def: &RollDef, team: Option<&Team>) -> String {
+    match team {
+        Some(team) => format!("{}-{}", def.id, team.slug),
+        None => def.id.clone(),
+    }
+}
+
 /// The grants of `grants` (one person's) that count for a roll.
 fn counting<'g>(
-    engine: &Engine<'_>,
+    policy: &Policy,
     def: &RollDef,
     team: Option<TeamIdx>,
     grants: &'g [Grant],
 ) -> impl Iterator<Item = &'g Grant> {
-    let statuses = &engine.policy.statuses;
+    let statuses = &policy.statuses;
     grants.iter().filter(move |g| {
         def.statuses.contains(&g.status)
             && match team {
@@ -107,7 +163,8 @@ pub fn decide(
         last: None,
         extra_atc_expires: None,
     };
-    for grant in counting(engine, def, team, grants) {
+    let extra_atcs = &engine.election().governance.extra_atcs;
+    for grant in counting(engine.policy(), def, team, grants) {
         voter.statuses.push(grant.status);
         voter.criteria.push(grant.criterion);
         voter.contributions += grant.count;
@@ -117,35 +174,49 @@ pub fn decide(
         if let Some(last) = grant.last {
             voter.last = Some(voter.last.map_or(last, |l| l.max(last)));
         }
-        if let Some(month) = grant.extra_atc.and_then(|e| engine.extra_atc_expiry(e)) {
+        if let Some(month) = grant
+            .extra_atc
+            .and_then(|e| extra_atcs.get(e))
+            .map(|e| e.expires_in)
+        {
             voter.extra_atc_expires = Some(voter.extra_atc_expires.map_or(month, |m| m.max(month)));
         }
     }
     if voter.statuses.is_empty() {
-        return Decision::Off(codes::EXCLUDED_NO_STATUS);
+        return Decision::Off(Code::ExcludedNoStatus);
     }
     voter.statuses.sort_unstable();
     voter.statuses.dedup();
     voter.criteria.sort_unstable();
     voter.criteria.dedup();
-    let profile = &engine.profiles[person.index()];
-    if engine.compat == Compat::Reference && profile.name.is_none() {
-        return Decision::Off(codes::EXCLUDED_NO_FULL_NAME);
+    if let Some(code) = off_roll(engine, person, def) {
+        return Decision::Off(code);
     }
-    let Some(email) = &profile.email else {
-        return Decision::Off(codes::EXCLUDED_NO_EMAIL);
-    };
-    if def.members_only && engine.inputs.members.is_some() && profile.member.is_none() {
-        return Decision::Off(codes::EXCLUDED_NOT_MEMBER);
+    if let Some(email) = &engine.people().person(person).email {
+        voter.email.clone_from(email);
     }
-    voter.email.clone_from(email);
     Decision::On(voter)
+}
+
+/// Why a person who holds a status for the roll is still kept off it, if they are.
+fn off_roll(engine: &Engine<'_>, person: PersonIdx, def: &RollDef) -> Option<Code> {
+    let profile = engine.people().person(person);
+    if engine.compat().require_full_name && profile.name.is_none() {
+        return Some(Code::ExcludedNoFullName);
+    }
+    if profile.email.is_none() {
+        return Some(Code::ExcludedNoEmail);
+    }
+    if def.members_only && engine.election().members.is_some() && profile.member.is_none() {
+        return Some(Code::ExcludedNotMember);
+    }
+    None
 }
 
 /// [`decide`], and when the person holds no status for the roll, the nearest reason why:
 /// a status missed (an expired extra-ATC, a threshold not met), else what kept their
-/// latest change from counting (outside the window, and by how much, in `explain`; not
-/// governed; ...). Rolls use [`decide`]; explanations and comparisons use this.
+/// latest change from counting (outside the window, not governed, ...). Rolls use
+/// [`decide`]; explanations, comparisons and candidacies use this.
 #[must_use]
 pub fn decisive(
     engine: &Engine<'_>,
@@ -156,10 +227,11 @@ pub fn decisive(
     team: Option<TeamIdx>,
 ) -> Decision {
     let decision = decide(engine, person, def, team, evaluation.of(person));
-    if decision != Decision::Off(codes::EXCLUDED_NO_STATUS) {
+    if decision != Decision::Off(Code::ExcludedNoStatus) {
         return decision;
     }
-    let in_roll = |criterion: usize| def.statuses.contains(&engine.criteria[criterion].status);
+    let criteria = engine.criteria();
+    let in_roll = |criterion: usize| def.statuses.contains(&criteria[criterion].status);
     if let Some(miss) = evaluation
         .misses_of(person)
         .iter()
@@ -167,20 +239,19 @@ pub fn decisive(
     {
         return Decision::Off(miss.code);
     }
-    let code_criteria: Vec<usize> = (0..engine.criteria.len())
-        .filter(|&c| {
-            in_roll(c) && matches!(engine.criteria[c].rule, crate::policy::Rule::CodeChange(_))
-        })
+    let code_criteria: Vec<usize> = (0..criteria.len())
+        .filter(|&c| in_roll(c) && matches!(criteria[c].rule, Rule::CodeChange(_)))
         .collect();
+    let changes = &engine.election().changes.changes;
     let mut latest: Option<(Option<Instant>, Code)> = None;
-    for change in engine.changes_of(person) {
+    for change in engine.people().changes_of(person) {
         if team.is_some() && engine.change_team(change) != team {
             continue;
         }
-        let at = engine.inputs.log.changes[change as usize].merged_at;
+        let at = changes[change as usize].merged_at;
         for &criterion in &code_criteria {
             let code = engine.classify(change, criterion, person, dates).code;
-            if code != codes::CHANGE_QUALIFIES && latest.is_none_or(|(when, _)| at > when) {
+            if code != Code::ChangeQualifies && latest.is_none_or(|(when, _)| at > when) {
                 latest = Some((at, code));
             }
         }
@@ -197,13 +268,10 @@ fn eligible(
     team: Option<TeamIdx>,
     grants: &[Grant],
 ) -> bool {
-    if counting(engine, def, team, grants).next().is_none() {
-        return false;
-    }
-    let profile = &engine.profiles[person.index()];
-    !(engine.compat == Compat::Reference && profile.name.is_none()
-        || profile.email.is_none()
-        || def.members_only && engine.inputs.members.is_some() && profile.member.is_none())
+    counting(engine.policy(), def, team, grants)
+        .next()
+        .is_some()
+        && off_roll(engine, person, def).is_none()
 }
 
 /// The number of voters of each roll whose name `keep` accepts, as [`build_selected`]
@@ -215,8 +283,8 @@ pub fn sizes_selected(
     keep: &dyn Fn(&str) -> bool,
 ) -> Vec<(String, usize)> {
     let mut out = Vec::new();
-    for def in &engine.policy.rolls {
-        for (name, team) in instances(engine, def) {
+    for def in &engine.policy().rolls {
+        for (name, team) in instances(&engine.election().governance, def) {
             if !keep(&name) {
                 continue;
             }
@@ -239,37 +307,45 @@ pub fn sizes_selected(
 
 /// The rolls one policy roll definition expands to: `(name, team)`.
 #[must_use]
-pub fn instances(engine: &Engine<'_>, def: &RollDef) -> Vec<(String, Option<TeamIdx>)> {
+pub fn instances(governance: &Governance, def: &RollDef) -> Vec<(String, Option<TeamIdx>)> {
     match def.per {
-        Per::Election => vec![(def.id.clone(), None)],
-        Per::Team => engine
-            .inputs
-            .governance
+        Per::Election => vec![(instance_name(def, None), None)],
+        Per::Team => governance
             .project_teams()
             .filter(|(_, team)| led_as_required(def, team).is_ok())
-            .map(|(idx, team)| (format!("{}-{}", def.id, team.slug), Some(idx)))
+            .map(|(idx, team)| (instance_name(def, Some(team)), Some(idx)))
             .collect(),
     }
+}
+
+/// Every roll instance of a policy, with its definition: `(definition, name, team)`.
+pub fn all_instances<'p>(
+    policy: &'p Policy,
+    governance: &Governance,
+) -> impl Iterator<Item = (&'p RollDef, String, Option<TeamIdx>)> {
+    policy.rolls.iter().flat_map(move |def| {
+        instances(governance, def)
+            .into_iter()
+            .map(move |(name, team)| (def, name, team))
+    })
 }
 
 /// Rolls whose names would be one file name: two teams whose names slug alike (`Nova` and
 /// `NOVA`), or a team roll and a policy roll of the same name. Each is an error located at
 /// the team that makes the second name; no roll can be written while there is one.
 #[must_use]
-pub fn name_collisions(
-    policy: &crate::policy::Policy,
-    governance: &crate::ingest::governance::Governance,
-    sources: &crate::model::Sources,
-) -> Vec<crate::diagnostics::Problem> {
+pub fn name_collisions(policy: &Policy, election: &Election) -> Vec<Problem> {
+    let governance = &election.governance;
+    let sources = &election.sources;
     let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
     for def in &policy.rolls {
         let named: Vec<(String, Option<&Team>)> = match def.per {
-            Per::Election => vec![(def.id.clone(), None)],
+            Per::Election => vec![(instance_name(def, None), None)],
             Per::Team => governance
                 .project_teams()
                 .filter(|(_, team)| led_as_required(def, team).is_ok())
-                .map(|(_, team)| (format!("{}-{}", def.id, team.slug), Some(team)))
+                .map(|(_, team)| (instance_name(def, Some(team)), Some(team)))
                 .collect(),
         };
         for (name, team) in named {
@@ -282,18 +358,19 @@ pub fn name_collisions(
                     let message = format!(
                         "{what} makes roll {name}, and so does {first}: two rolls cannot share a file name\nhint: rename one of the teams, or give the policy's roll another id"
                     );
-                    let problem = match team {
-                        Some(team) => crate::diagnostics::Problem::error(
+                    problems.push(match team {
+                        Some(team) => Problem::error(
+                            Code::RollNameCollision,
                             sources.name(team.origin.file),
                             message,
                         )
                         .at_line(u64::from(team.origin.position)),
-                        None => crate::diagnostics::Problem::error(
+                        None => Problem::error(
+                            Code::RollNameCollision,
                             format!("policy {}", policy.name),
                             message,
                         ),
-                    };
-                    problems.push(problem);
+                    });
                 }
                 None => {
                     seen.insert(name.to_lowercase(), what);
@@ -317,18 +394,16 @@ pub struct NotBuilt {
 /// The team rolls of `def` that are not built: teams whose `leadership_type` the roll
 /// does not take (distributed-leadership teams elect no PTL).
 #[must_use]
-pub fn not_built(engine: &Engine<'_>, def: &RollDef) -> Vec<NotBuilt> {
+pub fn not_built(governance: &Governance, def: &RollDef) -> Vec<NotBuilt> {
     if def.per != Per::Team {
         return Vec::new();
     }
-    engine
-        .inputs
-        .governance
+    governance
         .project_teams()
         .filter_map(|(_, team)| {
             let led = led_as_required(def, team).err()?;
             Some(NotBuilt {
-                name: format!("{}-{}", def.id, team.slug),
+                name: instance_name(def, Some(team)),
                 team: team.name.clone(),
                 leadership: led.to_owned(),
                 reason: format!(
@@ -351,10 +426,48 @@ fn led_as_required<'t>(def: &RollDef, team: &'t Team) -> Result<(), &'t str> {
     }
 }
 
-/// Build every roll of the policy from an evaluation.
+/// Build every roll of the policy from an evaluation at `dates`, with the accounting a
+/// manifest shows.
 #[must_use]
-pub fn build(engine: &Engine<'_>, evaluation: &Evaluation) -> Rolls {
-    build_selected(engine, evaluation, &|_| true)
+pub fn build<'a>(engine: &Engine<'a>, evaluation: &Evaluation, dates: &Dates) -> Rolls<'a> {
+    let rolls = build_selected(engine, evaluation, &|_| true);
+    let election = engine.election();
+    let extra_atcs = ExtraAtcCounts {
+        listed: election.governance.extra_atcs.len(),
+        valid: evaluation
+            .grants
+            .iter()
+            .filter(|g| g.extra_atc.is_some())
+            .count(),
+        expired: evaluation
+            .misses
+            .iter()
+            .filter(|m| m.code == Code::ExtraAtcExpired)
+            .count(),
+        ignored_compat: evaluation
+            .misses
+            .iter()
+            .filter(|m| m.code == Code::ExtraAtcIgnored)
+            .count(),
+    };
+    let policy = engine.policy();
+    Rolls {
+        policy,
+        election,
+        people: engine.people(),
+        dates: *dates,
+        compat: engine.compat(),
+        rolls,
+        not_built: policy
+            .rolls
+            .iter()
+            .flat_map(|def| not_built(&election.governance, def))
+            .collect(),
+        changes: engine.count_changes(dates),
+        extra_atcs,
+        membership_checked: election.members.is_some(),
+        criteria: engine.criteria().iter().map(|c| c.id).collect(),
+    }
 }
 
 /// Build the rolls whose names `keep` accepts (comparisons over time want a few rolls at
@@ -364,10 +477,12 @@ pub fn build_selected(
     engine: &Engine<'_>,
     evaluation: &Evaluation,
     keep: &dyn Fn(&str) -> bool,
-) -> Rolls {
+) -> Vec<Roll> {
+    let policy = engine.policy();
+    let governance = &engine.election().governance;
     let mut rolls = Vec::new();
-    for (d, def) in engine.policy.rolls.iter().enumerate() {
-        for (name, team) in instances(engine, def) {
+    for (d, def) in policy.rolls.iter().enumerate() {
+        for (name, team) in instances(governance, def) {
             if !keep(&name) {
                 continue;
             }
@@ -381,9 +496,9 @@ pub fn build_selected(
         }
     }
     // Map (definition, team) to the roll's position, so each person's grants are read once.
-    let mut team_roll: Vec<Vec<Option<usize>>> = vec![Vec::new(); engine.policy.rolls.len()];
-    let team_count = engine.inputs.governance.teams.len();
-    let mut election_roll: Vec<Option<usize>> = vec![None; engine.policy.rolls.len()];
+    let mut team_roll: Vec<Vec<Option<usize>>> = vec![Vec::new(); policy.rolls.len()];
+    let team_count = governance.teams.len();
+    let mut election_roll: Vec<Option<usize>> = vec![None; policy.rolls.len()];
     for (i, roll) in rolls.iter().enumerate() {
         match roll.team {
             None => election_roll[roll.def] = Some(i),
@@ -403,7 +518,7 @@ pub fn build_selected(
         let person = grants[start].person;
         let end = start + grants[start..].partition_point(|g| g.person == person);
         let mine = &grants[start..end];
-        for (d, def) in engine.policy.rolls.iter().enumerate() {
+        for (d, def) in policy.rolls.iter().enumerate() {
             match def.per {
                 Per::Election => {
                     if let Some(i) = election_roll[d] {
@@ -416,7 +531,7 @@ pub fn build_selected(
                 }
                 Per::Team => {
                     teams_seen.clear();
-                    teams_seen.extend(counting(engine, def, None, mine).filter_map(|g| g.team));
+                    teams_seen.extend(counting(policy, def, None, mine).filter_map(|g| g.team));
                     teams_seen.sort_unstable();
                     teams_seen.dedup();
                     for &team in &teams_seen {
@@ -439,18 +554,13 @@ pub fn build_selected(
         roll.voters
             .sort_unstable_by(|a, b| a.email.as_bytes().cmp(b.email.as_bytes()));
     }
-    Rolls {
-        rolls,
-        membership_checked: engine.inputs.members.is_some(),
-    }
+    rolls
 }
 
 fn place(roll: &mut Roll, decision: Decision, person: PersonIdx) {
     match decision {
         Decision::On(voter) => roll.voters.push(voter),
-        Decision::Off(code) if code != codes::EXCLUDED_NO_STATUS => {
-            roll.excluded.push(Exclusion { person, code });
-        }
-        Decision::Off(_) => {}
+        Decision::Off(Code::ExcludedNoStatus) => {}
+        Decision::Off(code) => roll.excluded.push(Exclusion { person, code }),
     }
 }

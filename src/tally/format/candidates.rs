@@ -13,7 +13,7 @@
 //! candidate of the ballot file (by id when the row has one, else by name) and each
 //! candidate must have a row, so a typo cannot quietly leave someone out of the cap.
 
-use crate::diagnostics::LineCounter;
+use crate::model::LineCounter;
 use crate::tally::ballot::{BallotSet, Candidate, Candidates};
 use crate::tally::error::{Location, ParseError, Problem};
 

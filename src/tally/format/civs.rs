@@ -7,7 +7,7 @@
 //! Fields are not quoted in real exports; quoted fields are accepted all the same, and
 //! spaces around fields are ignored.
 
-use crate::diagnostics::LineCounter;
+use crate::model::LineCounter;
 use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, Candidates, Origin, RankedBallots, RankingBuilder,
 };

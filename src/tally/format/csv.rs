@@ -21,7 +21,7 @@
 //! All candidate columns use one prefix. Fields follow RFC 4180 quoting, so names may
 //! hold commas. Spaces around fields are ignored.
 
-use crate::diagnostics::LineCounter;
+use crate::model::LineCounter;
 use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
     RankingBuilder, ScoredBallots,

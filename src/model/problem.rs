@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::model::Code;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -19,6 +21,8 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub severity: Severity,
+    /// What kind of problem it is (a `Problem`-kind code).
+    pub code: Code,
     /// The file as the user named it.
     pub file: String,
     /// 1-based line, when the format has lines.
@@ -37,9 +41,10 @@ pub struct Problem {
 
 impl Problem {
     #[must_use]
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            code,
             file: file.into(),
             line: None,
             column: None,
@@ -50,10 +55,10 @@ impl Problem {
     }
 
     #[must_use]
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
-            ..Self::error(file, message)
+            ..Self::error(code, file, message)
         }
     }
 
@@ -105,44 +110,13 @@ impl fmt::Display for Problem {
     }
 }
 
-/// The problems of a run, in the order they were found.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(transparent)]
-pub struct Diagnostics {
-    problems: Vec<Problem>,
-}
-
-impl Diagnostics {
-    pub fn push(&mut self, problem: Problem) {
-        self.problems.push(problem);
-    }
-
-    pub fn extend(&mut self, other: Diagnostics) {
-        self.problems.extend(other.problems);
-    }
-
-    #[must_use]
-    pub fn all(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.is_error())
-    }
-
-    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| !p.is_error())
-    }
-
-    #[must_use]
-    pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(Problem::is_error)
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.problems.is_empty()
-    }
+/// 1-based line and column of a byte offset in a text.
+#[must_use]
+pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
+    (line, column)
 }
 
 /// Physical line numbers (1-based) of byte offsets in one text, for readers built on the
@@ -193,9 +167,71 @@ impl<'a> LineCounter<'a> {
     }
 }
 
+/// The problems of a run, in the order they were found.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics {
+    problems: Vec<Problem>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.problems.extend(other.problems);
+    }
+
+    #[must_use]
+    pub fn all(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| !p.is_error())
+    }
+
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(Problem::is_error)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_read_file_line_field_message() {
+        let p = Problem::error(Code::FieldInvalid, "changes.csv", "\"x\" is not a number")
+            .at_line(7)
+            .in_field("change_number");
+        assert_eq!(
+            p.to_string(),
+            "changes.csv:7: field change_number: \"x\" is not a number"
+        );
+        let q = Problem::warning(Code::FieldMissing, "rest.json", "no submitted time")
+            .at_record(3)
+            .in_field("submitted");
+        assert_eq!(
+            q.to_string(),
+            "rest.json: record 3: field submitted: no submitted time"
+        );
+        let r = Problem::error(Code::ConfigUnknownKey, "projects.yaml", "unknown key")
+            .at_line(4)
+            .at_column(3);
+        assert_eq!(r.to_string(), "projects.yaml:4:3: unknown key");
+    }
 
     #[test]
     fn lines_count_blank_lines_too() {
@@ -211,27 +247,5 @@ mod tests {
             4,
             "csv reports a record after a blank line at the blank line"
         );
-    }
-
-    #[test]
-    fn problems_read_file_line_field_message() {
-        let p = Problem::error("changes.csv", "\"x\" is not a number")
-            .at_line(7)
-            .in_field("change_number");
-        assert_eq!(
-            p.to_string(),
-            "changes.csv:7: field change_number: \"x\" is not a number"
-        );
-        let q = Problem::warning("rest.json", "no submitted time")
-            .at_record(3)
-            .in_field("submitted");
-        assert_eq!(
-            q.to_string(),
-            "rest.json: record 3: field submitted: no submitted time"
-        );
-        let r = Problem::error("projects.yaml", "unknown key")
-            .at_line(4)
-            .at_column(3);
-        assert_eq!(r.to_string(), "projects.yaml:4:3: unknown key");
     }
 }

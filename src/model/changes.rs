@@ -1,11 +1,11 @@
-//! The compact store that every change reader appends to: accounts as the exports name
-//! them, and changes as integer-keyed records with their origin. A million changes fit in
-//! well under a hundred megabytes this way.
+//! Changes and the accounts that own them: the compact store every change reader appends
+//! to, accounts as the exports name them and changes as integer-keyed records with their
+//! origin. A million changes fit in well under a hundred megabytes this way.
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Instant, Origin};
-use crate::symbols::{Sym, Symbols};
+use crate::model::address::parse_person;
+use crate::model::{Instant, Origin, Sym, Symbols};
 
 /// An account as an export identifies it: by Gerrit account id when the export has one,
 /// else by its exact e-mail address. Folding case and merging accounts that share an
@@ -111,17 +111,6 @@ impl Change {
 pub struct TextRef {
     start: usize,
     len: u32,
-}
-
-/// Row accounting for one input file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FileRows {
-    /// Records read (data rows, JSON changes), including rejected ones.
-    pub read: u64,
-    /// Records that could not be parsed and were left out.
-    pub rejected: u64,
-    /// Records that are not changes at all (a `gerrit query` stats line).
-    pub ignored: u64,
 }
 
 /// Everything the change readers produce.
@@ -402,43 +391,6 @@ impl ChangeLog {
     }
 }
 
-/// Parse a `Co-Authored-By` value: `Name <email>`, `Name (email)`, `Name email`, a bare
-/// address, possibly quoted. Returns the name (may be empty) and the address, or `None`
-/// when there is no address in it.
-#[must_use]
-pub fn parse_person(text: &str) -> Option<(&str, &str)> {
-    let text = text.trim().trim_matches('"').trim();
-    let address = text
-        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ','))
-        .find(|word| is_plausible_email(word))?;
-    let name_end = text.find(address).unwrap_or(0);
-    let name = text[..name_end]
-        .trim_end_matches(['<', '(', ' ', '\t'])
-        .trim();
-    Some((name, address))
-}
-
-/// An address has one `@` with something on both sides, no spaces and a dot in the
-/// domain. Deliberately loose: the point is to catch corrupt fields (a name in the
-/// address column), not to validate RFC 5322.
-#[must_use]
-pub fn is_plausible_email(text: &str) -> bool {
-    let mut parts = text.split('@');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(local), Some(domain), None) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !text.chars().any(|c| {
-                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')
-                })
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,43 +402,6 @@ mod tests {
             position: line,
             kind: Position::Line,
         }
-    }
-
-    #[test]
-    fn co_author_forms() {
-        assert_eq!(
-            parse_person("Jane Doe <jane@example.org>"),
-            Some(("Jane Doe", "jane@example.org"))
-        );
-        assert_eq!(
-            parse_person("Jane Doe (jane@example.org)"),
-            Some(("Jane Doe", "jane@example.org"))
-        );
-        assert_eq!(
-            parse_person("Jane Doe jane@example.org"),
-            Some(("Jane Doe", "jane@example.org"))
-        );
-        assert_eq!(
-            parse_person("\"Jane Doe <jane@example.org>\""),
-            Some(("Jane Doe", "jane@example.org"))
-        );
-        assert_eq!(
-            parse_person("jane@example.org"),
-            Some(("", "jane@example.org"))
-        );
-        assert_eq!(parse_person("Jane Doe (janed)"), None);
-    }
-
-    #[test]
-    fn plausible_addresses() {
-        assert!(is_plausible_email("jane.doe@example.org"));
-        assert!(is_plausible_email("Jane.Doe+gerrit@Example.ORG"));
-        assert!(!is_plausible_email(
-            "maileter-jenkins.comOSGhostInstanceCheck"
-        ));
-        assert!(!is_plausible_email("jane@localhost"));
-        assert!(!is_plausible_email("jane doe@example.org"));
-        assert!(!is_plausible_email("a@b@example.org"));
     }
 
     #[test]

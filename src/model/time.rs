@@ -1,6 +1,5 @@
-//! The shared vocabulary: instants, election windows, calendar months, where a record came
-//! from. Everything here is plain data; the modules that read, merge and judge records all
-//! speak in these types.
+//! Time as elections speak of it: instants (always UTC), half-open windows, the election's
+//! dates, calendar months (an extra-ATC's `expires-in`), and durations read aloud.
 
 use std::fmt;
 
@@ -135,6 +134,17 @@ pub fn describe_duration(delta: TimeDelta) -> String {
     parts.join(" ")
 }
 
+/// The election's dates: everything time-dependent is decided against these, never against
+/// the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dates {
+    /// The contribution window, `[start, end)`.
+    pub window: Window,
+    /// The reference instant for trailing windows and expiries; the window end unless the
+    /// election says otherwise.
+    pub as_of: Instant,
+}
+
 /// A calendar month, as in an extra-ATC's `expires-in: February 2017`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Month {
@@ -227,63 +237,6 @@ impl fmt::Display for Month {
         let index = usize::try_from(self.month.saturating_sub(1)).unwrap_or(0);
         let name = MONTH_NAMES.get(index).copied().unwrap_or("?");
         write!(f, "{name} {}", self.year)
-    }
-}
-
-/// Where a record came from: an input file (by its index in the election's list of
-/// inputs) and a line, or a record number for formats without meaningful lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Origin {
-    pub file: FileId,
-    /// 1-based line, or 1-based record number when `Position::Record`.
-    pub position: u32,
-    pub kind: Position,
-}
-
-/// How an [`Origin`]'s number reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub enum Position {
-    #[default]
-    Line,
-    Record,
-}
-
-/// An input file's index in [`Sources`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct FileId(pub u16);
-
-/// The input files of a run, in the order they were given, as the user should see them
-/// (relative to the election file when they were given that way).
-#[derive(Debug, Clone, Default)]
-pub struct Sources {
-    names: Vec<String>,
-}
-
-impl Sources {
-    /// Register a file and return its id.
-    ///
-    /// # Panics
-    /// Never in practice: an election would need 65,536 input files.
-    pub fn add(&mut self, display_name: impl Into<String>) -> FileId {
-        let id = FileId(u16::try_from(self.names.len()).unwrap_or(u16::MAX));
-        self.names.push(display_name.into());
-        id
-    }
-
-    #[must_use]
-    pub fn name(&self, id: FileId) -> &str {
-        self.names
-            .get(usize::from(id.0))
-            .map_or("?", String::as_str)
-    }
-
-    /// `file:line` or `file: record N`, for messages and evidence columns.
-    #[must_use]
-    pub fn locate(&self, origin: Origin) -> String {
-        match origin.kind {
-            Position::Line => format!("{}:{}", self.name(origin.file), origin.position),
-            Position::Record => format!("{}: record {}", self.name(origin.file), origin.position),
-        }
     }
 }
 

@@ -1,0 +1,121 @@
+//! E-mail addresses: what counts as one, how `Co-Authored-By` values name one, and how two
+//! are compared.
+
+/// How addresses are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EmailFolding {
+    /// The whole address case-insensitively: `Jane.Doe@X` is `jane.doe@x`. Mail providers
+    /// almost never distinguish local-part case, and two ballots for one person is the
+    /// worse error.
+    #[default]
+    Whole,
+    /// Only the domain, as the reference tooling does (RFC 5321 lets the local part be
+    /// case-sensitive).
+    DomainOnly,
+}
+
+impl EmailFolding {
+    /// The comparison key of an address.
+    #[must_use]
+    pub fn fold(self, email: &str) -> String {
+        let email = email.trim();
+        match self {
+            Self::Whole => email.to_lowercase(),
+            Self::DomainOnly => match email.rsplit_once('@') {
+                Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
+                None => email.to_owned(),
+            },
+        }
+    }
+}
+
+/// Parse a `Co-Authored-By` value: `Name <email>`, `Name (email)`, `Name email`, a bare
+/// address, possibly quoted. Returns the name (may be empty) and the address, or `None`
+/// when there is no address in it.
+#[must_use]
+pub fn parse_person(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim().trim_matches('"').trim();
+    let address = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | ','))
+        .find(|word| is_plausible_email(word))?;
+    let name_end = text.find(address).unwrap_or(0);
+    let name = text[..name_end]
+        .trim_end_matches(['<', '(', ' ', '\t'])
+        .trim();
+    Some((name, address))
+}
+
+/// An address has one `@` with something on both sides, no spaces and a dot in the
+/// domain. Deliberately loose: the point is to catch corrupt fields (a name in the
+/// address column), not to validate RFC 5322.
+#[must_use]
+pub fn is_plausible_email(text: &str) -> bool {
+    let mut parts = text.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')
+                })
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding() {
+        assert_eq!(
+            EmailFolding::Whole.fold("Jane.Doe@Example.ORG"),
+            "jane.doe@example.org"
+        );
+        assert_eq!(
+            EmailFolding::DomainOnly.fold("Jane.Doe@Example.ORG"),
+            "Jane.Doe@example.org"
+        );
+    }
+
+    #[test]
+    fn co_author_forms() {
+        assert_eq!(
+            parse_person("Jane Doe <jane@example.org>"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("Jane Doe (jane@example.org)"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("Jane Doe jane@example.org"),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("\"Jane Doe <jane@example.org>\""),
+            Some(("Jane Doe", "jane@example.org"))
+        );
+        assert_eq!(
+            parse_person("jane@example.org"),
+            Some(("", "jane@example.org"))
+        );
+        assert_eq!(parse_person("Jane Doe (janed)"), None);
+    }
+
+    #[test]
+    fn plausible_addresses() {
+        assert!(is_plausible_email("jane.doe@example.org"));
+        assert!(is_plausible_email("Jane.Doe+gerrit@Example.ORG"));
+        assert!(!is_plausible_email(
+            "maileter-jenkins.comOSGhostInstanceCheck"
+        ));
+        assert!(!is_plausible_email("jane@localhost"));
+        assert!(!is_plausible_email("jane doe@example.org"));
+        assert!(!is_plausible_email("a@b@example.org"));
+    }
+}
