@@ -526,3 +526,161 @@ fn ballots_of_the_wrong_kind_are_refused() {
         "method \"cumulative\" needs votes per candidate, but civs-export.csv holds rankings"
     );
 }
+
+// Huge inputs: refused early, with messages that quote an excerpt.
+
+/// A file in a fresh temporary folder, and its path as messages name it.
+fn temporary(name: &str, contents: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path.display().to_string())
+}
+
+const LINE_LIMIT: &str = "is longer than 1048576 bytes, expected at most 1048576 bytes per line";
+
+#[test]
+fn a_50_mb_line_is_refused_at_once_quoting_its_start() {
+    // Once counted as 25 million candidates (4.4 GB, 15 s) and quoted whole in errors.
+    let (_dir, path) = temporary("upload.txt", "1 ".repeat(25_000_000).as_bytes());
+    let started = std::time::Instant::now();
+    let message = tally(&path).error();
+    let elapsed = started.elapsed();
+    assert_eq!(
+        message,
+        format!(
+            "{path}:1: the line starting \"{}\"… {LINE_LIMIT}",
+            "1 ".repeat(20)
+        )
+    );
+    // Generous for a debug build on a busy machine: only the first megabyte is read.
+    assert!(elapsed.as_secs() < 10, "{elapsed:?}");
+}
+
+#[test]
+fn every_input_file_has_the_line_limit() {
+    let long = "x".repeat(1_048_577);
+    // The limit is on bytes: 1 MiB exactly is a line like any other.
+    let (_dir, path) = temporary(
+        "ok.csv",
+        format!("A,B\n{}\n", "1".repeat(1_048_576)).as_bytes(),
+    );
+    assert!(!tally(&path).error().contains("is longer than"));
+    for name in ["b.csv", "b.blt", "b.toml", "b.soi", "b.txt"] {
+        // Line ends of every kind count: the long line is the fourth.
+        let (_dir, path) = temporary(name, format!("a\r\nb\rc\n{long}\nd\n").as_bytes());
+        assert_eq!(
+            tally(&path).error(),
+            format!(
+                "{path}:4: the line starting \"{}\"… {LINE_LIMIT}",
+                "x".repeat(40)
+            ),
+            "{name}"
+        );
+    }
+    let (_dir, roll) = temporary("roll.txt", format!("ann@example.org\n{long}\n").as_bytes());
+    assert_eq!(
+        tally("voters.csv").args(&["--roll", &roll]).error(),
+        format!(
+            "{roll}:2: the line starting \"{}\"… {LINE_LIMIT}",
+            "x".repeat(40)
+        )
+    );
+    let (_dir, candidates) = temporary("people.csv", format!("id,name\n{long}\n").as_bytes());
+    assert_eq!(
+        tally("elekto.csv")
+            .args(&["--candidates", &candidates])
+            .error(),
+        format!(
+            "{candidates}:2: the line starting \"{}\"… {LINE_LIMIT}",
+            "x".repeat(40)
+        )
+    );
+}
+
+#[test]
+fn names_and_fields_past_their_limits_are_refused_where_they_are() {
+    let name = "N".repeat(300);
+    let excerpt = format!("\"{}\"…", "N".repeat(40));
+    let cases: Vec<(&str, String, &[&str], String)> = vec![
+        (
+            "civs.csv",
+            format!("Ann,{name}\n1,2\n"),
+            &["--input-format", "civs"],
+            format!(
+                ":1: field 2: candidate name {excerpt} is 300 characters long, expected at most 200"
+            ),
+        ),
+        (
+            "ours.csv",
+            format!("voter,rank:{name}\nann,1\n"),
+            &[],
+            format!(
+                ":1: field 2: candidate name {excerpt} is 300 characters long, expected at most 200"
+            ),
+        ),
+        (
+            "ours.csv",
+            format!("voter,rank:Ann\n{},1\n", "v".repeat(1001)),
+            &[],
+            format!(
+                ":2: field 1 (\"voter\"): voter id \"{}\"… is 1001 characters long, expected at most 1000",
+                "v".repeat(40)
+            ),
+        ),
+        (
+            "b.blt",
+            format!("2 1\n1 1 0\n0\n\"Ann\"\n\"{name}\"\n"),
+            &[],
+            format!(":5: candidate name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.soi",
+            format!("# DATA TYPE: soi\n# ALTERNATIVE NAME 1: {name}\n1: 1\n"),
+            &[],
+            format!(":2: alternative name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.toml",
+            format!("candidates = [\"Ann\", \"{name}\"]\n[[ballot]]\nranking = [\"Ann\"]\n"),
+            &[],
+            format!(":1: candidate name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.toml",
+            format!(
+                "candidates = [\"Ann\"]\n[[ballot]]\nranking = [\"{}\"]\n",
+                "X".repeat(100_000)
+            ),
+            &[],
+            format!(
+                ":3: unknown candidate \"{}\"…, expected one of \"Ann\"",
+                "X".repeat(40)
+            ),
+        ),
+    ];
+    for (file, contents, flags, expected) in cases {
+        let (_dir, path) = temporary(file, contents.as_bytes());
+        let message = tally(&path).args(flags).error();
+        let first = message.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("{path}{expected}"), "{contents:.80}");
+    }
+    let (_dir, people) = temporary("people.csv", format!("id,name\naster,{name}\n").as_bytes());
+    assert_eq!(
+        tally("elekto.csv").args(&["--candidates", &people]).error(),
+        format!(
+            "{people}:2: field 2 (\"name\"): candidate name {excerpt} is 300 characters long, expected at most 200"
+        )
+    );
+    let (_dir, roll) = temporary(
+        "roll.txt",
+        format!("{}@example.org\n", "r".repeat(1000)).as_bytes(),
+    );
+    assert_eq!(
+        tally("voters.csv").args(&["--roll", &roll]).error(),
+        format!(
+            "{roll}:1: roll entry \"{}\"… is 1012 characters long, expected at most 1000",
+            "r".repeat(40)
+        )
+    );
+}

@@ -16,6 +16,7 @@ use super::Outcome;
 use crate::report;
 use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
+use crate::tally::format::limits::read_bounded;
 use crate::tally::format::{DetectedBy, Detection, InputFormat, decode, detect, read_as};
 use crate::tally::method::{
     CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, DefaultOption, IrvOptions,
@@ -514,6 +515,13 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Read a whole input file, refusing it at its first line longer than
+/// [`MAX_LINE_BYTES`](crate::tally::format::limits::MAX_LINE_BYTES) before memory grows
+/// with it.
 fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
-    fs::read(path).with_context(|| format!("could not read the {what} {:?}", display(path)))
+    let name = display(path);
+    let could_not = || format!("could not read the {what} {name:?}");
+    let file = fs::File::open(path).with_context(could_not)?;
+    let size = file.metadata().ok().map(|metadata| metadata.len());
+    Ok(read_bounded(&name, file, size).with_context(could_not)??)
 }

@@ -5,9 +5,10 @@
 //! declaration order of the result types (stable), newline-terminated. Its shape is
 //! documented in `docs/tally-internals.md`.
 
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use comfy_table::{Table, presets};
+use unicode_width::UnicodeWidthStr;
 
 use crate::tally::result::{
     Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, RunoffRound,
@@ -178,10 +179,104 @@ fn section(out: &mut dyn Write, heading: &str) -> io::Result<()> {
 }
 
 fn table(header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    table.set_header(header.to_vec());
-    table
+    Table::new(header.iter().map(|cell| (*cell).to_owned()).collect())
+}
+
+/// A Markdown-style table: `| a | b |` rows under a `|---|---|` rule, each column as
+/// wide as its widest line (in terminal columns, up to [`MAX_ALIGNED`]), a cell's lines
+/// (`\n`) on lines of their own. Rendering is linear in the cells' length: a candidate
+/// name of megabytes (which the readers refuse, but a library caller may build) makes
+/// one long line, not a wrapped block, and pads nothing to its length (comfy-table, used
+/// before, wrapped lines past 65,535 columns in time quadratic in their length and
+/// padded every line of the column to it).
+#[derive(Debug, Clone)]
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(header: Vec<String>) -> Self {
+        Self {
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    fn add_row(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    /// Each column's width: the widest line of its cells, header included, but at most
+    /// [`MAX_ALIGNED`] (a longer line sticks out of its column instead of padding every
+    /// other line of the column to its length).
+    fn widths(&self) -> Vec<usize> {
+        // comfy-table never drew a column narrower than one character.
+        let mut widths = vec![1; self.header.len()];
+        for row in std::iter::once(&self.header).chain(&self.rows) {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                for line in cell.split('\n') {
+                    *width = (*width).max(line.width());
+                }
+            }
+        }
+        for width in &mut widths {
+            *width = (*width).min(MAX_ALIGNED);
+        }
+        widths
+    }
+}
+
+/// The widest column a table aligns, in terminal columns: far wider than any real cell
+/// (names are at most 200 characters, rule sentences about 300), so that only a
+/// pathological cell sticks out, and the output stays linear in the cells' length.
+const MAX_ALIGNED: usize = 1_000;
+
+/// `count` times `fill`.
+fn repeat(f: &mut fmt::Formatter<'_>, fill: char, count: usize) -> fmt::Result {
+    (0..count).try_for_each(|_| f.write_char(fill))
+}
+
+impl fmt::Display for Table {
+    /// No newline after the last line, so that `writeln!` ends the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let widths = self.widths();
+        let write_row = |f: &mut fmt::Formatter<'_>, row: &[String], first: bool| {
+            let mut lines: Vec<std::str::Split<'_, char>> =
+                row.iter().map(|cell| cell.split('\n')).collect();
+            let height = row
+                .iter()
+                .map(|cell| cell.split('\n').count())
+                .max()
+                .unwrap_or(1);
+            for number in 0..height {
+                if !(first && number == 0) {
+                    f.write_str("\n")?;
+                }
+                f.write_str("|")?;
+                for (column, width) in widths.iter().enumerate() {
+                    let line = lines
+                        .get_mut(column)
+                        .and_then(Iterator::next)
+                        .unwrap_or_default();
+                    write!(f, " {line}")?;
+                    repeat(f, ' ', width.saturating_sub(line.width()))?;
+                    f.write_str(" |")?;
+                }
+            }
+            Ok(())
+        };
+        write_row(f, &self.header, true)?;
+        f.write_str("\n|")?;
+        for width in &widths {
+            repeat(f, '-', width + 2)?;
+            f.write_str("|")?;
+        }
+        for row in &self.rows {
+            write_row(f, row, false)?;
+        }
+        Ok(())
+    }
 }
 
 fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
@@ -351,9 +446,7 @@ fn write_runoff_rounds(out: &mut dyn Write, rounds: &[RunoffRound]) -> io::Resul
 fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new();
-    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    grid.set_header(header);
+    let mut grid = Table::new(header);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         for (column, cell) in cells.iter().enumerate() {
@@ -371,9 +464,7 @@ fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> 
 fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new();
-    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    grid.set_header(header);
+    let mut grid = Table::new(header);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         line.extend(cells.iter().map(|cell| {
@@ -526,4 +617,72 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
         writeln!(out, "{transfers}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The table as comfy-table (this renderer's predecessor) draws it.
+    fn by_comfy_table(header: &[String], rows: &[Vec<String>]) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(comfy_table::presets::ASCII_MARKDOWN)
+            .force_no_tty();
+        table.set_header(header.to_vec());
+        for row in rows {
+            table.add_row(row.clone());
+        }
+        table.to_string()
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        // Narrow, wide (CJK), combining and empty content, and line breaks.
+        prop::collection::vec(
+            prop::sample::select(vec!["a", "Zoë", "李", "e\u{301}", " ", "\n", "≈1.5", ""]),
+            0..5,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn tables_read_as_comfy_table_drew_them(
+            (header, rows) in (1usize..5).prop_flat_map(|columns| (
+                prop::collection::vec(cell(), columns),
+                prop::collection::vec(prop::collection::vec(cell(), columns), 0..5),
+            ))
+        ) {
+            let mut table = Table::new(header.clone());
+            for row in &rows {
+                table.add_row(row.clone());
+            }
+            prop_assert_eq!(table.to_string(), by_comfy_table(&header, &rows));
+        }
+    }
+
+    #[test]
+    fn a_name_of_megabytes_stays_on_one_line_in_linear_time() {
+        // comfy-table wrapped lines wider than 65,535 columns, in time quadratic in
+        // their length (a 20 MB name took 24 s and wrote 200 MB).
+        let name = "N".repeat(4_000_000);
+        let mut table = table(&["Place", "Candidate"]);
+        table.add_row(vec!["1".to_owned(), name.clone()]);
+        table.add_row(vec!["2".to_owned(), "Bo".to_owned()]);
+        let started = std::time::Instant::now();
+        let text = table.to_string();
+        let elapsed = started.elapsed();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[2], format!("| 1     | {name} |"));
+        assert_eq!(
+            lines[3],
+            format!("| 2     | Bo{} |", " ".repeat(MAX_ALIGNED - 2))
+        );
+        assert!(text.len() < name.len() + 4 * MAX_ALIGNED, "{}", text.len());
+        // Generous for a debug build on a busy machine; the quadratic renderer took
+        // minutes here.
+        assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    }
 }
