@@ -108,9 +108,10 @@ fn help_explains_defaults_and_examples() {
 #[test]
 fn the_json_contract_has_its_keys_in_order() {
     let finished = tally("tennessee.toml")
-        .args(&["--method", "plurality", "--format", "json"])
+        .args(&["--method", "plurality", "-f", "json"])
         .run()
         .expect(0);
+    assert!(finished.stdout.starts_with("{\n  \"version\": 1,\n"));
     // Top-level keys are the lines indented by two spaces (serde_json's pretty printer).
     let keys: Vec<&str> = finished
         .stdout
@@ -121,6 +122,7 @@ fn the_json_contract_has_its_keys_in_order() {
     assert_eq!(
         keys,
         [
+            "version",
             "method",
             "options",
             "seats",
@@ -138,6 +140,7 @@ fn the_json_contract_has_its_keys_in_order() {
         ]
     );
     let json: Value = serde_json::from_str(&finished.stdout).unwrap();
+    assert_eq!(json["version"], 1);
     assert_eq!(json["method"], "plurality");
     assert_eq!(json["seats"], 1);
     assert_eq!(strings(&json["winners"]), ["Memphis"]);
@@ -682,5 +685,102 @@ fn names_and_fields_past_their_limits_are_refused_where_they_are() {
             "{roll}:1: roll entry \"{}\"… is 1012 characters long, expected at most 1000",
             "r".repeat(40)
         )
+    );
+}
+
+// The CSV of the ranking.
+
+#[test]
+fn the_csv_ranking_has_places_tiers_seats_and_the_counts() {
+    let csv = |file: &str, args: &[&str], code: i32| {
+        tally(file)
+            .args(args)
+            .args(&["-f", "csv"])
+            .run()
+            .expect(code)
+            .stdout
+    };
+    // IRV: a column per round, as the audit's tallies.
+    assert_eq!(
+        csv("tennessee.toml", &["--method", "irv"], 0),
+        "\
+place,tier,candidate,winner,seat,affiliation,round_1,round_2,round_3
+1,1,Knoxville,true,1,,17,32,58
+2,2,Memphis,false,,,42,42,42
+3,3,Nashville,false,,,26,26,0
+4,4,Chattanooga,false,,,15,0,0
+"
+    );
+    // STV: a shared place (elected together with equal votes), and the withdrawn
+    // candidate last, without a place.
+    assert_eq!(
+        csv("example.blt", &["--method", "stv"], 0),
+        "\
+place,tier,candidate,winner,seat,affiliation,round_1
+1,1,Aster Vale,true,1,,3.000000000
+1,1,Cleo Marsh,true,2,,3.000000000
+3,2,Bram Oakes,false,,,2.000000000
+,,Dov Reyes,false,,,0.000000000
+"
+    );
+    // Approval: the votes, affiliations, and a tie drawn for the second seat.
+    assert_eq!(
+        csv(
+            "board.toml",
+            &["--method", "approval", "--tie-seed", "board 2026"],
+            0
+        ),
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,Cleo Marsh,true,1,Harbor Labs,3
+2,2,Aster Vale,true,2,Northwind,2
+2,2,Bram Oakes,false,,Northwind,2
+,,Dov Reyes,false,,Harbor Labs,
+"
+    );
+    // An unresolved tie leaves the seat empty (exit 1).
+    assert_eq!(
+        csv("tied.csv", &["--method", "plurality"], 1),
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,Aster Vale,false,,,2
+1,1,Bram Oakes,false,,,2
+3,2,Cleo Marsh,false,,,1
+"
+    );
+    // Condorcet methods: the ranking alone, their working being pairwise.
+    assert_eq!(
+        csv(
+            "condorcet/ranked-pairs-blocked-tie.toml",
+            &["--method", "ranked-pairs"],
+            0
+        ),
+        "\
+place,tier,candidate,winner,seat,affiliation
+1,1,E,true,1,
+2,2,H,false,,
+3,3,C,false,,
+4,4,F,false,,
+"
+    );
+}
+
+#[test]
+fn csv_cells_are_quoted_when_they_must_be() {
+    let (_dir, path) = temporary(
+        "quoted.toml",
+        b"candidates = [\"Vale, Aster\", \"Bram \\\"B\\\" Oakes\"]\n[[ballot]]\nranking = [\"Vale, Aster\"]\n",
+    );
+    assert_eq!(
+        tally(&path)
+            .args(&["--method", "plurality", "-f", "csv"])
+            .run()
+            .expect(0)
+            .stdout,
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,\"Vale, Aster\",true,1,,1
+2,2,\"Bram \"\"B\"\" Oakes\",false,,,0
+"
     );
 }

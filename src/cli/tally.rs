@@ -76,8 +76,11 @@ pub struct TallyArgs {
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
 
-    /// Output: a table for people or JSON for programs.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    /// Output: tables for people, JSON for programs, or the ranking as CSV.
+    ///
+    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
+    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
     /// Read the ballots in this format instead of detecting it.
@@ -221,6 +224,8 @@ pub enum OutputFormat {
     Table,
     /// Pretty JSON (the documented contract).
     Json,
+    /// The ranking as CSV, one row per candidate.
+    Csv,
 }
 
 /// Ballot formats, as `--input-format` names them.
@@ -475,6 +480,7 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     match args.format {
         OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
         OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
+        OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
     }
     out.flush()?;
     Ok(if result.has_problems() {

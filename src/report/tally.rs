@@ -5,6 +5,7 @@
 //! declaration order of the result types (stable), newline-terminated. Its shape is
 //! documented in `docs/tally-internals.md`.
 
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
@@ -16,13 +17,135 @@ use crate::tally::result::{
 };
 use crate::tally::tie::Tie;
 
-/// Write the result as pretty JSON with a final newline.
+/// The version of the JSON shape (`docs/schemas/tally.schema.json`): it changes when a
+/// field is renamed, removed or changes meaning, not when one is added.
+pub const JSON_VERSION: u32 = 1;
+
+/// The JSON document: the version first, then the result's fields.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    version: u32,
+    #[serde(flatten)]
+    result: &'a TallyResult,
+}
+
+/// Write the result as pretty JSON with a final newline: one object, `"version"` first.
 ///
 /// # Errors
 /// Writing failed.
 pub fn write_json(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, result).map_err(io::Error::other)?;
+    let document = Document {
+        version: JSON_VERSION,
+        result,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// Write the ranking as CSV: a header, then one row per standing candidate in ranking
+/// order (names sorted within a shared place), then the withdrawn candidates, who have
+/// no place. Columns:
+///
+/// - `place`: 1 + the number of candidates ranked above (`1,2,2,4`), empty if withdrawn;
+/// - `tier`: the tier's number, 1 for the best (`1,2,2,3`), empty if withdrawn;
+/// - `candidate`;
+/// - `winner`: `true` or `false`; `seat`: the seat taken (1-based), else empty;
+/// - `affiliation`: empty without one;
+/// - then the method's counts: `votes` (plurality, approval, cumulative), or
+///   `round_1`, `round_2`, ... (IRV and STV: the candidate's votes in each round, as
+///   the audit's tallies); none for the Condorcet methods, whose working is pairwise.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_csv(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    let counts = match &result.audit {
+        Audit::FirstPreferences(counts)
+        | Audit::Approvals(counts)
+        | Audit::CumulativeVotes(counts) => Some(counts),
+        Audit::Condorcet(_) | Audit::Rounds(_) => None,
+    };
+    let rounds = match &result.audit {
+        Audit::Rounds(rounds) => rounds.rounds.as_slice(),
+        _ => &[],
+    };
+    let mut header: Vec<String> = [
+        "place",
+        "tier",
+        "candidate",
+        "winner",
+        "seat",
+        "affiliation",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if counts.is_some() {
+        header.push("votes".to_owned());
+    }
+    header.extend(rounds.iter().map(|round| format!("round_{}", round.number)));
+    writer.write_record(&header)?;
+
+    // Lookups by name, so that a row costs the same whatever the number of candidates.
+    let seats: HashMap<&str, usize> = (1..)
+        .zip(&result.winners)
+        .map(|(seat, winner)| (winner.as_str(), seat))
+        .collect();
+    let votes: HashMap<&str, u64> = counts
+        .iter()
+        .flat_map(|counts| &counts.counts)
+        .map(|count| (count.candidate.as_str(), count.votes))
+        .collect();
+    let by_round: Vec<HashMap<&str, &ExactVotes>> = rounds
+        .iter()
+        .map(|round| {
+            round
+                .tallies
+                .iter()
+                .map(|tally| (tally.candidate.as_str(), &tally.votes))
+                .collect()
+        })
+        .collect();
+    let row = |candidate: &str, place: String, tier: String| -> Vec<String> {
+        let seat = seats.get(candidate);
+        let mut row = vec![
+            place,
+            tier,
+            candidate.to_owned(),
+            seat.is_some().to_string(),
+            seat.map(ToString::to_string).unwrap_or_default(),
+            result
+                .affiliations
+                .get(candidate)
+                .cloned()
+                .unwrap_or_default(),
+        ];
+        if counts.is_some() {
+            row.push(
+                votes
+                    .get(candidate)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
+        }
+        row.extend(by_round.iter().map(|round| {
+            round
+                .get(candidate)
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        }));
+        row
+    };
+    let mut place = 1usize;
+    for (tier, names) in (1usize..).zip(&result.ranking) {
+        for name in names {
+            writer.write_record(row(name, place.to_string(), tier.to_string()))?;
+        }
+        place += names.len();
+    }
+    for name in &result.withdrawn {
+        writer.write_record(row(name, String::new(), String::new()))?;
+    }
+    writer.flush()
 }
 
 /// Write the result as headed tables.
