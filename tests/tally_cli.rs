@@ -784,3 +784,98 @@ place,tier,candidate,winner,seat,affiliation,votes
 "
     );
 }
+
+// The Markdown results page, snapshot-tested.
+
+#[test]
+fn the_markdown_results_page() {
+    let cases: [(&str, &str, &[&str], i32); 9] = [
+        (
+            "schulze_with_affiliations",
+            "board.toml",
+            &["--seats", "2", "--tie-seed", "board 2026"],
+            0,
+        ),
+        (
+            "schulze_with_the_cap",
+            "elekto.csv",
+            &[
+                "--candidates",
+                "elekto-candidates.csv",
+                "--max-per-affiliation",
+                "1",
+                "--seats",
+                "2",
+            ],
+            0,
+        ),
+        ("irv_rounds", "tennessee.toml", &["--method", "irv"], 0),
+        (
+            "stv_ers_rounds",
+            "stv/wikipedia-food.toml",
+            &["--method", "stv", "--stv", "ers"],
+            0,
+        ),
+        ("stv_meek_withdrawn", "example.blt", &["--method", "stv"], 0),
+        (
+            "condorcet_irv_rounds",
+            "condorcet/squeeze-strategic.toml",
+            &["--method", "condorcet-irv"],
+            0,
+        ),
+        (
+            "plurality_tie_drawn",
+            "tied.csv",
+            &["--method", "plurality", "--tie-seed", "board `2026`"],
+            0,
+        ),
+        (
+            "plurality_tie_unresolved",
+            "tied.csv",
+            &["--method", "plurality"],
+            1,
+        ),
+        (
+            "plurality_roll_check",
+            "voters.csv",
+            &["--method", "plurality", "--roll", "roll.txt"],
+            1,
+        ),
+    ];
+    for (name, file, args, code) in cases {
+        let page = tally(file)
+            .args(args)
+            .args(&["-f", "markdown"])
+            .run()
+            .expect(code)
+            .stdout;
+        insta::assert_snapshot!(format!("markdown_{name}"), page);
+    }
+}
+
+#[test]
+fn names_cannot_break_the_markdown_page() {
+    let (_dir, path) = temporary(
+        "names.toml",
+        "title = \"# Board | 2031\"\ncandidates = [\"Ann | Lee\", \"*Bo*\"]\n[[ballot]]\nranking = [\"Ann | Lee\", \"*Bo*\"]\n"
+            .as_bytes(),
+    );
+    let page = tally(&path)
+        .args(&["-f", "markdown"])
+        .run()
+        .expect(0)
+        .stdout;
+    assert!(
+        page.starts_with("# Results: \\# Board \\| 2031\n"),
+        "{page}"
+    );
+    assert!(page.contains("\n1. Ann \\| Lee\n"), "{page}");
+    assert!(
+        page.contains("\n| 1     | Ann \\| Lee | seat 1  |\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains("\n| 2     | \\*Bo\\*     |         |\n"),
+        "{page}"
+    );
+}

@@ -76,10 +76,12 @@ pub struct TallyArgs {
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
 
-    /// Output: tables for people, JSON for programs, or the ranking as CSV.
+    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
+    /// results page.
     ///
     /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
-    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts.
+    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
+    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
@@ -226,6 +228,8 @@ pub enum OutputFormat {
     Json,
     /// The ranking as CSV, one row per candidate.
     Csv,
+    /// A results page in Markdown, to publish beside the election.
+    Markdown,
 }
 
 /// Ballot formats, as `--input-format` names them.
@@ -481,6 +485,7 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
         OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
         OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
         OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
+        OutputFormat::Markdown => report::tally::write_markdown(&result, &mut out)?,
     }
     out.flush()?;
     Ok(if result.has_problems() {
