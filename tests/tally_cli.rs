@@ -108,9 +108,10 @@ fn help_explains_defaults_and_examples() {
 #[test]
 fn the_json_contract_has_its_keys_in_order() {
     let finished = tally("tennessee.toml")
-        .args(&["--method", "plurality", "--format", "json"])
+        .args(&["--method", "plurality", "-f", "json"])
         .run()
         .expect(0);
+    assert!(finished.stdout.starts_with("{\n  \"version\": 1,\n"));
     // Top-level keys are the lines indented by two spaces (serde_json's pretty printer).
     let keys: Vec<&str> = finished
         .stdout
@@ -121,6 +122,7 @@ fn the_json_contract_has_its_keys_in_order() {
     assert_eq!(
         keys,
         [
+            "version",
             "method",
             "options",
             "seats",
@@ -138,6 +140,7 @@ fn the_json_contract_has_its_keys_in_order() {
         ]
     );
     let json: Value = serde_json::from_str(&finished.stdout).unwrap();
+    assert_eq!(json["version"], 1);
     assert_eq!(json["method"], "plurality");
     assert_eq!(json["seats"], 1);
     assert_eq!(strings(&json["winners"]), ["Memphis"]);
@@ -524,5 +527,355 @@ fn ballots_of_the_wrong_kind_are_refused() {
             .args(&["--method", "cumulative"])
             .error(),
         "method \"cumulative\" needs votes per candidate, but civs-export.csv holds rankings"
+    );
+}
+
+// Huge inputs: refused early, with messages that quote an excerpt.
+
+/// A file in a fresh temporary folder, and its path as messages name it.
+fn temporary(name: &str, contents: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path.display().to_string())
+}
+
+const LINE_LIMIT: &str = "is longer than 1048576 bytes, expected at most 1048576 bytes per line";
+
+#[test]
+fn a_50_mb_line_is_refused_at_once_quoting_its_start() {
+    // Once counted as 25 million candidates (4.4 GB, 15 s) and quoted whole in errors.
+    let (_dir, path) = temporary("upload.txt", "1 ".repeat(25_000_000).as_bytes());
+    let started = std::time::Instant::now();
+    let message = tally(&path).error();
+    let elapsed = started.elapsed();
+    assert_eq!(
+        message,
+        format!(
+            "{path}:1: the line starting \"{}\"… {LINE_LIMIT}",
+            "1 ".repeat(20)
+        )
+    );
+    // Generous for a debug build on a busy machine: only the first megabyte is read.
+    assert!(elapsed.as_secs() < 10, "{elapsed:?}");
+}
+
+#[test]
+fn every_input_file_has_the_line_limit() {
+    let long = "x".repeat(1_048_577);
+    // The limit is on bytes: 1 MiB exactly is a line like any other.
+    let (_dir, path) = temporary(
+        "ok.csv",
+        format!("A,B\n{}\n", "1".repeat(1_048_576)).as_bytes(),
+    );
+    assert!(!tally(&path).error().contains("is longer than"));
+    for name in ["b.csv", "b.blt", "b.toml", "b.soi", "b.txt"] {
+        // Line ends of every kind count: the long line is the fourth.
+        let (_dir, path) = temporary(name, format!("a\r\nb\rc\n{long}\nd\n").as_bytes());
+        assert_eq!(
+            tally(&path).error(),
+            format!(
+                "{path}:4: the line starting \"{}\"… {LINE_LIMIT}",
+                "x".repeat(40)
+            ),
+            "{name}"
+        );
+    }
+    let (_dir, roll) = temporary("roll.txt", format!("ann@example.org\n{long}\n").as_bytes());
+    assert_eq!(
+        tally("voters.csv").args(&["--roll", &roll]).error(),
+        format!(
+            "{roll}:2: the line starting \"{}\"… {LINE_LIMIT}",
+            "x".repeat(40)
+        )
+    );
+    let (_dir, candidates) = temporary("people.csv", format!("id,name\n{long}\n").as_bytes());
+    assert_eq!(
+        tally("elekto.csv")
+            .args(&["--candidates", &candidates])
+            .error(),
+        format!(
+            "{candidates}:2: the line starting \"{}\"… {LINE_LIMIT}",
+            "x".repeat(40)
+        )
+    );
+}
+
+#[test]
+fn names_and_fields_past_their_limits_are_refused_where_they_are() {
+    let name = "N".repeat(300);
+    let excerpt = format!("\"{}\"…", "N".repeat(40));
+    let cases: Vec<(&str, String, &[&str], String)> = vec![
+        (
+            "civs.csv",
+            format!("Ann,{name}\n1,2\n"),
+            &["--input-format", "civs"],
+            format!(
+                ":1: field 2: candidate name {excerpt} is 300 characters long, expected at most 200"
+            ),
+        ),
+        (
+            "ours.csv",
+            format!("voter,rank:{name}\nann,1\n"),
+            &[],
+            format!(
+                ":1: field 2: candidate name {excerpt} is 300 characters long, expected at most 200"
+            ),
+        ),
+        (
+            "ours.csv",
+            format!("voter,rank:Ann\n{},1\n", "v".repeat(1001)),
+            &[],
+            format!(
+                ":2: field 1 (\"voter\"): voter id \"{}\"… is 1001 characters long, expected at most 1000",
+                "v".repeat(40)
+            ),
+        ),
+        (
+            "b.blt",
+            format!("2 1\n1 1 0\n0\n\"Ann\"\n\"{name}\"\n"),
+            &[],
+            format!(":5: candidate name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.soi",
+            format!("# DATA TYPE: soi\n# ALTERNATIVE NAME 1: {name}\n1: 1\n"),
+            &[],
+            format!(":2: alternative name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.toml",
+            format!("candidates = [\"Ann\", \"{name}\"]\n[[ballot]]\nranking = [\"Ann\"]\n"),
+            &[],
+            format!(":1: candidate name {excerpt} is 300 characters long, expected at most 200"),
+        ),
+        (
+            "b.toml",
+            format!(
+                "candidates = [\"Ann\"]\n[[ballot]]\nranking = [\"{}\"]\n",
+                "X".repeat(100_000)
+            ),
+            &[],
+            format!(
+                ":3: unknown candidate \"{}\"…, expected one of \"Ann\"",
+                "X".repeat(40)
+            ),
+        ),
+    ];
+    for (file, contents, flags, expected) in cases {
+        let (_dir, path) = temporary(file, contents.as_bytes());
+        let message = tally(&path).args(flags).error();
+        let first = message.lines().next().unwrap_or_default();
+        assert_eq!(first, format!("{path}{expected}"), "{contents:.80}");
+    }
+    let (_dir, people) = temporary("people.csv", format!("id,name\naster,{name}\n").as_bytes());
+    assert_eq!(
+        tally("elekto.csv").args(&["--candidates", &people]).error(),
+        format!(
+            "{people}:2: field 2 (\"name\"): candidate name {excerpt} is 300 characters long, expected at most 200"
+        )
+    );
+    let (_dir, roll) = temporary(
+        "roll.txt",
+        format!("{}@example.org\n", "r".repeat(1000)).as_bytes(),
+    );
+    assert_eq!(
+        tally("voters.csv").args(&["--roll", &roll]).error(),
+        format!(
+            "{roll}:1: roll entry \"{}\"… is 1012 characters long, expected at most 1000",
+            "r".repeat(40)
+        )
+    );
+}
+
+// The CSV of the ranking.
+
+#[test]
+fn the_csv_ranking_has_places_tiers_seats_and_the_counts() {
+    let csv = |file: &str, args: &[&str], code: i32| {
+        tally(file)
+            .args(args)
+            .args(&["-f", "csv"])
+            .run()
+            .expect(code)
+            .stdout
+    };
+    // IRV: a column per round, as the audit's tallies.
+    assert_eq!(
+        csv("tennessee.toml", &["--method", "irv"], 0),
+        "\
+place,tier,candidate,winner,seat,affiliation,round_1,round_2,round_3
+1,1,Knoxville,true,1,,17,32,58
+2,2,Memphis,false,,,42,42,42
+3,3,Nashville,false,,,26,26,0
+4,4,Chattanooga,false,,,15,0,0
+"
+    );
+    // STV: a shared place (elected together with equal votes), and the withdrawn
+    // candidate last, without a place.
+    assert_eq!(
+        csv("example.blt", &["--method", "stv"], 0),
+        "\
+place,tier,candidate,winner,seat,affiliation,round_1
+1,1,Aster Vale,true,1,,3.000000000
+1,1,Cleo Marsh,true,2,,3.000000000
+3,2,Bram Oakes,false,,,2.000000000
+,,Dov Reyes,false,,,0.000000000
+"
+    );
+    // Approval: the votes, affiliations, and a tie drawn for the second seat.
+    assert_eq!(
+        csv(
+            "board.toml",
+            &["--method", "approval", "--tie-seed", "board 2026"],
+            0
+        ),
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,Cleo Marsh,true,1,Harbor Labs,3
+2,2,Aster Vale,true,2,Northwind,2
+2,2,Bram Oakes,false,,Northwind,2
+,,Dov Reyes,false,,Harbor Labs,
+"
+    );
+    // An unresolved tie leaves the seat empty (exit 1).
+    assert_eq!(
+        csv("tied.csv", &["--method", "plurality"], 1),
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,Aster Vale,false,,,2
+1,1,Bram Oakes,false,,,2
+3,2,Cleo Marsh,false,,,1
+"
+    );
+    // Condorcet methods: the ranking alone, their working being pairwise.
+    assert_eq!(
+        csv(
+            "condorcet/ranked-pairs-blocked-tie.toml",
+            &["--method", "ranked-pairs"],
+            0
+        ),
+        "\
+place,tier,candidate,winner,seat,affiliation
+1,1,E,true,1,
+2,2,H,false,,
+3,3,C,false,,
+4,4,F,false,,
+"
+    );
+}
+
+#[test]
+fn csv_cells_are_quoted_when_they_must_be() {
+    let (_dir, path) = temporary(
+        "quoted.toml",
+        b"candidates = [\"Vale, Aster\", \"Bram \\\"B\\\" Oakes\"]\n[[ballot]]\nranking = [\"Vale, Aster\"]\n",
+    );
+    assert_eq!(
+        tally(&path)
+            .args(&["--method", "plurality", "-f", "csv"])
+            .run()
+            .expect(0)
+            .stdout,
+        "\
+place,tier,candidate,winner,seat,affiliation,votes
+1,1,\"Vale, Aster\",true,1,,1
+2,2,\"Bram \"\"B\"\" Oakes\",false,,,0
+"
+    );
+}
+
+// The Markdown results page, snapshot-tested.
+
+#[test]
+fn the_markdown_results_page() {
+    let cases: [(&str, &str, &[&str], i32); 9] = [
+        (
+            "schulze_with_affiliations",
+            "board.toml",
+            &["--seats", "2", "--tie-seed", "board 2026"],
+            0,
+        ),
+        (
+            "schulze_with_the_cap",
+            "elekto.csv",
+            &[
+                "--candidates",
+                "elekto-candidates.csv",
+                "--max-per-affiliation",
+                "1",
+                "--seats",
+                "2",
+            ],
+            0,
+        ),
+        ("irv_rounds", "tennessee.toml", &["--method", "irv"], 0),
+        (
+            "stv_ers_rounds",
+            "stv/wikipedia-food.toml",
+            &["--method", "stv", "--stv", "ers"],
+            0,
+        ),
+        ("stv_meek_withdrawn", "example.blt", &["--method", "stv"], 0),
+        (
+            "condorcet_irv_rounds",
+            "condorcet/squeeze-strategic.toml",
+            &["--method", "condorcet-irv"],
+            0,
+        ),
+        (
+            "plurality_tie_drawn",
+            "tied.csv",
+            &["--method", "plurality", "--tie-seed", "board `2026`"],
+            0,
+        ),
+        (
+            "plurality_tie_unresolved",
+            "tied.csv",
+            &["--method", "plurality"],
+            1,
+        ),
+        (
+            "plurality_roll_check",
+            "voters.csv",
+            &["--method", "plurality", "--roll", "roll.txt"],
+            1,
+        ),
+    ];
+    for (name, file, args, code) in cases {
+        let page = tally(file)
+            .args(args)
+            .args(&["-f", "markdown"])
+            .run()
+            .expect(code)
+            .stdout;
+        insta::assert_snapshot!(format!("markdown_{name}"), page);
+    }
+}
+
+#[test]
+fn names_cannot_break_the_markdown_page() {
+    let (_dir, path) = temporary(
+        "names.toml",
+        "title = \"# Board | 2031\"\ncandidates = [\"Ann | Lee\", \"*Bo*\"]\n[[ballot]]\nranking = [\"Ann | Lee\", \"*Bo*\"]\n"
+            .as_bytes(),
+    );
+    let page = tally(&path)
+        .args(&["-f", "markdown"])
+        .run()
+        .expect(0)
+        .stdout;
+    assert!(
+        page.starts_with("# Results: \\# Board \\| 2031\n"),
+        "{page}"
+    );
+    assert!(page.contains("\n1. Ann \\| Lee\n"), "{page}");
+    assert!(
+        page.contains("\n| 1     | Ann \\| Lee | seat 1  |\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains("\n| 2     | \\*Bo\\*     |         |\n"),
+        "{page}"
     );
 }

@@ -195,6 +195,49 @@ fn gorrs_ranked_pairs_example_elects_b() {
 }
 
 #[test]
+fn an_equal_majority_blocked_by_stronger_ones_does_not_block_its_equals() {
+    // F>E and H>C are equally strong (53:37). F>E contradicts the stronger E>H and H>F,
+    // so no order of the two ever locks it; H>C lies on a cycle only through F>E. H>C is
+    // locked, the weak C>E is skipped, and E wins, as under every order of the equal
+    // majorities (CIVS and MAM too). Judging F>E with its equals elected C.
+    for strength in ["winning", "margin"] {
+        let result = json(
+            "condorcet/ranked-pairs-blocked-tie.toml",
+            &["--method", "ranked-pairs", "--strength", strength],
+            0,
+        );
+        assert_eq!(strings(&result["winners"]), ["E"], "{strength}");
+        assert_eq!(
+            tiers(&result["ranking"]),
+            single(&["E", "H", "C", "F"]),
+            "{strength}"
+        );
+        let locks: Vec<(String, String, bool)> = result["audit"]["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|lock| {
+                (
+                    lock["winner"].as_str().unwrap().to_owned(),
+                    lock["loser"].as_str().unwrap().to_owned(),
+                    lock["locked"].as_bool().unwrap(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("E", "H", true),
+            ("C", "F", true),
+            ("H", "F", true),
+            ("F", "E", false),
+            ("H", "C", true),
+            ("C", "E", false),
+        ]
+        .map(|(w, l, k)| (w.to_owned(), l.to_owned(), k));
+        assert_eq!(locks, expected, "{strength}");
+    }
+}
+
+#[test]
 fn the_squeeze_example_without_and_with_a_cycle() {
     // Accurate Democracy's example 3: B is the Condorcet winner of the sincere ballots.
     for method in METHODS {

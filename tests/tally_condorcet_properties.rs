@@ -10,6 +10,7 @@
 //! description of Condorcet-IRV step by step.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeSet, HashSet};
 
 use electorate::tally::ballot::{
     BallotSet, Ballots, Candidates, Origin, RankedBallots, RankingBuilder, Unranked,
@@ -32,8 +33,13 @@ struct Election {
 }
 
 fn election_with(max_weight: u64) -> impl Strategy<Value = Election> {
-    (1usize..=6).prop_flat_map(move |count| {
-        let top = u32::try_from(count).unwrap_or(6);
+    election_shaped(6, max_weight)
+}
+
+/// Elections of 1 to `max_count` candidates, ballots weighing 1 to `max_weight`.
+fn election_shaped(max_count: usize, max_weight: u64) -> impl Strategy<Value = Election> {
+    (1..=max_count).prop_flat_map(move |count| {
+        let top = u32::try_from(count).unwrap_or(u32::MAX);
         let ranks = prop::collection::vec(prop::option::weighted(0.8, 1..=top), count);
         prop::collection::vec((ranks, 1..=max_weight), 0..25)
             .prop_map(move |ballots| Election { count, ballots })
@@ -272,8 +278,9 @@ fn oracle_schulze(
 /// A majority `(winner, loser)` and whether it was locked.
 type Decision = (usize, usize, bool);
 
-/// Ranked pairs with equal majorities judged together: `(winner, loser, locked)` in
-/// strength order (any order within equal strength), and the ranking.
+/// Ranked pairs with equal majorities judged together (those contradicting the locked
+/// majorities set aside first): `(winner, loser, locked)` in strength order (any order
+/// within equal strength), and the ranking.
 fn oracle_ranked_pairs(
     election: &Election,
     options: CondorcetOptions,
@@ -312,11 +319,18 @@ fn oracle_ranked_pairs(
                 compare(options.strength, defeat(&d, a, b), defeat(&d, c, e)) == Ordering::Equal
             })
             .collect();
+        // Members already contradicting the locks are set aside; the rest are judged
+        // together.
+        let open: Vec<(usize, usize)> = group
+            .iter()
+            .copied()
+            .filter(|&(w, l)| !reaches(&locked, l, w))
+            .collect();
         let mut graph = locked.clone();
-        graph.extend(&group);
+        graph.extend(&open);
         let kept: Vec<Decision> = group
             .iter()
-            .map(|&(w, l)| (w, l, !reaches(&graph, l, w)))
+            .map(|&(w, l)| (w, l, open.contains(&(w, l)) && !reaches(&graph, l, w)))
             .collect();
         locked.extend(kept.iter().filter(|k| k.2).map(|&(w, l, _)| (w, l)));
         decisions.extend(kept);
@@ -370,6 +384,105 @@ fn lexicographic_ranked_pairs(
             .all(|order| order.iter().position(|&x| x == a) < order.iter().position(|&x| x == b))
     };
     Some(tiers_by(n, above))
+}
+
+/// Where the every-order search stands: see `ranked_pairs_every_order`.
+type SearchState = (usize, u32, Vec<(usize, usize)>);
+
+/// Tideman's ranked pairs once for every order of the equally strong majorities: the
+/// majorities are taken one at a time, strongest first, and each is locked unless its
+/// loser already reaches its winner. Returns the top tier each order gives (several
+/// candidates only when pairwise ties leave them unordered), every distinct one once.
+///
+/// Orders are explored depth first; two orders that reach the same majorities decided
+/// the same way continue identically, so that state is explored once.
+fn ranked_pairs_every_order(
+    election: &Election,
+    options: CondorcetOptions,
+) -> BTreeSet<Vec<usize>> {
+    struct Search<'a> {
+        n: usize,
+        groups: &'a [Vec<(usize, usize)>],
+        /// (group, members of it considered, majorities locked so far, sorted).
+        seen: HashSet<SearchState>,
+        winners: BTreeSet<Vec<usize>>,
+    }
+    impl Search<'_> {
+        fn reaches(&self, locked: &[(usize, usize)], from: usize, to: usize) -> bool {
+            let mut seen = vec![false; self.n];
+            let mut stack = vec![from];
+            while let Some(at) = stack.pop() {
+                if at == to {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[at], true) {
+                    stack.extend(locked.iter().filter(|(x, _)| *x == at).map(|(_, y)| *y));
+                }
+            }
+            false
+        }
+
+        /// Bit `i` of `taken`: member `i` of group `group` has been considered.
+        fn explore(&mut self, group: usize, taken: u32, mut locked: Vec<(usize, usize)>) {
+            let Some(members) = self.groups.get(group) else {
+                let top: Vec<usize> = (0..self.n)
+                    .filter(|&c| !locked.iter().any(|&(_, loser)| loser == c))
+                    .collect();
+                self.winners.insert(top);
+                return;
+            };
+            if taken.count_ones() as usize == members.len() {
+                self.explore(group + 1, 0, locked);
+                return;
+            }
+            locked.sort_unstable();
+            if !self.seen.insert((group, taken, locked.clone())) {
+                return;
+            }
+            for (i, &(winner, loser)) in members.iter().enumerate() {
+                if taken & (1 << i) != 0 {
+                    continue;
+                }
+                let mut next = locked.clone();
+                if !self.reaches(&locked, loser, winner) {
+                    next.push((winner, loser));
+                }
+                self.explore(group, taken | (1 << i), next);
+            }
+        }
+    }
+
+    let n = election.count;
+    let d = oracle_pairwise(election, options.unranked);
+    let mut groups: Vec<Vec<(usize, usize)>> = Vec::new();
+    for (a, b) in (0..n).flat_map(|a| (0..n).map(move |b| (a, b))) {
+        let Some(link) = defeat(&d, a, b) else {
+            continue;
+        };
+        let equal = groups.iter_mut().find(|group| {
+            let (x, y) = group[0];
+            compare(options.strength, defeat(&d, x, y), Some(link)) == Ordering::Equal
+        });
+        match equal {
+            Some(group) => group.push((a, b)),
+            None => groups.push(vec![(a, b)]),
+        }
+    }
+    groups.sort_by(|x, y| {
+        compare(
+            options.strength,
+            defeat(&d, y[0].0, y[0].1),
+            defeat(&d, x[0].0, x[0].1),
+        )
+    });
+    let mut search = Search {
+        n,
+        groups: &groups,
+        seen: HashSet::new(),
+        winners: BTreeSet::new(),
+    };
+    search.explore(0, 0, Vec::new());
+    search.winners
 }
 
 /// Whether two majorities are equally strong (ranked pairs then judges them together).
@@ -601,6 +714,45 @@ proptest! {
             prop_assert_eq!(actual, expected);
             if let Some(lexicographic) = lexicographic_ranked_pairs(&election, options) {
                 prop_assert_eq!(&result.ranking, &named(&lexicographic, &names));
+            }
+        }
+    }
+
+    #[test]
+    fn ranked_pairs_elects_the_winner_every_order_of_equal_majorities_agrees_on(
+        election in election_shaped(5, 4)
+    ) {
+        // The independent check is Tideman's one-at-a-time locking, run for every order
+        // of the equally strong majorities. When every order elects the same winners,
+        // judging equal majorities together must elect exactly them.
+        //
+        // When orders disagree, the tie among equal majorities is what decides, and
+        // judging them together is one answer among several: the top tier may be one
+        // order's winner alone, several orders' winners sharing it, or (rarely) also hold
+        // a candidate no order elects, when a cycle of equal majorities is skipped whole.
+        // What is asserted then is only that it holds at least one candidate some order
+        // elects. The unit test `a_skipped_cycle_can_leave_a_candidate_every_order_beats`
+        // (src/tally/condorcet/ranked_pairs.rs) pins a found case of the last shape.
+        let names = names(election.count);
+        let set = ballot_set(&election, &names);
+        for method in all_methods() {
+            let Method::RankedPairs(options) = method else { continue };
+            let result = run(&set, &method, &contest(1, None));
+            let top: BTreeSet<String> = result.ranking[0].iter().cloned().collect();
+            let orders: Vec<BTreeSet<String>> = ranked_pairs_every_order(&election, options)
+                .iter()
+                .map(|tier| tier.iter().map(|&c| names[c].clone()).collect())
+                .collect();
+            if let [agreed] = orders.as_slice() {
+                prop_assert_eq!(&top, agreed, "{:?}: every order elects {:?}", options, agreed);
+            } else {
+                prop_assert!(
+                    orders.iter().any(|winners| !winners.is_disjoint(&top)),
+                    "{:?}: the orders elect {:?}, the top tier is {:?}",
+                    options,
+                    orders,
+                    top
+                );
             }
         }
     }

@@ -380,6 +380,62 @@ fn sequential_irv_fills_further_seats_with_new_counts() {
 }
 
 #[test]
+fn candidates_excluded_together_share_a_place_whatever_the_column_order() {
+    // A 5 (two of them A>B), B 4 (three of them B>A), C 1, D 1: C and D are tied for
+    // fewest and together fewer than B, so both go in round 1; A then wins 5 to 4.
+    let a_b: &[Option<u32>] = &[Some(1), Some(2), None, None];
+    let a: &[Option<u32>] = &[Some(1), None, None, None];
+    let b_a: &[Option<u32>] = &[Some(2), Some(1), None, None];
+    let b: &[Option<u32>] = &[None, Some(1), None, None];
+    let c: &[Option<u32>] = &[None, None, Some(1), None];
+    let d: &[Option<u32>] = &[None, None, None, Some(1)];
+    let rows = [(2, a_b), (3, a), (3, b_a), (1, b), (1, c), (1, d)];
+    // The same ballots with the columns of C and D swapped.
+    let swap = |ranks: &[Option<u32>]| vec![ranks[0], ranks[1], ranks[3], ranks[2]];
+    let swapped: Vec<(u64, Vec<Option<u32>>)> = rows
+        .iter()
+        .map(|(weight, ranks)| (*weight, swap(ranks)))
+        .collect();
+    let swapped: Vec<(u64, &[Option<u32>])> = swapped
+        .iter()
+        .map(|(weight, ranks)| (*weight, ranks.as_slice()))
+        .collect();
+    for set in [
+        ranked_set(&["A", "B", "C", "D"], &rows),
+        ranked_set(&["A", "B", "D", "C"], &swapped),
+    ] {
+        let result = tally(&set, &irv(TiedRank::Exhaust), &contest(1, None)).unwrap();
+        assert_eq!(result.winners, vec!["A"]);
+        assert_eq!(rounds(&result)[0].eliminated.len(), 2);
+        assert_eq!(
+            result.ranking,
+            vec![vec!["A"], vec!["B"], vec!["C", "D"]],
+            "{:?}",
+            result.candidates
+        );
+    }
+}
+
+#[test]
+fn candidates_elected_together_with_equal_votes_share_a_place() {
+    // Two seats, quota 3 (Droop, 7 votes): Al and Bo reach it together with 3 votes each;
+    // their seat order (by name) says nothing about the voters, so they share a place.
+    let al: &[Option<u32>] = &[None, Some(1), None];
+    let bo: &[Option<u32>] = &[Some(1), None, None];
+    let cy: &[Option<u32>] = &[None, None, Some(1)];
+    let set = ranked_set(&["Bo", "Al", "Cy"], &[(3, al), (3, bo), (1, cy)]);
+    for variant in VARIANTS {
+        let result = tally(&set, &stv(variant), &contest(2, None)).unwrap();
+        assert_eq!(result.winners, vec!["Al", "Bo"], "{variant:?}");
+        assert_eq!(
+            result.ranking,
+            vec![vec!["Al", "Bo"], vec!["Cy"]],
+            "{variant:?}"
+        );
+    }
+}
+
+#[test]
 fn candidate_indices_in_rounds_follow_input_order() {
     let set = fixture("stv/wikipedia-food.toml");
     let result = tally(&set, &stv(StvVariant::Meek), &contest(3, None)).unwrap();

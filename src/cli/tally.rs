@@ -16,6 +16,7 @@ use super::Outcome;
 use crate::report;
 use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
+use crate::tally::format::limits::read_bounded;
 use crate::tally::format::{DetectedBy, Detection, InputFormat, decode, detect, read_as};
 use crate::tally::method::{
     CondorcetIrvOptions, CondorcetOptions, CumulativeOptions, DefaultOption, IrvOptions,
@@ -75,8 +76,13 @@ pub struct TallyArgs {
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
 
-    /// Output: a table for people or JSON for programs.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
+    /// results page.
+    ///
+    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
+    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
+    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
     /// Read the ballots in this format instead of detecting it.
@@ -220,6 +226,10 @@ pub enum OutputFormat {
     Table,
     /// Pretty JSON (the documented contract).
     Json,
+    /// The ranking as CSV, one row per candidate.
+    Csv,
+    /// A results page in Markdown, to publish beside the election.
+    Markdown,
 }
 
 /// Ballot formats, as `--input-format` names them.
@@ -474,6 +484,8 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     match args.format {
         OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
         OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
+        OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
+        OutputFormat::Markdown => report::tally::write_markdown(&result, &mut out)?,
     }
     out.flush()?;
     Ok(if result.has_problems() {
@@ -514,6 +526,13 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// Read a whole input file, refusing it at its first line longer than
+/// [`MAX_LINE_BYTES`](crate::tally::format::limits::MAX_LINE_BYTES) before memory grows
+/// with it.
 fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
-    fs::read(path).with_context(|| format!("could not read the {what} {:?}", display(path)))
+    let name = display(path);
+    let could_not = || format!("could not read the {what} {name:?}");
+    let file = fs::File::open(path).with_context(could_not)?;
+    let size = file.metadata().ok().map(|metadata| metadata.len());
+    Ok(read_bounded(&name, file, size).with_context(could_not)??)
 }

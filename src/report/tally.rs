@@ -5,23 +5,147 @@
 //! declaration order of the result types (stable), newline-terminated. Its shape is
 //! documented in `docs/tally-internals.md`.
 
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use comfy_table::{Table, presets};
+use unicode_width::UnicodeWidthStr;
 
 use crate::tally::result::{
-    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, RunoffRound,
-    StrengthMatrix, TallyResult, VoteCounts,
+    Audit, CandidateState, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit,
+    RunoffRound, StrengthMatrix, TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
-/// Write the result as pretty JSON with a final newline.
+/// The version of the JSON shape (`docs/schemas/tally.schema.json`): it changes when a
+/// field is renamed, removed or changes meaning, not when one is added.
+pub const JSON_VERSION: u32 = 1;
+
+/// The JSON document: the version first, then the result's fields.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    version: u32,
+    #[serde(flatten)]
+    result: &'a TallyResult,
+}
+
+/// Write the result as pretty JSON with a final newline: one object, `"version"` first.
 ///
 /// # Errors
 /// Writing failed.
 pub fn write_json(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, result).map_err(io::Error::other)?;
+    let document = Document {
+        version: JSON_VERSION,
+        result,
+    };
+    serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     out.write_all(b"\n")
+}
+
+/// Write the ranking as CSV: a header, then one row per standing candidate in ranking
+/// order (names sorted within a shared place), then the withdrawn candidates, who have
+/// no place. Columns:
+///
+/// - `place`: 1 + the number of candidates ranked above (`1,2,2,4`), empty if withdrawn;
+/// - `tier`: the tier's number, 1 for the best (`1,2,2,3`), empty if withdrawn;
+/// - `candidate`;
+/// - `winner`: `true` or `false`; `seat`: the seat taken (1-based), else empty;
+/// - `affiliation`: empty without one;
+/// - then the method's counts: `votes` (plurality, approval, cumulative), or
+///   `round_1`, `round_2`, ... (IRV and STV: the candidate's votes in each round, as
+///   the audit's tallies); none for the Condorcet methods, whose working is pairwise.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_csv(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    let counts = match &result.audit {
+        Audit::FirstPreferences(counts)
+        | Audit::Approvals(counts)
+        | Audit::CumulativeVotes(counts) => Some(counts),
+        Audit::Condorcet(_) | Audit::Rounds(_) => None,
+    };
+    let rounds = match &result.audit {
+        Audit::Rounds(rounds) => rounds.rounds.as_slice(),
+        _ => &[],
+    };
+    let mut header: Vec<String> = [
+        "place",
+        "tier",
+        "candidate",
+        "winner",
+        "seat",
+        "affiliation",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    if counts.is_some() {
+        header.push("votes".to_owned());
+    }
+    header.extend(rounds.iter().map(|round| format!("round_{}", round.number)));
+    writer.write_record(&header)?;
+
+    // Lookups by name, so that a row costs the same whatever the number of candidates.
+    let seats: HashMap<&str, usize> = (1..)
+        .zip(&result.winners)
+        .map(|(seat, winner)| (winner.as_str(), seat))
+        .collect();
+    let votes: HashMap<&str, u64> = counts
+        .iter()
+        .flat_map(|counts| &counts.counts)
+        .map(|count| (count.candidate.as_str(), count.votes))
+        .collect();
+    let by_round: Vec<HashMap<&str, &ExactVotes>> = rounds
+        .iter()
+        .map(|round| {
+            round
+                .tallies
+                .iter()
+                .map(|tally| (tally.candidate.as_str(), &tally.votes))
+                .collect()
+        })
+        .collect();
+    let row = |candidate: &str, place: String, tier: String| -> Vec<String> {
+        let seat = seats.get(candidate);
+        let mut row = vec![
+            place,
+            tier,
+            candidate.to_owned(),
+            seat.is_some().to_string(),
+            seat.map(ToString::to_string).unwrap_or_default(),
+            result
+                .affiliations
+                .get(candidate)
+                .cloned()
+                .unwrap_or_default(),
+        ];
+        if counts.is_some() {
+            row.push(
+                votes
+                    .get(candidate)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            );
+        }
+        row.extend(by_round.iter().map(|round| {
+            round
+                .get(candidate)
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        }));
+        row
+    };
+    let mut place = 1usize;
+    for (tier, names) in (1usize..).zip(&result.ranking) {
+        for name in names {
+            writer.write_record(row(name, place.to_string(), tier.to_string()))?;
+        }
+        place += names.len();
+    }
+    for name in &result.withdrawn {
+        writer.write_record(row(name, String::new(), String::new()))?;
+    }
+    writer.flush()
 }
 
 /// Write the result as headed tables.
@@ -172,16 +296,554 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
     write_audit(out, &result.audit)
 }
 
+/// Write the result as a Markdown page, a `results.md` to publish beside an election (as
+/// Kubernetes does for its steering elections): the counts, the winners, the ranking,
+/// the method's working (the pairwise matrix for the Condorcet methods, the rounds for
+/// IRV, STV and Condorcet-IRV), the options and rules, and every tie with its draw, so
+/// that anyone can check the draw's digests. Names are escaped so that no name can
+/// change the page's structure.
+///
+/// # Errors
+/// Writing failed.
+pub fn write_markdown(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    let ballots = &result.ballots;
+    let subject = ballots
+        .title
+        .as_deref()
+        .map_or_else(|| inline(&ballots.file), inline);
+    writeln!(out, "# Results: {subject}")?;
+    writeln!(out)?;
+    writeln!(out, "- Method: {}", result.method)?;
+    writeln!(out, "- Seats: {}", result.seats)?;
+    writeln!(
+        out,
+        "- Ballots counted: {} ({} blank), from {} read as {}",
+        ballots.counted,
+        ballots.blank,
+        inline(&ballots.file),
+        ballots.format
+    )?;
+    if ballots.rejected > 0 {
+        writeln!(
+            out,
+            "- Ballots rejected by the roll check: {}",
+            ballots.rejected
+        )?;
+    }
+    if let Some(turnout) = &result.turnout {
+        writeln!(
+            out,
+            "- Turnout: {} of {} voters on the roll ({}%)",
+            turnout.voted, turnout.roll, turnout.percent
+        )?;
+    }
+    if !result.withdrawn.is_empty() {
+        writeln!(
+            out,
+            "- Withdrawn before the count: {}",
+            names_inline(&result.withdrawn)
+        )?;
+    }
+    writeln!(out)?;
+
+    writeln!(out, "## Winners")?;
+    writeln!(out)?;
+    if result.winners.is_empty() {
+        writeln!(out, "No seat was filled.")?;
+    }
+    for (seat, winner) in (1..).zip(&result.winners) {
+        writeln!(out, "{seat}. {}", inline(winner))?;
+    }
+    if !result.decided {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "**Undecided:** a tie that decides a seat is unresolved (see [Ties](#ties)); `--tie-seed` settles it by a draw anyone can repeat."
+        )?;
+    }
+    if !result.skipped.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Passed over by `--max-per-affiliation`:")?;
+        writeln!(out)?;
+        for skip in &result.skipped {
+            writeln!(
+                out,
+                "- {} ({}) for seat {}",
+                inline(&skip.candidate),
+                inline(&skip.affiliation),
+                skip.seat
+            )?;
+        }
+    }
+    writeln!(out)?;
+
+    writeln!(out, "## Ranking")?;
+    writeln!(out)?;
+    markdown_ranking(result, out)?;
+
+    match &result.audit {
+        Audit::Condorcet(audit) => {
+            writeln!(out)?;
+            writeln!(out, "## Pairwise preferences")?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Each cell: the ballots ranking the row's candidate above the column's."
+            )?;
+            writeln!(out)?;
+            let mut header = vec![String::new()];
+            header.extend(audit.pairwise.candidates.iter().map(|name| cell(name)));
+            let mut grid = Table::new(header);
+            for (row, counts) in audit.pairwise.candidates.iter().zip(&audit.pairwise.cells) {
+                let mut line = vec![cell(row)];
+                for (column, count) in audit.pairwise.candidates.iter().zip(counts) {
+                    line.push(if column == row {
+                        "-".to_owned()
+                    } else {
+                        count.to_string()
+                    });
+                }
+                grid.add_row(line);
+            }
+            writeln!(out, "{grid}")?;
+            if !audit.rounds.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "## Rounds")?;
+                writeln!(out)?;
+                for round in &audit.rounds {
+                    writeln!(out, "{}. {}", round.number, inline(&round.note))?;
+                }
+            }
+        }
+        Audit::Rounds(audit) => {
+            writeln!(out)?;
+            markdown_rounds(audit, out)?;
+        }
+        Audit::FirstPreferences(_) | Audit::Approvals(_) | Audit::CumulativeVotes(_) => {}
+    }
+
+    writeln!(out)?;
+    writeln!(out, "## Options")?;
+    writeln!(out)?;
+    let options = serde_json::to_value(&result.options).map_err(io::Error::other)?;
+    if let serde_json::Value::Object(map) = options {
+        // The choices first, then the rules they make.
+        let (rules, choices): (Vec<_>, Vec<_>) =
+            map.into_iter().partition(|(key, _)| key == "rules");
+        for (key, value) in choices.into_iter().chain(rules) {
+            match value {
+                serde_json::Value::Array(items) => {
+                    writeln!(out, "- `{key}`:")?;
+                    for item in items {
+                        let text = item
+                            .as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned);
+                        writeln!(out, "  - {}", inline(&text))?;
+                    }
+                }
+                serde_json::Value::String(text) => writeln!(out, "- `{key}`: {}", inline(&text))?,
+                serde_json::Value::Null => writeln!(out, "- `{key}`: none")?,
+                other => writeln!(out, "- `{key}`: {other}")?,
+            }
+        }
+    }
+
+    if !result.ties.is_empty() {
+        writeln!(out)?;
+        markdown_ties(&result.ties, out)?;
+    }
+    if !result.rejected.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Rejected ballots")?;
+        writeln!(out)?;
+        let mut rejected = table(&["Ballot", "Voter", "Reason", "Counted ballot"]);
+        for ballot in &result.rejected {
+            rejected.add_row(vec![
+                cell(&ballot.origin),
+                ballot.voter.as_deref().map(cell).unwrap_or_default(),
+                ballot.reason.code().to_owned(),
+                ballot
+                    .counted_ballot
+                    .as_deref()
+                    .map(cell)
+                    .unwrap_or_default(),
+            ]);
+        }
+        writeln!(out, "{rejected}")?;
+    }
+    Ok(())
+}
+
+/// The ranking as a table: place (`2=` when shared), candidate, affiliation when there
+/// are any, the count for the methods that count votes, and the seat taken.
+fn markdown_ranking(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+    let counts = match &result.audit {
+        Audit::FirstPreferences(counts)
+        | Audit::Approvals(counts)
+        | Audit::CumulativeVotes(counts) => Some(counts),
+        Audit::Condorcet(_) | Audit::Rounds(_) => None,
+    };
+    let affiliations = !result.affiliations.is_empty();
+    let mut header = vec!["Place", "Candidate"];
+    if affiliations {
+        header.push("Affiliation");
+    }
+    if counts.is_some() {
+        header.push("Votes");
+    }
+    header.push("Elected");
+    let mut ranking = table(&header);
+    let seats: HashMap<&str, usize> = (1..)
+        .zip(&result.winners)
+        .map(|(seat, winner)| (winner.as_str(), seat))
+        .collect();
+    let votes: HashMap<&str, u64> = counts
+        .iter()
+        .flat_map(|counts| &counts.counts)
+        .map(|count| (count.candidate.as_str(), count.votes))
+        .collect();
+    let mut place = 1usize;
+    for tier in &result.ranking {
+        let shared = if tier.len() > 1 { "=" } else { "" };
+        for name in tier {
+            let mut row = vec![format!("{place}{shared}"), cell(name)];
+            if affiliations {
+                row.push(
+                    result
+                        .affiliations
+                        .get(name)
+                        .map(|affiliation| cell(affiliation))
+                        .unwrap_or_default(),
+                );
+            }
+            if counts.is_some() {
+                row.push(
+                    votes
+                        .get(name.as_str())
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(
+                seats
+                    .get(name.as_str())
+                    .map(|seat| format!("seat {seat}"))
+                    .unwrap_or_default(),
+            );
+            ranking.add_row(row);
+        }
+        place += tier.len();
+    }
+    writeln!(out, "{ranking}")
+}
+
+/// IRV and STV: every candidate's votes round by round (with the quota, the exhausted
+/// votes and the votes lost to rounding), then what each round decided and moved.
+fn markdown_rounds(audit: &RoundsAudit, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Rounds")?;
+    writeln!(out)?;
+    let mut header = vec!["Candidate".to_owned()];
+    header.extend(
+        audit
+            .rounds
+            .iter()
+            .map(|round| format!("Round {}", round.number)),
+    );
+    let mut grid = Table::new(header);
+    if audit.rounds.iter().any(|round| round.quota.is_some()) {
+        let mut row = vec!["*Quota*".to_owned()];
+        row.extend(audit.rounds.iter().map(|round| {
+            round
+                .quota
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        }));
+        grid.add_row(row);
+    }
+    // Withdrawn candidates take no part (the page lists them at the top).
+    let names: Vec<&str> = audit
+        .rounds
+        .first()
+        .map(|round| {
+            round
+                .tallies
+                .iter()
+                .filter(|tally| tally.state != CandidateState::Withdrawn)
+                .map(|tally| tally.candidate.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in names {
+        let mut row = vec![cell(name)];
+        row.extend(audit.rounds.iter().map(|round| {
+            let votes = round
+                .tallies
+                .iter()
+                .find(|tally| tally.candidate == name)
+                .map(|tally| readable(&tally.votes))
+                .unwrap_or_default();
+            if round.elected.iter().any(|elected| elected == name) {
+                format!("{votes} (elected)")
+            } else if round.eliminated.iter().any(|excluded| excluded == name) {
+                format!("{votes} (excluded)")
+            } else {
+                votes
+            }
+        }));
+        grid.add_row(row);
+    }
+    let mut exhausted = vec!["*Exhausted*".to_owned()];
+    exhausted.extend(audit.rounds.iter().map(|round| readable(&round.exhausted)));
+    grid.add_row(exhausted);
+    if audit
+        .rounds
+        .iter()
+        .any(|round| round.lost_to_rounding.is_some())
+    {
+        let mut lost = vec!["*Lost to rounding*".to_owned()];
+        lost.extend(audit.rounds.iter().map(|round| {
+            round
+                .lost_to_rounding
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        }));
+        grid.add_row(lost);
+    }
+    writeln!(out, "{grid}")?;
+    writeln!(out)?;
+    for round in &audit.rounds {
+        let mut said: Vec<String> = Vec::new();
+        if !round.elected.is_empty() {
+            said.push(format!("elected {}", names_inline(&round.elected)));
+        }
+        if !round.eliminated.is_empty() {
+            said.push(format!("excluded {}", names_inline(&round.eliminated)));
+        }
+        if !round.transfers.is_empty() {
+            let moved: Vec<String> = round
+                .transfers
+                .iter()
+                .map(|transfer| {
+                    format!(
+                        "{} from {} to {}",
+                        readable(&transfer.votes),
+                        inline(&transfer.from),
+                        transfer
+                            .to
+                            .as_deref()
+                            .map_or_else(|| "the exhausted pile".to_owned(), inline)
+                    )
+                })
+                .collect();
+            said.push(format!("moved {}", moved.join(", ")));
+        }
+        if let Some(note) = &round.note {
+            said.push(inline(note));
+        }
+        if said.is_empty() {
+            said.push("nothing decided".to_owned());
+        }
+        writeln!(out, "{}. {}", round.number, said.join("; "))?;
+    }
+    Ok(())
+}
+
+/// Every tie, and for a drawn one the description and each candidate's digest, with the
+/// command that recomputes a digest.
+fn markdown_ties(ties: &[Tie], out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Ties")?;
+    for tie in ties {
+        writeln!(out)?;
+        writeln!(out, "### {}", inline(&tie.purpose))?;
+        writeln!(out)?;
+        writeln!(out, "Tied: {}.", names_inline(&tie.candidates))?;
+        writeln!(out)?;
+        match &tie.draw {
+            None => writeln!(out, "Unresolved: no `--tie-seed` was given.")?,
+            Some(draw) => {
+                writeln!(
+                    out,
+                    "Settled by the draw seeded with {}, favoured first: {}.",
+                    code(&draw.seed),
+                    names_inline(&draw.order)
+                )?;
+                writeln!(out)?;
+                writeln!(out, "Description: {}", code(&draw.description))?;
+                writeln!(out)?;
+                let mut digests = table(&["Candidate", "SHA-256 of seed, description, candidate"]);
+                for digest in &draw.digests {
+                    digests.add_row(vec![cell(&digest.candidate), digest.sha256.clone()]);
+                }
+                writeln!(out, "{digests}")?;
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "Each digest is `printf '%s\\n%s\\n%s' \"$SEED\" \"$DESCRIPTION\" \"$CANDIDATE\" | sha256sum`; the smallest is favoured."
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Text for a Markdown paragraph or list item: the characters Markdown would read as
+/// markup are escaped, and line breaks become spaces.
+fn inline(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' => {
+                escaped.push('\\');
+                escaped.push(character);
+            }
+            '\n' | '\r' => escaped.push(' '),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// Text as a Markdown code span, shown exactly as it is (a seed, a draw's description):
+/// fenced with one backtick more than the longest run of backticks inside it.
+fn code(text: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for character in text.chars() {
+        run = if character == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') || text.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{fence}{pad}{}{pad}{fence}",
+        text.replace(['\n', '\r'], " ")
+    )
+}
+
+/// Text for a Markdown table cell (escaped like [`inline`], so `|` cannot end the cell).
+fn cell(text: &str) -> String {
+    inline(text)
+}
+
+/// Names joined with commas, each escaped.
+fn names_inline(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| inline(name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn section(out: &mut dyn Write, heading: &str) -> io::Result<()> {
     writeln!(out, "{heading}")?;
     writeln!(out, "{}", "-".repeat(heading.chars().count()))
 }
 
 fn table(header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    table.set_header(header.to_vec());
-    table
+    Table::new(header.iter().map(|cell| (*cell).to_owned()).collect())
+}
+
+/// A Markdown-style table: `| a | b |` rows under a `|---|---|` rule, each column as
+/// wide as its widest line (in terminal columns, up to [`MAX_ALIGNED`]), a cell's lines
+/// (`\n`) on lines of their own. Rendering is linear in the cells' length: a candidate
+/// name of megabytes (which the readers refuse, but a library caller may build) makes
+/// one long line, not a wrapped block, and pads nothing to its length (comfy-table, used
+/// before, wrapped lines past 65,535 columns in time quadratic in their length and
+/// padded every line of the column to it).
+#[derive(Debug, Clone)]
+struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(header: Vec<String>) -> Self {
+        Self {
+            header,
+            rows: Vec::new(),
+        }
+    }
+
+    fn add_row(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    /// Each column's width: the widest line of its cells, header included, but at most
+    /// [`MAX_ALIGNED`] (a longer line sticks out of its column instead of padding every
+    /// other line of the column to its length).
+    fn widths(&self) -> Vec<usize> {
+        // comfy-table never drew a column narrower than one character.
+        let mut widths = vec![1; self.header.len()];
+        for row in std::iter::once(&self.header).chain(&self.rows) {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                for line in cell.split('\n') {
+                    *width = (*width).max(line.width());
+                }
+            }
+        }
+        for width in &mut widths {
+            *width = (*width).min(MAX_ALIGNED);
+        }
+        widths
+    }
+}
+
+/// The widest column a table aligns, in terminal columns: far wider than any real cell
+/// (names are at most 200 characters, rule sentences about 300), so that only a
+/// pathological cell sticks out, and the output stays linear in the cells' length.
+const MAX_ALIGNED: usize = 1_000;
+
+/// `count` times `fill`.
+fn repeat(f: &mut fmt::Formatter<'_>, fill: char, count: usize) -> fmt::Result {
+    (0..count).try_for_each(|_| f.write_char(fill))
+}
+
+impl fmt::Display for Table {
+    /// No newline after the last line, so that `writeln!` ends the table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let widths = self.widths();
+        let write_row = |f: &mut fmt::Formatter<'_>, row: &[String], first: bool| {
+            let mut lines: Vec<std::str::Split<'_, char>> =
+                row.iter().map(|cell| cell.split('\n')).collect();
+            let height = row
+                .iter()
+                .map(|cell| cell.split('\n').count())
+                .max()
+                .unwrap_or(1);
+            for number in 0..height {
+                if !(first && number == 0) {
+                    f.write_str("\n")?;
+                }
+                f.write_str("|")?;
+                for (column, width) in widths.iter().enumerate() {
+                    let line = lines
+                        .get_mut(column)
+                        .and_then(Iterator::next)
+                        .unwrap_or_default();
+                    write!(f, " {line}")?;
+                    repeat(f, ' ', width.saturating_sub(line.width()))?;
+                    f.write_str(" |")?;
+                }
+            }
+            Ok(())
+        };
+        write_row(f, &self.header, true)?;
+        f.write_str("\n|")?;
+        for width in &widths {
+            repeat(f, '-', width + 2)?;
+            f.write_str("|")?;
+        }
+        for row in &self.rows {
+            write_row(f, row, false)?;
+        }
+        Ok(())
+    }
 }
 
 fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
@@ -351,9 +1013,7 @@ fn write_runoff_rounds(out: &mut dyn Write, rounds: &[RunoffRound]) -> io::Resul
 fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new();
-    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    grid.set_header(header);
+    let mut grid = Table::new(header);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         for (column, cell) in cells.iter().enumerate() {
@@ -371,9 +1031,7 @@ fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> 
 fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new();
-    grid.load_style(presets::ASCII_MARKDOWN).force_no_tty();
-    grid.set_header(header);
+    let mut grid = Table::new(header);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         line.extend(cells.iter().map(|cell| {
@@ -526,4 +1184,84 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
         writeln!(out, "{transfers}")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The table as comfy-table (this renderer's predecessor) draws it.
+    fn by_comfy_table(header: &[String], rows: &[Vec<String>]) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_style(comfy_table::presets::ASCII_MARKDOWN)
+            .force_no_tty();
+        table.set_header(header.to_vec());
+        for row in rows {
+            table.add_row(row.clone());
+        }
+        table.to_string()
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        // Narrow, wide (CJK), combining and empty content, and line breaks.
+        prop::collection::vec(
+            prop::sample::select(vec!["a", "Zoë", "李", "e\u{301}", " ", "\n", "≈1.5", ""]),
+            0..5,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn tables_read_as_comfy_table_drew_them(
+            (header, rows) in (1usize..5).prop_flat_map(|columns| (
+                prop::collection::vec(cell(), columns),
+                prop::collection::vec(prop::collection::vec(cell(), columns), 0..5),
+            ))
+        ) {
+            let mut table = Table::new(header.clone());
+            for row in &rows {
+                table.add_row(row.clone());
+            }
+            prop_assert_eq!(table.to_string(), by_comfy_table(&header, &rows));
+        }
+    }
+
+    #[test]
+    fn markdown_text_cannot_change_the_page() {
+        assert_eq!(
+            inline("Ann | *Bo* [x](y) <b>\nC_D #1 `e`"),
+            "Ann \\| \\*Bo\\* \\[x\\](y) \\<b\\> C\\_D \\#1 \\`e\\`"
+        );
+        assert_eq!(code("seat 1 of 1: A, B"), "`seat 1 of 1: A, B`");
+        assert_eq!(code("a `b` c"), "``a `b` c``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code(" "), "`   `");
+    }
+
+    #[test]
+    fn a_name_of_megabytes_stays_on_one_line_in_linear_time() {
+        // comfy-table wrapped lines wider than 65,535 columns, in time quadratic in
+        // their length (a 20 MB name took 24 s and wrote 200 MB).
+        let name = "N".repeat(4_000_000);
+        let mut table = table(&["Place", "Candidate"]);
+        table.add_row(vec!["1".to_owned(), name.clone()]);
+        table.add_row(vec!["2".to_owned(), "Bo".to_owned()]);
+        let started = std::time::Instant::now();
+        let text = table.to_string();
+        let elapsed = started.elapsed();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[2], format!("| 1     | {name} |"));
+        assert_eq!(
+            lines[3],
+            format!("| 2     | Bo{} |", " ".repeat(MAX_ALIGNED - 2))
+        );
+        assert!(text.len() < name.len() + 4 * MAX_ALIGNED, "{}", text.len());
+        // Generous for a debug build on a busy machine; the quadratic renderer took
+        // minutes here.
+        assert!(elapsed.as_secs() < 20, "{elapsed:?}");
+    }
 }

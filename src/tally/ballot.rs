@@ -247,9 +247,15 @@ impl Candidates {
     /// The closest name to an unknown `token`, for "did you mean" hints.
     #[must_use]
     pub fn closest_name(&self, token: &str) -> Option<&str> {
+        // A token longer than any name can be is no near miss, and comparing it with
+        // every name would cost its length times theirs.
+        if token.len() > 4 * super::format::limits::MAX_NAME_CHARS {
+            return None;
+        }
+        let token = token.to_lowercase();
         let mut best: Option<(f64, &str)> = None;
         for candidate in &self.list {
-            let score = strsim::jaro_winkler(&token.to_lowercase(), &candidate.name.to_lowercase());
+            let score = strsim::jaro_winkler(&token, &candidate.name.to_lowercase());
             if score >= 0.8 && best.is_none_or(|(top, _)| score > top) {
                 best = Some((score, candidate.name.as_str()));
             }

@@ -7,6 +7,51 @@
 
 use std::fmt;
 
+/// The most characters of a value an error message quotes.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A value quoted for an error message: Rust's `{:?}` quoting (so spaces, empty strings
+/// and control characters show), cut after [`EXCERPT_CHARS`] characters with `…` after
+/// the closing quote, so that a fifty-megabyte field makes a one-line message.
+#[must_use]
+pub fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}…", value.get(..cut).unwrap_or(value)),
+    }
+}
+
+/// Text that is not a quoted value (a number as written, another parser's message) but
+/// can still carry input: each line cut after [`MESSAGE_CHARS`] characters with `…`.
+struct Cut<'a>(&'a str);
+
+/// The most characters of one line of such text.
+const MESSAGE_CHARS: usize = 200;
+
+impl fmt::Display for Cut<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (number, line) in self.0.split('\n').enumerate() {
+            if number > 0 {
+                f.write_str("\n")?;
+            }
+            match line.char_indices().nth(MESSAGE_CHARS) {
+                None => f.write_str(line)?,
+                Some((cut, _)) => write!(f, "{}…", line.get(..cut).unwrap_or(line))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// [`excerpt`] in a format string.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&excerpt(self.0))
+    }
+}
+
 /// Where in an input file a problem was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -70,7 +115,7 @@ impl fmt::Display for Location {
         if let Some(field) = &self.field {
             write!(f, ": field {}", field.number)?;
             if let Some(label) = &field.label {
-                write!(f, " ({label:?})")?;
+                write!(f, " ({})", Quoted(label))?;
             }
         }
         Ok(())
@@ -120,25 +165,25 @@ pub enum Problem {
     #[error("byte {byte:#04x} at column {column} is not UTF-8, expected UTF-8 text")]
     NotUtf8 { byte: u8, column: usize },
 
-    #[error("rank {found:?} is not a number, expected {expected}")]
+    #[error("rank {} is not a number, expected {expected}", Quoted(.found))]
     RankNotANumber { found: String, expected: String },
 
-    #[error("rank {found} is out of range, expected {expected}")]
+    #[error("rank {} is out of range, expected {expected}", Cut(.found))]
     RankOutOfRange { found: String, expected: String },
 
     #[error("the line has {found} fields, expected {expected}")]
     FieldCount { found: usize, expected: String },
 
-    #[error("unknown candidate {found:?}, expected {expected}")]
+    #[error("unknown candidate {}, expected {expected}", Quoted(.found))]
     UnknownCandidate { found: String, expected: String },
 
-    #[error("candidate {name:?} is ranked twice, expected each candidate at most once per ballot")]
+    #[error("candidate {} is ranked twice, expected each candidate at most once per ballot", Quoted(.name))]
     RankedTwice { name: String },
 
-    #[error("candidate {name:?} is listed twice, expected distinct candidates")]
+    #[error("candidate {} is listed twice, expected distinct candidates", Quoted(.name))]
     DuplicateCandidate { name: String },
 
-    #[error("{what} {found:?} is not valid, expected {expected}")]
+    #[error("{what} {} is not valid, expected {expected}", Quoted(.found))]
     Invalid {
         what: &'static str,
         found: String,
@@ -164,7 +209,25 @@ pub enum Problem {
     #[error("{count} candidates, expected at most {max}")]
     TooManyCandidates { count: usize, max: usize },
 
-    #[error("{message}")]
+    #[error(
+        "the line starting {start} is longer than {max} bytes, expected at most {max} bytes per line"
+    )]
+    LineTooLong {
+        /// How the line starts, already quoted with [`excerpt`].
+        start: String,
+        max: usize,
+    },
+
+    #[error("{what} {found} is {length} characters long, expected at most {max}")]
+    TooLong {
+        what: &'static str,
+        /// The value, already quoted with [`excerpt`].
+        found: String,
+        length: usize,
+        max: usize,
+    },
+
+    #[error("{}", Cut(.message))]
     Toml { message: String },
 }
 
@@ -211,7 +274,7 @@ pub enum TallyError {
     )]
     DefaultOptionSeats { seats: u32 },
 
-    #[error("--default-option {name:?} is not a standing candidate, expected one of {expected}")]
+    #[error("--default-option {} is not a standing candidate, expected one of {expected}", Quoted(.name))]
     UnknownDefaultOption { name: String, expected: String },
 
     #[error("--majority {n}:{m}, expected two whole numbers of at least 1, such as 3:1")]
@@ -221,4 +284,40 @@ pub enum TallyError {
         "--roll needs ballots that carry voter ids, but {file} has none; expected a csv or toml ballot file with voter ids"
     )]
     NoVoterIds { file: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_quoted_and_cut_after_forty_characters() {
+        assert_eq!(excerpt(""), "\"\"");
+        assert_eq!(excerpt("a \"b\"\n"), "\"a \\\"b\\\"\\n\"");
+        let forty = "é".repeat(40);
+        assert_eq!(excerpt(&forty), format!("\"{forty}\""));
+        assert_eq!(excerpt(&format!("{forty}x")), format!("\"{forty}\"…"));
+        let problem = Problem::UnknownCandidate {
+            found: "z".repeat(1_000_000),
+            expected: "one of \"A\"".to_owned(),
+        };
+        assert_eq!(
+            problem.to_string(),
+            format!(
+                "unknown candidate \"{}\"…, expected one of \"A\"",
+                "z".repeat(40)
+            )
+        );
+    }
+
+    #[test]
+    fn other_parsers_messages_are_cut_line_by_line() {
+        let message = format!("invalid type: string \"{}\"\nsecond line", "x".repeat(500));
+        let shown = Problem::Toml { message }.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0].chars().count(), MESSAGE_CHARS + 1);
+        assert!(lines[0].ends_with('…'));
+        assert_eq!(lines[1], "second line");
+    }
 }

@@ -59,7 +59,8 @@ pub fn irv(
         }
     }
     let ranking = last.map_or_else(Vec::new, |count| {
-        rounds::final_ranking(&count.status, &winners, &count.excluded, |c| {
+        let elected: Vec<Vec<CandidateIndex>> = winners.iter().map(|w| vec![*w]).collect();
+        rounds::final_ranking(&count.status, &elected, &count.excluded, |c| {
             count.votes_of(c)
         })
     });
@@ -94,7 +95,8 @@ struct SeatCount<'a> {
     /// The papers each candidate holds: (paper, tier where it stands).
     piles: Vec<Vec<(u32, u32)>>,
     exhausted: u64,
-    excluded: Vec<CandidateIndex>,
+    /// One entry per exclusion: the candidates excluded together in that round.
+    excluded: Vec<Vec<CandidateIndex>>,
     history: Vec<Vec<u64>>,
 }
 
@@ -223,8 +225,8 @@ impl<'a> SeatCount<'a> {
                 if let Some(slot) = self.status.get_mut(candidate.index()) {
                     *slot = Status::Excluded;
                 }
-                self.excluded.push(*candidate);
             }
+            self.excluded.push(out.clone());
             for candidate in &out {
                 let pile = self
                     .piles

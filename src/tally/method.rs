@@ -522,7 +522,7 @@ fn check_default_option(
             expected: candidates
                 .standing()
                 .iter()
-                .map(|&index| format!("{:?}", candidates.name(index)))
+                .map(|&index| crate::tally::error::excerpt(candidates.name(index)))
                 .collect::<Vec<_>>()
                 .join(", "),
         })

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::ballot::BallotSet;
 use super::error::{Location, ParseError, Problem, TallyError};
+use super::format::limits::check_field;
 use super::format::numbered_lines;
 use super::result::{RejectReason, RejectedBallot, TallyResult, Turnout};
 
@@ -37,6 +38,7 @@ impl VoterRoll {
             if entry.is_empty() || entry.starts_with('#') {
                 continue;
             }
+            check_field(|| Location::line(file, line), "roll entry", entry)?;
             if entry.split_whitespace().nth(1).is_some() {
                 return Err(ParseError::new(
                     Location::line(file, line),

@@ -146,7 +146,7 @@ pub fn ranked_pairs(
             .to_owned(),
     );
     rules.push(
-        "majorities of equal strength are judged together: one that lies on a cycle with the locked majorities and the others of its strength is skipped, the rest are locked, so no order among equal majorities is needed"
+        "majorities of equal strength are judged together: one that already contradicts the locked majorities is skipped and set aside; of the rest, one that lies on a cycle with the locked majorities and the others left of its strength is skipped, the others are locked, so no order among equal majorities is needed"
             .to_owned(),
     );
     rules.push(

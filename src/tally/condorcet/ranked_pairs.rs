@@ -3,12 +3,14 @@
 //!
 //! Every defeat of the pairwise matrix is a majority. Majorities are taken in order of
 //! strength (`--strength`), strongest first. Majorities of *equal* strength are judged
-//! together, so no order among them is ever needed and nothing is drawn: with the
-//! majorities already locked (all stronger) and every majority of the group, a majority
-//! of the group that lies on a cycle is skipped, the others are locked. This is the rule
-//! of Eric Gorr's ranked pairs calculator ("if two or more defeats are equivalent, those
-//! defeats are considered together"); the locked majorities never form a cycle, and a
-//! group whose members contradict one another locks none of the contradicting ones.
+//! together, so no order among them is ever needed and nothing is drawn: a majority of
+//! the group that already contradicts the locked majorities (all stronger) is skipped
+//! and set aside, since no order could lock it; then, with the locked majorities and
+//! the group's remaining members, a member that lies on a cycle is skipped, the others
+//! are locked. The second step is the rule of Eric Gorr's ranked pairs calculator ("if
+//! two or more defeats are equivalent, those defeats are considered together"); the
+//! locked majorities never form a cycle, and a group whose members contradict one
+//! another locks none of the contradicting ones.
 //! (CIVS's "Ranked Pairs" instead keeps each equal majority that creates no cycle on
 //! its own, which can lock a cycle; Tideman's original breaks such ties with a random
 //! ranking of the candidates.)
@@ -124,11 +126,18 @@ pub fn ranked_pairs(pairwise: &Pairwise, order: StrengthOrder) -> RankedPairs {
             .position(|(key, ..)| order.decisive(*key) != strength)
             .map_or(majorities.len(), |offset| start + offset);
         let group = majorities.get(start..end).unwrap_or(&[]);
-        // The locked majorities plus the whole group: a member lies on a cycle when its
-        // loser reaches its winner there. A group of one needs no copy.
-        let with_group = if group.len() > 1 {
+        // A member whose loser already reaches its winner through stronger locked
+        // majorities can never be locked, whatever the order of its equals: it is set
+        // aside first, so that it cannot make its equals look contradictory.
+        let open: Vec<bool> = group
+            .iter()
+            .map(|&(_, winner, loser, _)| !reach.get(loser, winner))
+            .collect();
+        // The locked majorities plus the group's open members: an open member lies on a
+        // cycle when its loser reaches its winner there. A group of one needs no copy.
+        let with_group = if open.iter().filter(|&&open| open).count() > 1 {
             let mut with_group = reach.clone();
-            for &(_, winner, loser, _) in group {
+            for (&(_, winner, loser, _), _) in group.iter().zip(&open).filter(|(_, open)| **open) {
                 with_group.add(winner, loser);
             }
             std::borrow::Cow::Owned(with_group)
@@ -137,11 +146,12 @@ pub fn ranked_pairs(pairwise: &Pairwise, order: StrengthOrder) -> RankedPairs {
         };
         let decided: Vec<Lock> = group
             .iter()
-            .map(|&(_, winner, loser, defeat)| Lock {
+            .zip(&open)
+            .map(|(&(_, winner, loser, defeat), &open)| Lock {
                 winner,
                 loser,
                 defeat,
-                locked: !with_group.get(loser, winner),
+                locked: open && !with_group.get(loser, winner),
             })
             .collect();
         for lock in decided.iter().filter(|lock| lock.locked) {
@@ -230,6 +240,70 @@ mod tests {
             StrengthOrder(Strength::Margin),
         );
         assert_eq!(after.ranking, vec![vec![2], vec![0], vec![1], vec![3]]);
+    }
+
+    fn decisions(result: &RankedPairs) -> Vec<(usize, usize, bool)> {
+        result
+            .locks
+            .iter()
+            .map(|lock| (lock.winner, lock.loser, lock.locked))
+            .collect()
+    }
+
+    #[test]
+    fn an_equal_majority_contradicting_the_locks_is_set_aside_before_its_group_is_judged() {
+        // C0..C3 = C, E, F, H of fixtures/ballots/condorcet/ranked-pairs-blocked-tie.toml.
+        // E>H 55, then C>F and H>F 54, then F>E and H>C 53, then C>E 46. F>E contradicts
+        // the locked E>H>F on its own; left in its group it put H>C on the cycle
+        // C>F>E>H>C, H>C was skipped, and the weak C>E made C the winner.
+        let result = ranked_pairs(
+            &pairwise(&[
+                vec![0, 46, 54, 37],
+                vec![44, 0, 37, 55],
+                vec![36, 53, 0, 36],
+                vec![53, 35, 54, 0],
+            ]),
+            StrengthOrder(Strength::Winning),
+        );
+        assert_eq!(
+            decisions(&result),
+            vec![
+                (1, 3, true),
+                (0, 2, true),
+                (3, 2, true),
+                (2, 1, false),
+                (3, 0, true),
+                (0, 1, false),
+            ]
+        );
+        assert_eq!(result.ranking, vec![vec![1], vec![3], vec![0], vec![2]]);
+    }
+
+    #[test]
+    fn a_skipped_cycle_can_leave_a_candidate_every_order_beats() {
+        // Found by the every-order property. C1>C2 and C3>C2 (2:1) are locked. The four
+        // 1:0 majorities C0>C1, C0>C3, C1>C3, C2>C0 each lie on a cycle with the locks
+        // and the others (C0>C1>C2>C0, C0>C3>C2>C0, C1>C3>C2>C0>C1), so all four are
+        // skipped and C0, C1, C3 share the top. Taken one at a time in any order, C1>C3
+        // or both C0>C3 and C1>C3 are locked, so C3 never wins; the orders elect C0 or
+        // C1. Judging equal majorities together turns that choice into a tie, and C3
+        // shares it.
+        let result = ranked_pairs(
+            &pairwise(&[
+                vec![0, 1, 0, 1],
+                vec![0, 0, 2, 1],
+                vec![1, 1, 0, 1],
+                vec![0, 0, 2, 0],
+            ]),
+            StrengthOrder(Strength::Winning),
+        );
+        assert!(
+            result
+                .locks
+                .iter()
+                .all(|lock| lock.locked == (lock.defeat.support == 2))
+        );
+        assert_eq!(result.ranking, vec![vec![0, 1, 3], vec![2]]);
     }
 
     #[test]

@@ -21,7 +21,8 @@ use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, numbered_lines, parse_whole, push_error,
 };
@@ -55,7 +56,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             return Err(ParseError::new(
                 Location::line(file, header_line),
                 Problem::Unexpected {
-                    found: format!("{header:?}"),
+                    found: excerpt(header),
                     expected: EXPECTED_HEADER.to_owned(),
                 },
             ));
@@ -120,6 +121,14 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             },
         ));
     }
+    for (position, (line, text)) in strings.iter().enumerate() {
+        let at = || Location::line(file, *line);
+        if position < count {
+            check_name(at, "candidate name", text)?;
+        } else {
+            check_field(at, "title", text)?;
+        }
+    }
     let mut strings = strings.into_iter();
     let list: Vec<Candidate> = strings
         .by_ref()
@@ -140,7 +149,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         return Err(ParseError::new(
             Location::line(file, line),
             Problem::Unexpected {
-                found: format!("{extra:?} after the title"),
+                found: format!("{} after the title", excerpt(&extra)),
                 expected: "nothing after the candidate names and the title".to_owned(),
             },
         ));
@@ -240,7 +249,7 @@ fn read_ballot(
             return Err(ParseError::new(
                 at(),
                 Problem::Unexpected {
-                    found: format!("{token:?} after the 0 that ends the ballot"),
+                    found: format!("{} after the 0 that ends the ballot", excerpt(token)),
                     expected: "nothing after the 0".to_owned(),
                 },
             ));
@@ -331,7 +340,7 @@ fn read_strings(
             return Err(ParseError::new(
                 Location::line(file, line),
                 Problem::Unexpected {
-                    found: format!("an unterminated quoted name {rest:?}"),
+                    found: format!("an unterminated quoted name {}", excerpt(rest)),
                     expected: "a closing \" on the same line".to_owned(),
                 },
             ));
@@ -344,7 +353,7 @@ fn read_strings(
         return Err(ParseError::new(
             Location::line(file, line),
             Problem::Unexpected {
-                found: format!("{rest:?} outside quotes"),
+                found: format!("{} outside quotes", excerpt(rest)),
                 expected: "names in double quotes".to_owned(),
             },
         ));

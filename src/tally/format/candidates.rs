@@ -15,7 +15,8 @@
 
 use crate::model::LineCounter;
 use crate::tally::ballot::{BallotSet, Candidate, Candidates};
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::format::limits::check_name;
 
 /// One row of a candidates file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +79,7 @@ impl CandidateFile {
             return Err(ParseError::new(
                 Location::line(file, record_line(&mut lines, &header)),
                 Problem::Unexpected {
-                    found: format!("the columns {:?}", header.iter().collect::<Vec<_>>()),
+                    found: format!("the columns [{}]", columns_excerpt(&header)),
                     expected: EXPECTED_HEADER.to_owned(),
                 },
             ));
@@ -121,6 +122,20 @@ impl CandidateFile {
                     }
                 },
             };
+            for (what, position, value) in [
+                ("candidate id", id, &row.id),
+                ("candidate name", name, &row.name),
+                ("affiliation", affiliation, &row.affiliation),
+            ] {
+                if let (Some(position), Some(value)) = (position, value) {
+                    let label = header.get(position);
+                    check_name(
+                        || Location::field(file, line, position + 1, label),
+                        what,
+                        value,
+                    )?;
+                }
+            }
             if row.id.is_none() && row.name.is_none() {
                 return Err(ParseError::new(
                     Location::line(file, line),
@@ -209,7 +224,11 @@ impl CandidateFile {
                 return Err(ParseError::new(
                     Location::file(&self.file),
                     Problem::Unexpected {
-                        found: format!("no row for candidate {:?} of {}", candidate.name, set.file),
+                        found: format!(
+                            "no row for candidate {} of {}",
+                            excerpt(&candidate.name),
+                            set.file
+                        ),
                         expected: "a row for every candidate".to_owned(),
                     },
                 ));
@@ -235,6 +254,16 @@ pub(crate) fn record_line(lines: &mut LineCounter, record: &::csv::StringRecord)
         .position()
         .and_then(|position| u32::try_from(lines.record_line(position.byte())).ok())
         .unwrap_or(0)
+}
+
+/// The first columns of a header, each quoted with [`excerpt`], for messages.
+fn columns_excerpt(header: &::csv::StringRecord) -> String {
+    const SHOWN: usize = 10;
+    let mut shown: Vec<String> = header.iter().take(SHOWN).map(excerpt).collect();
+    if header.len() > SHOWN {
+        shown.push(format!("… {} more", header.len() - SHOWN));
+    }
+    shown.join(", ")
 }
 
 pub(crate) fn csv_error(file: &str, lines: &mut LineCounter, error: &::csv::Error) -> ParseError {

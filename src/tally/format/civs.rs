@@ -9,10 +9,12 @@
 
 use crate::model::LineCounter;
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, Candidates, Origin, RankedBallots, RankingBuilder,
+    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, Problem, excerpt};
 use crate::tally::format::candidates::{csv_error, record_line};
+use crate::tally::format::limits::check_name;
 use crate::tally::format::{InputFormat, candidate_list_error, push_error};
 
 /// Read a CIVS ballot export.
@@ -70,6 +72,15 @@ fn read_rank_grid_in_parts(
         }
     }
     let header_line = record_line(&mut lines, &header);
+    if header.len() > CandidateIndex::MAX_CANDIDATES {
+        return Err(ParseError::new(
+            Location::line(file, header_line),
+            Problem::TooManyCandidates {
+                count: header.len(),
+                max: CandidateIndex::MAX_CANDIDATES,
+            },
+        ));
+    }
     let mut list = Vec::with_capacity(header.len());
     for (position, token) in header.iter().map(str::trim_ascii).enumerate() {
         if token.is_empty() {
@@ -82,6 +93,16 @@ fn read_rank_grid_in_parts(
                 },
             ));
         }
+        let what = if format == InputFormat::Elekto {
+            "candidate id"
+        } else {
+            "candidate name"
+        };
+        check_name(
+            || Location::field(file, header_line, position + 1, None),
+            what,
+            token,
+        )?;
         let mut candidate = Candidate::named(token);
         if format == InputFormat::Elekto {
             candidate.id = Some(token.to_owned());
@@ -290,7 +311,7 @@ impl Grid<'_> {
             return Err(ParseError::new(
                 Location::field(file, line, 1, Some(candidates.name_at(0))),
                 Problem::MixedFormats {
-                    found: format!("{first:?} starts with a CIVS upload multiplier"),
+                    found: format!("{} starts with a CIVS upload multiplier", excerpt(first)),
                     format: format.description(),
                     expected: self.rank_range.clone(),
                 },

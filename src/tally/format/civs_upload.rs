@@ -19,7 +19,8 @@
 //! ...).
 
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, Candidates, Origin, RankedBallots, RankingBuilder,
+    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    RankingBuilder,
 };
 use crate::tally::error::{Location, ParseError, Problem};
 use crate::tally::format::candidates::CandidateFile;
@@ -68,6 +69,15 @@ pub fn read(
             .collect(),
         None => {
             let (_, ranks) = split_line(file, first_line, first)?;
+            if ranks.len() > CandidateIndex::MAX_CANDIDATES {
+                return Err(ParseError::new(
+                    Location::line(file, first_line),
+                    Problem::TooManyCandidates {
+                        count: ranks.len(),
+                        max: CandidateIndex::MAX_CANDIDATES,
+                    },
+                ));
+            }
             (1..=ranks.len())
                 .map(|number| Candidate {
                     name: format!("choice {number}"),

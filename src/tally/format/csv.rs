@@ -26,9 +26,10 @@ use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
     RankingBuilder, ScoredBallots,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, Problem, excerpt};
 use crate::tally::format::candidates::{csv_error, record_line};
 use crate::tally::format::civs::parse_rank;
+use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{InputFormat, candidate_list_error, parse_whole, push_error};
 
 const EXPECTED_HEADER: &str =
@@ -111,7 +112,10 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             let label = header.get(position);
             let at = || Location::field(file, line, position + 1, label);
             match column {
-                Column::Voter => voter = Some(field).filter(|field| !field.is_empty()),
+                Column::Voter => {
+                    check_field(at, "voter id", field)?;
+                    voter = Some(field).filter(|field| !field.is_empty());
+                }
                 Column::Weight if field.is_empty() => {}
                 Column::Weight => {
                     weight = parse_whole(field)
@@ -230,6 +234,7 @@ fn read_header(
                     },
                 )
             })?;
+            check_name(at, "candidate name", name)?;
             names.push(Candidate::named(name));
             let these = if prefix.eq_ignore_ascii_case("rank") {
                 Marks::Ranks
@@ -259,7 +264,7 @@ fn read_header(
                     return Err(ParseError::new(
                         at(),
                         Problem::MixedFormats {
-                            found: format!("{cell:?} mixes votes and ranks"),
+                            found: format!("{} mixes votes and ranks", excerpt(cell)),
                             format: InputFormat::Csv.description(),
                             expected: "\"rank:NAME\" columns only, or \"votes:NAME\" columns only"
                                 .to_owned(),

@@ -15,13 +15,14 @@ mod civs;
 mod civs_upload;
 mod csv;
 mod elekto;
+pub mod limits;
 mod preflib;
 mod toml;
 
 use std::fmt;
 
 use super::ballot::{BallotSet, CandidateListError, MAX_TOTAL_WEIGHT, PushError};
-use super::error::{Location, ParseError, Problem};
+use super::error::{Location, ParseError, Problem, excerpt};
 use candidates::CandidateFile;
 
 /// The ballot formats `electorate tally` reads.
@@ -131,6 +132,7 @@ pub fn read_ballots(
     forced: Option<InputFormat>,
     candidates: Option<&CandidateFile>,
 ) -> Result<(BallotSet, Detection), ParseError> {
+    limits::check_lines(file, bytes)?;
     let text = decode(file, bytes)?;
     let detection = match forced {
         Some(format) => Detection {
@@ -355,14 +357,15 @@ pub(crate) fn candidate_list_error(location: Location, error: CandidateListError
 pub(crate) fn expected_candidates(candidates: &super::ballot::Candidates, found: &str) -> String {
     if let Some(close) = candidates.closest_name(found) {
         return format!(
-            "one of the {} candidates (did you mean {close:?}?)",
-            candidates.len()
+            "one of the {} candidates (did you mean {}?)",
+            candidates.len(),
+            excerpt(close)
         );
     }
     if candidates.len() <= 6 {
         let names: Vec<String> = candidates
             .iter()
-            .map(|(_, candidate)| format!("{:?}", candidate.name))
+            .map(|(_, candidate)| excerpt(&candidate.name))
             .collect();
         return format!("one of {}", names.join(", "));
     }

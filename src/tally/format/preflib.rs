@@ -22,7 +22,8 @@ use crate::tally::ballot::{
     BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, numbered_lines, parse_whole, push_error,
 };
@@ -127,6 +128,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                         },
                     )
                 })?;
+            check_name(|| Location::line(file, line), "alternative name", value)?;
             names.insert(position, (line, value.to_owned()));
         } else if key == "NUMBER ALTERNATIVES" {
             let count = usize::try_from(number("number of alternatives")?).unwrap_or(usize::MAX);
@@ -145,6 +147,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                 )
             })?);
         } else if key == "TITLE" && !value.is_empty() {
+            check_field(|| Location::line(file, line), "title", value)?;
             title = Some(value.to_owned());
         }
     }
@@ -228,7 +231,7 @@ fn read_older(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         ParseError::new(
             Location::line(file, line),
             Problem::Unexpected {
-                found: format!("{found:?}"),
+                found: excerpt(found),
                 expected: expected.to_owned(),
             },
         )
@@ -254,6 +257,11 @@ fn read_older(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         if parse_whole(number.trim()) != u64::try_from(position).ok() {
             return Err(unexpected(line, text, &expected));
         }
+        check_name(
+            || Location::line(file, line),
+            "alternative name",
+            name.trim(),
+        )?;
         list.push(Candidate {
             name: name.trim().to_owned(),
             id: Some(position.to_string()),
@@ -310,7 +318,7 @@ fn read_orders(
             return Err(ParseError::new(
                 Location::line(file, line),
                 Problem::Unexpected {
-                    found: format!("{text:?}"),
+                    found: excerpt(text),
                     expected: format!(
                         "\"count{separator} order\", e.g. \"12{separator} 3,{{1,2}},4\""
                     ),
@@ -422,7 +430,7 @@ fn read_order(
             c if c.is_whitespace() => {}
             other => {
                 return Err(problem(
-                    format!("{other:?} in the order {:?}", order.trim()),
+                    format!("{other:?} in the order {}", excerpt(order.trim())),
                     "alternative numbers separated by commas, ties in braces".to_owned(),
                 ));
             }

@@ -32,6 +32,7 @@ use crate::tally::ballot::{
     RankingBuilder, ScoredBallots,
 };
 use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, expected_candidates, line_of_offset, push_error,
 };
@@ -159,6 +160,19 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             },
         ));
     }
+    for candidate in &list {
+        let at = || Location::line(file, list_line);
+        check_name(at, "candidate name", &candidate.name)?;
+        if let Some(id) = &candidate.id {
+            check_name(at, "candidate id", id)?;
+        }
+        if let Some(affiliation) = &candidate.affiliation {
+            check_name(at, "affiliation", affiliation)?;
+        }
+    }
+    if let Some(title) = &document.title {
+        check_field(|| Location::file(file), "title", title)?;
+    }
     let candidates = Candidates::new(list)
         .map_err(|error| candidate_list_error(Location::line(file, list_line), error))?;
 
@@ -217,6 +231,9 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         }
         let origin = Origin { line };
         let voter = ballot.voter.as_deref();
+        if let Some(voter) = voter {
+            check_field(|| Location::line(file, line), "voter id", voter)?;
+        }
         let pushed = if let Some(ranking) = &ballot.ranking {
             read_ranking(file, text, ranking, &candidates, &mut builder)?;
             ranked.push(weight, &builder, voter, origin)

@@ -109,8 +109,12 @@ struct Count<'a, V: Votes> {
     exhausted: V,
     lost: V,
     quota: V,
+    /// Seat order.
     elected: Vec<CandidateIndex>,
-    excluded: Vec<CandidateIndex>,
+    /// The elected as ranking tiers: one entry per step, equal votes sharing a tier.
+    elected_tiers: Vec<Vec<CandidateIndex>>,
+    /// One entry per exclusion (one candidate each).
+    excluded: Vec<Vec<CandidateIndex>>,
     /// Votes of every candidate at each past round, for tie-breaks.
     history: Vec<Vec<V>>,
     /// ERS97: the stages still to run of the exclusion under way.
@@ -143,6 +147,7 @@ pub fn count<V: Votes>(
         lost: V::zero(),
         quota: V::zero(),
         elected: Vec::new(),
+        elected_tiers: Vec::new(),
         excluded: Vec::new(),
         history: Vec::new(),
         pending_exclusion: None,
@@ -166,9 +171,10 @@ pub fn count<V: Votes>(
             break;
         }
     }
-    let ranking = rounds::final_ranking(&count.status, &count.elected, &count.excluded, |c| {
-        count.votes.get(c.index()).cloned().unwrap_or_else(V::zero)
-    });
+    let ranking =
+        rounds::final_ranking(&count.status, &count.elected_tiers, &count.excluded, |c| {
+            count.votes.get(c.index()).cloned().unwrap_or_else(V::zero)
+        });
     Outcome {
         winners: count.elected.clone(),
         ranking,
@@ -287,10 +293,17 @@ impl<V: Votes> Count<'_, V> {
         self.sort_by_votes(&mut reaching);
         let remaining = self.seats.saturating_sub(self.elected.len());
         reaching.truncate(remaining);
-        for candidate in &reaching {
+        self.elect(&reaching);
+        reaching
+    }
+
+    /// Elect `sorted` (most votes first) in one step.
+    fn elect(&mut self, sorted: &[CandidateIndex]) {
+        for candidate in sorted {
             self.mark_elected(*candidate);
         }
-        reaching
+        let tiers = rounds::tiers_by_votes(sorted, |c| self.votes_of(c));
+        self.elected_tiers.extend(tiers);
     }
 
     fn mark_elected(&mut self, candidate: CandidateIndex) {
@@ -455,7 +468,7 @@ impl<V: Votes> Count<'_, V> {
         if let Some(status) = self.status.get_mut(candidate.index()) {
             *status = Status::Excluded;
         }
-        self.excluded.push(candidate);
+        self.excluded.push(vec![candidate]);
         let mut pile = self
             .piles
             .get_mut(candidate.index())
@@ -587,9 +600,7 @@ impl<V: Votes> Count<'_, V> {
         } else if hopeful.len() <= remaining {
             let mut rest = hopeful;
             self.sort_by_votes(&mut rest);
-            for candidate in &rest {
-                self.mark_elected(*candidate);
-            }
+            self.elect(&rest);
             newly.extend(rest);
             stop = true;
             note = Some(

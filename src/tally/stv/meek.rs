@@ -83,8 +83,12 @@ struct Meek<'a> {
     non_transferable: u128,
     /// Valid votes: every paper that ranks someone, at value 1.
     valid: u128,
+    /// Seat order.
     elected: Vec<CandidateIndex>,
-    excluded: Vec<CandidateIndex>,
+    /// The elected as ranking tiers: one entry per round, equal votes sharing a tier.
+    elected_tiers: Vec<Vec<CandidateIndex>>,
+    /// One entry per exclusion (one candidate each).
+    excluded: Vec<Vec<CandidateIndex>>,
     history: Vec<Vec<u128>>,
     /// Statuses changed since the papers were last sorted into fixed and moving.
     resort: bool,
@@ -130,6 +134,7 @@ pub fn count(
         non_transferable: 0,
         valid,
         elected: Vec::new(),
+        elected_tiers: Vec::new(),
         excluded: Vec::new(),
         history: Vec::new(),
         resort: true,
@@ -138,7 +143,7 @@ pub fn count(
         moving: Vec::new(),
     };
     let rounds = meek.run(ties);
-    let ranking = rounds::final_ranking(&meek.status, &meek.elected, &meek.excluded, |c| {
+    let ranking = rounds::final_ranking(&meek.status, &meek.elected_tiers, &meek.excluded, |c| {
         meek.votes.get(c.index()).copied().unwrap_or(0)
     });
     let first_quota = rounds
@@ -331,9 +336,7 @@ impl Meek<'_> {
             let mut hopeful = self.hopeful();
             if hopeful.len() <= remaining {
                 self.sort_by_votes(&mut hopeful);
-                for candidate in &hopeful {
-                    self.mark(*candidate, Status::Elected);
-                }
+                self.elect(&hopeful);
                 let mut round = self.record(number, quota);
                 round.elected = rounds::names(self.candidates, &hopeful);
                 round.note = Some(
@@ -380,9 +383,7 @@ impl Meek<'_> {
                         rounds.push(round);
                         break;
                     };
-                    for candidate in &elected {
-                        self.mark(*candidate, Status::Elected);
-                    }
+                    self.elect(&elected);
                     round.tallies = self.tallies();
                     round.elected = rounds::names(self.candidates, &elected);
                     round.note = Some(format!(
@@ -477,6 +478,15 @@ impl Meek<'_> {
         Some(chosen)
     }
 
+    /// Elect `sorted` (most votes first) in one round.
+    fn elect(&mut self, sorted: &[CandidateIndex]) {
+        for candidate in sorted {
+            self.mark(*candidate, Status::Elected);
+        }
+        let tiers = rounds::tiers_by_votes(sorted, |c| self.votes_of(c));
+        self.elected_tiers.extend(tiers);
+    }
+
     fn mark(&mut self, candidate: CandidateIndex, status: Status) {
         if let Some(slot) = self.status.get_mut(candidate.index()) {
             *slot = status;
@@ -485,7 +495,7 @@ impl Meek<'_> {
         match status {
             Status::Elected => self.elected.push(candidate),
             Status::Excluded => {
-                self.excluded.push(candidate);
+                self.excluded.push(vec![candidate]);
                 if let Some(keep) = self.keep.get_mut(candidate.index()) {
                     *keep = 0;
                 }

@@ -113,17 +113,21 @@ pub fn transfer(
     }
 }
 
-/// The ranking of a finished (or stopped) count: the elected in seat order, one per tier;
-/// then the candidates neither elected nor excluded, by their last votes (most first,
-/// equal votes sharing a tier); then the excluded, last excluded first.
+/// The ranking of a finished (or stopped) count: the elected, as `elected` gives their
+/// tiers in seat order; then the candidates neither elected nor excluded, by their last
+/// votes (most first, equal votes sharing a tier); then the excluded, last exclusion
+/// first, candidates excluded together sharing a tier.
+///
+/// `excluded` holds one entry per exclusion, in the order they happened. Candidates
+/// decided in one step are never told apart by their input order or their names: that
+/// would rank them by something the voters did not say.
 pub fn final_ranking<K: Ord>(
     statuses: &[Status],
-    elected: &[CandidateIndex],
-    excluded: &[CandidateIndex],
+    elected: &[Vec<CandidateIndex>],
+    excluded: &[Vec<CandidateIndex>],
     last_votes: impl Fn(CandidateIndex) -> K,
 ) -> Vec<Vec<CandidateIndex>> {
-    let mut ranking: Vec<Vec<CandidateIndex>> =
-        elected.iter().map(|candidate| vec![*candidate]).collect();
+    let mut ranking: Vec<Vec<CandidateIndex>> = elected.to_vec();
     let mut rest: Vec<(K, CandidateIndex)> = statuses
         .iter()
         .enumerate()
@@ -140,8 +144,25 @@ pub fn final_ranking<K: Ord>(
         }
         previous = Some(votes);
     }
-    ranking.extend(excluded.iter().rev().map(|candidate| vec![*candidate]));
+    ranking.extend(excluded.iter().rev().cloned());
     ranking
+}
+
+/// Candidates elected in one step, already sorted most votes first, as ranking tiers:
+/// equal votes share a tier (their seat order, by name, says nothing about the voters).
+pub fn tiers_by_votes<K: PartialEq>(
+    sorted: &[CandidateIndex],
+    votes: impl Fn(CandidateIndex) -> K,
+) -> Vec<Vec<CandidateIndex>> {
+    let mut tiers: Vec<(K, Vec<CandidateIndex>)> = Vec::new();
+    for &candidate in sorted {
+        let these = votes(candidate);
+        match tiers.last_mut() {
+            Some((level, tier)) if *level == these => tier.push(candidate),
+            _ => tiers.push((these, vec![candidate])),
+        }
+    }
+    tiers.into_iter().map(|(_, tier)| tier).collect()
 }
 
 /// `units / 10^decimals` with a sign, exactly (`lost_to_rounding` can be negative when
@@ -175,9 +196,12 @@ mod tests {
             Status::Hopeful,
         ];
         let votes = [9, 4, 0, 4, 0, 6];
-        let ranking = final_ranking(&statuses, &[idx(0)], &[idx(4), idx(2)], |c| {
-            votes[c.index()]
-        });
+        let ranking = final_ranking(
+            &statuses,
+            &[vec![idx(0)]],
+            &[vec![idx(4)], vec![idx(2)]],
+            |c| votes[c.index()],
+        );
         assert_eq!(
             ranking,
             vec![
@@ -187,6 +211,36 @@ mod tests {
                 vec![idx(2)],
                 vec![idx(4)]
             ]
+        );
+    }
+
+    #[test]
+    fn candidates_excluded_together_share_a_tier() {
+        let statuses = [
+            Status::Elected,
+            Status::Excluded,
+            Status::Excluded,
+            Status::Excluded,
+        ];
+        let ranking = final_ranking(
+            &statuses,
+            &[vec![idx(0)]],
+            &[vec![idx(3), idx(2)], vec![idx(1)]],
+            |_| 0,
+        );
+        assert_eq!(
+            ranking,
+            vec![vec![idx(0)], vec![idx(1)], vec![idx(3), idx(2)]]
+        );
+    }
+
+    #[test]
+    fn candidates_elected_together_with_equal_votes_share_a_tier() {
+        let votes = [5, 7, 5, 3];
+        let sorted = [idx(1), idx(0), idx(2), idx(3)];
+        assert_eq!(
+            tiers_by_votes(&sorted, |c| votes[c.index()]),
+            vec![vec![idx(1)], vec![idx(0), idx(2)], vec![idx(3)]]
         );
     }
 
