@@ -16,10 +16,13 @@
 //! - [`tally`] counts ballots (Condorcet methods, IRV, STV, cumulative, approval,
 //!   plurality); it is independent of rolls.
 //! - [`report`] renders rolls, explanations and tallies as tables, CSV and JSON.
+//! - [`fetch`] downloads what `roll` reads (Gerrit changes, member directory answers)
+//!   into files with a manifest; the only module that touches the network.
 //! - [`cli`] is the only module that knows about flags, terminals and output files.
 
 pub mod cli;
 pub mod diagnostics;
+pub mod fetch;
 pub mod identity;
 pub mod ingest;
 pub mod located_toml;

@@ -210,6 +210,32 @@ struct RawGovernanceFiles {
     tc_repos: Option<String>,
 }
 
+/// The change exports under a directory, at any depth, by relative path (`/`-separated)
+/// in byte order; hidden entries are skipped.
+fn change_files(dir: &Path) -> std::io::Result<Vec<(String, ChangeFormat)>> {
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((at, prefix)) = pending.pop() {
+        for entry in std::fs::read_dir(&at)? {
+            let entry = entry?;
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            if entry.file_type()?.is_dir() {
+                pending.push((entry.path(), format!("{relative}/")));
+            } else if let Some(format) = ChangeFormat::from_path(&name) {
+                found.push((relative, format));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
 /// 1-based line and column of a byte offset.
 #[must_use]
 pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
@@ -315,6 +341,34 @@ fn parse(
     for entry in change_entries {
         let span = changes_span.clone();
         let (path, format) = match entry {
+            RawChangeInput::Path(path) if resolve(&file.path, &path).is_dir() => {
+                match change_files(&resolve(&file.path, &path)) {
+                    Ok(found) if !found.is_empty() => {
+                        for (relative, format) in found {
+                            let display = format!("{}/{relative}", path.trim_end_matches('/'));
+                            changes.push(ChangeInput {
+                                input: InputPath::new(resolve(&file.path, &display), display),
+                                format,
+                            });
+                        }
+                    }
+                    Ok(_) => {
+                        diagnostics.push(
+                            at(span, format!("directory \"{path}\" holds no .csv, .json or .jsonl file, expected the change exports (a `fetch changes` directory's changes/)"))
+                                .in_field("inputs.changes"),
+                        );
+                        ok = false;
+                    }
+                    Err(err) => {
+                        diagnostics.push(
+                            at(span, format!("cannot list \"{path}\": {err}"))
+                                .in_field("inputs.changes"),
+                        );
+                        ok = false;
+                    }
+                }
+                continue;
+            }
             RawChangeInput::Path(path) => {
                 let format = ChangeFormat::from_path(&path);
                 (path, format)
@@ -538,6 +592,58 @@ members = "members.csv"
         );
         assert_eq!(e.inputs.changes[0].input.display, "gerrit/changes.csv");
         assert_eq!(e.input_files().len(), 6);
+    }
+
+    #[test]
+    fn a_changes_directory_is_every_export_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "changes/openstack/nova.json",
+            "changes/openstack/glance.json",
+            "changes/x.csv",
+            "changes/.electorate-tmp-1-y.json",
+            "changes/notes.txt",
+            "empty/.keep",
+        ] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let mut d = Diagnostics::default();
+        let file = InputPath::new(dir.path().join("election.toml"), "election.toml");
+        let digest = FileDigest {
+            bytes: 0,
+            sha256: String::new(),
+        };
+        let text = "[election]\nname = \"x\"\nwindow = { start = \"2015-01-01T00:00:00Z\", end = \"2016-01-01T00:00:00Z\" }\n[inputs]\nchanges = [\"changes/\"]\n";
+        let e = parse(&file, text, digest.clone(), &mut d).unwrap();
+        let found: Vec<(&str, ChangeFormat)> = e
+            .inputs
+            .changes
+            .iter()
+            .map(|c| (c.input.display.as_str(), c.format))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("changes/openstack/glance.json", ChangeFormat::GerritRest),
+                ("changes/openstack/nova.json", ChangeFormat::GerritRest),
+                ("changes/x.csv", ChangeFormat::Csv),
+            ]
+        );
+        assert_eq!(
+            e.inputs.changes[0].input.path,
+            dir.path().join("changes/openstack/glance.json")
+        );
+        let text = text.replace("changes/", "empty");
+        assert!(parse(&file, &text, digest, &mut d).is_none());
+        let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "election.toml:5:11: field inputs.changes: directory \"empty\" holds no .csv, .json or .jsonl file, expected the change exports (a `fetch changes` directory's changes/)"
+            ]
+        );
     }
 
     #[test]
