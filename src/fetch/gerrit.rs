@@ -99,12 +99,16 @@ pub fn parse_page(body: &[u8]) -> Result<Page, String> {
     let text = text.trim_start();
     let text = text.strip_prefix(XSSI_PREFIX).unwrap_or(text);
     let items: Vec<Value> = serde_json::from_str(text).map_err(|err| {
-        format!(
-            "invalid JSON at line {} column {}: {}, expected an array of changes",
-            err.line(),
-            err.column(),
-            crate::ingest::gerrit_rest::strip_position(&err)
-        )
+        let message = crate::ingest::gerrit_rest::strip_position(&err);
+        if err.is_data() {
+            format!("not an array of changes ({message})")
+        } else {
+            format!(
+                "invalid JSON at line {} column {}: {message}, expected an array of changes",
+                err.line(),
+                err.column(),
+            )
+        }
     })?;
     let mut changes = Vec::with_capacity(items.len());
     let mut more = false;
@@ -308,7 +312,7 @@ mod tests {
         );
         assert_eq!(
             parse_page(b"{}").unwrap_err(),
-            "invalid JSON at line 1 column 1: invalid type: map, expected a sequence, expected an array of changes"
+            "not an array of changes (invalid type: map, expected a sequence)"
         );
     }
 
