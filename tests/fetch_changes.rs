@@ -302,7 +302,7 @@ fn malformed_json_every_time_is_a_located_error_and_nothing_partial() {
             &["project:x/beta", "start=3&"],
             Fault::Malformed,
             usize::MAX,
-        ))
+        ));
     });
     let dir = tempfile::tempdir().unwrap();
     let settings = Settings {
@@ -374,7 +374,7 @@ fn a_page_repeating_a_change_reads_the_repository_again_and_misses_nothing() {
             &["project:x/alpha", "start=0&"],
             Fault::MoveToFront(hidden),
             1,
-        ))
+        ));
     });
     let dir = tempfile::tempdir().unwrap();
     let settings = settings(&server.url, &["x/alpha"], "2026-01-01T00:00:00Z");

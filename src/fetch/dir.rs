@@ -193,8 +193,10 @@ impl OutDir {
     ///
     /// # Errors
     /// The rename fails.
-    pub fn publish(&self, staged: Staged) -> Result<(), Error> {
-        fs::rename(&staged.temp, &staged.target).map_err(|e| io_error(&staged.target, e))?;
+    pub fn publish(&self, mut staged: Staged) -> Result<(), Error> {
+        // Taken, so that dropping `staged` has nothing left to remove.
+        let temp = std::mem::take(&mut staged.temp);
+        fs::rename(&temp, &staged.target).map_err(|e| io_error(&staged.target, e))?;
         if let Some(parent) = staged.target.parent() {
             sync_dir(parent);
         }
@@ -265,8 +267,10 @@ pub struct Staged {
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        // Published files were renamed away; anything still here was abandoned.
-        let _ = fs::remove_file(&self.temp);
+        // A staged file never published was abandoned.
+        if !self.temp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.temp);
+        }
     }
 }
 

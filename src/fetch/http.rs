@@ -327,8 +327,7 @@ impl Server {
         let authority = rest.split('/').next().unwrap_or("");
         if authority.contains('@') {
             return Err(format!(
-                "server \"{}://...\" carries credentials in its address; put them in ~/.netrc or {CREDENTIALS_VARIABLE} instead",
-                scheme
+                "server \"{scheme}://...\" carries credentials in its address; put them in ~/.netrc or {CREDENTIALS_VARIABLE} instead"
             ));
         }
         if rest.contains('?') || rest.contains('#') {

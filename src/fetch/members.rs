@@ -500,7 +500,9 @@ pub fn members_csv(
             .join(";");
         writer.write_record([id.as_str(), &row.name, &emails, &affiliations])?;
     }
-    let bytes = writer.into_inner().map_err(|err| err.into_error())?;
+    let bytes = writer
+        .into_inner()
+        .map_err(csv::IntoInnerError::into_error)?;
     Ok((bytes, rows.len()))
 }
 

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Problem};
 use crate::fetch::gerrit::is_valid_repo;
 use crate::fetch::{Error, sha256};
 use crate::ingest::InputPath;
@@ -58,8 +58,13 @@ pub fn read_election(path: &Path) -> Result<Election, Error> {
         path: path.display().to_string(),
         source: err,
     })?;
+    // The changes directory missing or empty is what a first fetch is for.
+    let blocking = |p: &Problem| {
+        !(p.field.as_deref() == Some("inputs.changes")
+            && p.message.contains(election::NO_CHANGE_EXPORTS))
+    };
     match election {
-        Some(election) if !diagnostics.has_errors() => Ok(election),
+        Some(election) if !diagnostics.errors().any(blocking) => Ok(election),
         _ => Err(Error::Input(problems(&diagnostics))),
     }
 }

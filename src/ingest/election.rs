@@ -210,6 +210,10 @@ struct RawGovernanceFiles {
     tc_repos: Option<String>,
 }
 
+/// What the problem of a `changes` directory that is missing or empty says it expected:
+/// `fetch changes` reads the election to fill that directory, and knows it by this.
+pub const NO_CHANGE_EXPORTS: &str = "expected a directory of change exports";
+
 /// The change exports under a directory, at any depth, by relative path (`/`-separated)
 /// in byte order; hidden entries are skipped.
 fn change_files(dir: &Path) -> std::io::Result<Vec<(String, ChangeFormat)>> {
@@ -341,6 +345,17 @@ fn parse(
     for entry in change_entries {
         let span = changes_span.clone();
         let (path, format) = match entry {
+            // Not fatal to reading the election file: `fetch changes` reads it to write
+            // this very directory. Every command that reads the changes stops on it.
+            RawChangeInput::Path(path)
+                if path.ends_with('/') && !resolve(&file.path, &path).is_dir() =>
+            {
+                diagnostics.push(
+                    at(span, format!("directory \"{path}\" does not exist, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
+                        .in_field("inputs.changes"),
+                );
+                continue;
+            }
             RawChangeInput::Path(path) if resolve(&file.path, &path).is_dir() => {
                 match change_files(&resolve(&file.path, &path)) {
                     Ok(found) if !found.is_empty() => {
@@ -352,12 +367,13 @@ fn parse(
                             });
                         }
                     }
+                    // Not fatal to reading the election file either: a first fetch
+                    // stopped before its first file leaves the directory empty.
                     Ok(_) => {
                         diagnostics.push(
-                            at(span, format!("directory \"{path}\" holds no .csv, .json or .jsonl file, expected the change exports (a `fetch changes` directory's changes/)"))
+                            at(span, format!("directory \"{path}\" holds no .csv, .json or .jsonl file, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
                                 .in_field("inputs.changes"),
                         );
-                        ok = false;
                     }
                     Err(err) => {
                         diagnostics.push(
@@ -635,13 +651,27 @@ members = "members.csv"
             e.inputs.changes[0].input.path,
             dir.path().join("changes/openstack/glance.json")
         );
-        let text = text.replace("changes/", "empty");
-        assert!(parse(&file, &text, digest, &mut d).is_none());
+        let missing = text.replace("changes/", "gerrit/changes/");
+        let e = parse(&file, &missing, digest.clone(), &mut d);
+        assert!(
+            e.is_some_and(|e| e.inputs.changes.is_empty()),
+            "the election is still read"
+        );
         let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
         assert_eq!(
             problems,
             [
-                "election.toml:5:11: field inputs.changes: directory \"empty\" holds no .csv, .json or .jsonl file, expected the change exports (a `fetch changes` directory's changes/)"
+                "election.toml:5:11: field inputs.changes: directory \"gerrit/changes/\" does not exist, expected a directory of change exports (`electorate fetch changes --out DIR` writes DIR/changes/)"
+            ]
+        );
+        let mut d = Diagnostics::default();
+        let text = text.replace("changes/", "empty");
+        assert!(parse(&file, &text, digest, &mut d).is_some_and(|e| e.inputs.changes.is_empty()));
+        let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "election.toml:5:11: field inputs.changes: directory \"empty\" holds no .csv, .json or .jsonl file, expected a directory of change exports (`electorate fetch changes --out DIR` writes DIR/changes/)"
             ]
         );
     }
