@@ -20,6 +20,8 @@
 //! - [`tally`] counts ballots (Condorcet methods, IRV, STV, cumulative, approval,
 //!   plurality); it is independent of rolls.
 //! - [`report`] renders what `roll` and `tally` decided, `write_*(&T, &mut dyn Write)`.
+//! - [`fetch`] downloads what `roll` reads (Gerrit changes, member directory answers)
+//!   into files with a manifest; the only module that touches the network.
 //! - [`publish`] is the one place that writes files; [`cli`] is the only module that knows
 //!   about flags and terminals.
 //!
@@ -28,6 +30,7 @@
 
 pub mod cli;
 pub mod digest;
+pub mod fetch;
 pub mod identity;
 pub mod ingest;
 pub mod located_toml;

@@ -38,11 +38,24 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     );
     map.insert("tally", &["model", "digest", "suggest"]);
     map.insert("publish", &["digest"]);
+    // Fetching acquires inputs: it reads election and governance files (to know what to
+    // ask for) and resolves a roll (to know whose membership to look up).
+    map.insert(
+        "fetch",
+        &[
+            "model", "ingest", "identity", "policy", "roll", "digest", "publish", "suggest",
+        ],
+    );
     map
 }
 
-/// Files of the CLI that may talk to the readers: the loading step and the progress bar.
-const CLI_LOADING: [&str; 2] = ["src/cli/settings.rs", "src/cli/progress.rs"];
+/// Files of the CLI that may talk to the readers: the loading step, the progress bar, and
+/// the command that fetches inputs.
+const CLI_LOADING: [&str; 3] = [
+    "src/cli/settings.rs",
+    "src/cli/progress.rs",
+    "src/cli/fetch.rs",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {

@@ -6,6 +6,7 @@ mod candidacy;
 mod check;
 mod compare;
 mod explain;
+mod fetch;
 mod policy;
 mod progress;
 mod review;
@@ -36,6 +37,8 @@ pub enum Command {
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     Tally(tally::TallyArgs),
+    #[command(subcommand)]
+    Fetch(fetch::FetchCommand),
 }
 
 /// What a command found, as opposed to whether it could run at all.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Review(args) => review::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Tally(args) => tally::run(&args),
+        Command::Fetch(command) => fetch::run(&command),
     }
 }
 

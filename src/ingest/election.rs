@@ -211,6 +211,36 @@ struct RawGovernanceFiles {
     tc_repos: Option<String>,
 }
 
+/// What the problem of a `changes` directory that is missing or empty says it expected:
+/// `fetch changes` reads the election to fill that directory, and knows it by this.
+pub const NO_CHANGE_EXPORTS: &str = "expected a directory of change exports";
+
+/// The change exports under a directory, at any depth, by relative path (`/`-separated)
+/// in byte order; hidden entries are skipped.
+fn change_files(dir: &Path) -> std::io::Result<Vec<(String, ChangeFormat)>> {
+    let mut found = Vec::new();
+    let mut pending = vec![(dir.to_path_buf(), String::new())];
+    while let Some((at, prefix)) = pending.pop() {
+        for entry in std::fs::read_dir(&at)? {
+            let entry = entry?;
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if name.starts_with('.') {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            if entry.file_type()?.is_dir() {
+                pending.push((entry.path(), format!("{relative}/")));
+            } else if let Some(format) = ChangeFormat::from_path(&name) {
+                found.push((relative, format));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
 /// Read and check an election file. All problems are reported; `None` when any is an error.
 ///
 /// # Errors
@@ -321,6 +351,46 @@ fn parse(
     for entry in change_entries {
         let span = changes_span.clone();
         let (path, format) = match entry {
+            // Not fatal to reading the election file: `fetch changes` reads it to write
+            // this very directory. Every command that reads the changes stops on it.
+            RawChangeInput::Path(path)
+                if path.ends_with('/') && !resolve(&file.path, &path).is_dir() =>
+            {
+                diagnostics.push(
+                    at(span, format!("directory \"{path}\" does not exist, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
+                        .in_field("inputs.changes"),
+                );
+                continue;
+            }
+            RawChangeInput::Path(path) if resolve(&file.path, &path).is_dir() => {
+                match change_files(&resolve(&file.path, &path)) {
+                    Ok(found) if !found.is_empty() => {
+                        for (relative, format) in found {
+                            let display = format!("{}/{relative}", path.trim_end_matches('/'));
+                            changes.push(ChangeInput {
+                                input: InputPath::new(resolve(&file.path, &display), display),
+                                format,
+                            });
+                        }
+                    }
+                    // Not fatal to reading the election file either: a first fetch
+                    // stopped before its first file leaves the directory empty.
+                    Ok(_) => {
+                        diagnostics.push(
+                            at(span, format!("directory \"{path}\" holds no .csv, .json or .jsonl file, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
+                                .in_field("inputs.changes"),
+                        );
+                    }
+                    Err(err) => {
+                        diagnostics.push(
+                            at(span, format!("cannot list \"{path}\": {err}"))
+                                .in_field("inputs.changes"),
+                        );
+                        ok = false;
+                    }
+                }
+                continue;
+            }
             RawChangeInput::Path(path) => {
                 let format = ChangeFormat::from_path(&path);
                 (path, format)
@@ -544,6 +614,72 @@ members = "members.csv"
         );
         assert_eq!(e.inputs.changes[0].input.display, "gerrit/changes.csv");
         assert_eq!(e.input_files().len(), 6);
+    }
+
+    #[test]
+    fn a_changes_directory_is_every_export_under_it() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "changes/openstack/nova.json",
+            "changes/openstack/glance.json",
+            "changes/x.csv",
+            "changes/.electorate-tmp-1-y.json",
+            "changes/notes.txt",
+            "empty/.keep",
+        ] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let mut d = Diagnostics::default();
+        let file = InputPath::new(dir.path().join("election.toml"), "election.toml");
+        let digest = FileDigest {
+            bytes: 0,
+            sha256: String::new(),
+        };
+        let text = "[election]\nname = \"x\"\nwindow = { start = \"2015-01-01T00:00:00Z\", end = \"2016-01-01T00:00:00Z\" }\n[inputs]\nchanges = [\"changes/\"]\n";
+        let e = parse(&file, text, digest.clone(), &mut d).unwrap();
+        let found: Vec<(&str, ChangeFormat)> = e
+            .inputs
+            .changes
+            .iter()
+            .map(|c| (c.input.display.as_str(), c.format))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("changes/openstack/glance.json", ChangeFormat::GerritRest),
+                ("changes/openstack/nova.json", ChangeFormat::GerritRest),
+                ("changes/x.csv", ChangeFormat::Csv),
+            ]
+        );
+        assert_eq!(
+            e.inputs.changes[0].input.path,
+            dir.path().join("changes/openstack/glance.json")
+        );
+        let missing = text.replace("changes/", "gerrit/changes/");
+        let e = parse(&file, &missing, digest.clone(), &mut d);
+        assert!(
+            e.is_some_and(|e| e.inputs.changes.is_empty()),
+            "the election is still read"
+        );
+        let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "election.toml:5:11: field inputs.changes: directory \"gerrit/changes/\" does not exist, expected a directory of change exports (`electorate fetch changes --out DIR` writes DIR/changes/)"
+            ]
+        );
+        let mut d = Diagnostics::default();
+        let text = text.replace("changes/", "empty");
+        assert!(parse(&file, &text, digest, &mut d).is_some_and(|e| e.inputs.changes.is_empty()));
+        let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "election.toml:5:11: field inputs.changes: directory \"empty\" holds no .csv, .json or .jsonl file, expected a directory of change exports (`electorate fetch changes --out DIR` writes DIR/changes/)"
+            ]
+        );
     }
 
     #[test]

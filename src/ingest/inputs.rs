@@ -83,6 +83,20 @@ pub fn load(path: &Path, progress: &dyn Progress) -> Result<Loaded, LoadError> {
     let Some(election) = election::read(path, &mut diagnostics)? else {
         return Err(LoadError::Election(diagnostics));
     };
+    load_election(election, diagnostics, progress)
+}
+
+/// Read every input of an election already read (with the problems reading it found).
+/// `fetch members` reads an election this way without its members file, which it is
+/// about to write.
+///
+/// # Errors
+/// See [`load`].
+pub fn load_election(
+    election: ElectionFile,
+    mut diagnostics: Diagnostics,
+    progress: &dyn Progress,
+) -> Result<Loaded, LoadError> {
     let mut sources = Sources::default();
     let mut files = vec![InputFile {
         role: "election",
