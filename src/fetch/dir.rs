@@ -11,7 +11,7 @@
 //!   interrupted run leaves a record of every complete file and the next run resumes;
 //!   at the end the journal is folded into the manifest and removed;
 //! - a file the tool did not write is never overwritten or deleted (callers check
-//!   [`OutDir::owns`]-style records before writing; temporary files of a killed run are
+//!   the manifest's records before writing; temporary files of a killed run are
 //!   recognised by their `.electorate-tmp-` prefix and removed).
 
 use std::fs::{self, File, OpenOptions};

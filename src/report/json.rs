@@ -30,7 +30,7 @@ pub fn write<T: Serialize + ?Sized>(body: &T, out: &mut dyn Write) -> io::Result
     out.write_all(b"\n")
 }
 
-/// [`write`] into a string (for files that are also outputs, such as `manifest.json`).
+/// [`write()`] into a string (for files that are also outputs, such as `manifest.json`).
 #[must_use]
 pub fn to_string<T: Serialize + ?Sized>(body: &T) -> String {
     let mut bytes = Vec::new();
