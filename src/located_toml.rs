@@ -14,7 +14,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::model::{Code, Diagnostics, Problem, line_column};
+use crate::model::{Code, Diagnostics, LineIndex, Problem, cut_quoted, excerpt};
 use crate::suggest::closest;
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
@@ -24,6 +24,8 @@ pub type Table<'i> = DeTable<'i>;
 pub struct Walker<'t> {
     pub file: String,
     text: &'t str,
+    /// Locates every problem in about one pass over the text, however many there are.
+    lines: LineIndex<'t>,
     pub diagnostics: Diagnostics,
 }
 
@@ -33,6 +35,7 @@ impl<'t> Walker<'t> {
         Self {
             file: file.into(),
             text,
+            lines: LineIndex::new(text),
             diagnostics: Diagnostics::default(),
         }
     }
@@ -42,7 +45,7 @@ impl<'t> Walker<'t> {
         match DeTable::parse(self.text) {
             Ok(table) => Some(table),
             Err(err) => {
-                let message = err.message().trim_end().to_owned();
+                let message = cut_quoted(err.message().trim_end());
                 let span = err.span().unwrap_or(0..0);
                 self.error(Code::ConfigInvalid, span, message);
                 None
@@ -52,7 +55,7 @@ impl<'t> Walker<'t> {
 
     /// Report an error at a span.
     pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = self.lines.locate(span.start);
         self.diagnostics.push(
             Problem::error(code, self.file.clone(), message)
                 .at_line(line)
@@ -73,7 +76,7 @@ impl<'t> Walker<'t> {
         field: &str,
         message: impl Into<String>,
     ) {
-        let (line, column) = line_column(self.text, span.start);
+        let (line, column) = self.lines.locate(span.start);
         self.diagnostics.push(
             Problem::error(code, self.file.clone(), message)
                 .at_line(line)
@@ -92,11 +95,13 @@ impl<'t> Walker<'t> {
             }
             let message = match closest(name, &keys.asked) {
                 Some(close) => format!(
-                    "unknown key \"{name}\" in {}, did you mean \"{close}\"?",
+                    "unknown key {} in {}, did you mean \"{close}\"?",
+                    excerpt(name),
                     keys.path
                 ),
                 None => format!(
-                    "unknown key \"{name}\" in {}, expected one of {}",
+                    "unknown key {} in {}, expected one of {}",
+                    excerpt(name),
                     keys.path,
                     keys.asked.join(", ")
                 ),
@@ -119,7 +124,8 @@ impl<'t> Walker<'t> {
             value.span(),
             field,
             format!(
-                "\"{text}\" is not one of {}{hint}",
+                "{} is not one of {}{hint}",
+                excerpt(&text),
                 names
                     .iter()
                     .map(|c| format!("\"{c}\""))
@@ -318,9 +324,8 @@ impl<'t> Walker<'t> {
     }
 
     /// Line and column of a span, for callers that report later.
-    #[must_use]
-    pub fn locate(&self, span: Range<usize>) -> (u64, u64) {
-        line_column(self.text, span.start)
+    pub fn locate(&mut self, span: Range<usize>) -> (u64, u64) {
+        self.lines.locate(span.start)
     }
 }
 
@@ -387,7 +392,7 @@ macro_rules! keywords {
 
 fn describe(value: &DeValue<'_>) -> String {
     match value {
-        DeValue::Integer(i) => format!("\"{}\"", i.as_str()),
+        DeValue::Integer(i) => excerpt(i.as_str()),
         other => other.type_str().to_owned(),
     }
 }

@@ -15,15 +15,16 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::ingest::limits::{MAX_ATTENDEES, field_too_long};
 use crate::ingest::timestamp::parse_rfc3339;
-use crate::ingest::{FileDigest, InputPath, read_text};
+use crate::ingest::{FileDigest, InputPath, header, read_text};
 use crate::model::LineCounter;
-use crate::model::is_plausible_email;
 use crate::model::{
     Activities, Attendance, Code, FileId, Instant, Meeting, MetricEntry, Origin, Position,
     RosterEntry, normalize_nick,
 };
 use crate::model::{Diagnostics, Problem};
+use crate::model::{address_problem, excerpt};
 
 /// The nicks MeetBot itself speaks under, left out of attendance unless the election
 /// names others.
@@ -46,7 +47,8 @@ impl Activities {
         Ok(digest)
     }
 
-    fn parse_meetbot(
+    /// Parse the text of the MeetBot summary at `path` (its file name dates the meeting).
+    pub fn parse_meetbot(
         &mut self,
         name: &str,
         path: &Path,
@@ -60,7 +62,7 @@ impl Activities {
             diagnostics.push(Problem::error(
                 Code::MeetingSummaryInvalid,
                 name,
-                format!("file name \"{file_name}\" is not <meeting_id>.<YYYY-MM-DD-HH.MM>.txt, expected a MeetBot summary name such as ops_meetups_team.2016-12-13-15.03.txt"),
+                format!("file name {} is not <meeting_id>.<YYYY-MM-DD-HH.MM>.txt, expected a MeetBot summary name such as ops_meetups_team.2016-12-13-15.03.txt", excerpt(file_name)),
             ));
             return;
         };
@@ -75,16 +77,9 @@ impl Activities {
             ));
             return;
         };
-        let meeting = u32::try_from(self.meetings.len()).unwrap_or(u32::MAX);
-        self.meetings.push(Meeting {
-            series,
-            at,
-            origin: Origin {
-                file,
-                position: u32::try_from(heading + 1).unwrap_or(u32::MAX),
-                kind: Position::Line,
-            },
-        });
+        // Who was present, gathered before anything is recorded: a summary listing more
+        // people than any meeting has is refused whole.
+        let mut present: Vec<(String, u32, u64)> = Vec::new();
         let mut started = false;
         for (i, line) in text.lines().enumerate().skip(heading + 1) {
             let trimmed = line.trim();
@@ -105,14 +100,53 @@ impl Activities {
             });
             let Some((nick, lines)) = parsed else {
                 diagnostics.push(
-                    Problem::error(Code::MeetingSummaryInvalid, name, format!("\"{trimmed}\" is not an attendee line, expected \"* nick (lines said)\"")).at_line(line_no),
+                    Problem::error(
+                        Code::MeetingSummaryInvalid,
+                        name,
+                        format!(
+                            "{} is not an attendee line, expected \"* nick (lines said)\"",
+                            excerpt(trimmed)
+                        ),
+                    )
+                    .at_line(line_no),
                 );
                 continue;
             };
+            if let Some(message) = field_too_long(nick.trim()) {
+                diagnostics.push(
+                    Problem::error(Code::FieldTooLong, name, format!("nick {message}"))
+                        .at_line(line_no),
+                );
+                continue;
+            }
             let nick = normalize_nick(nick);
             if nick.is_empty() || bots.contains(&nick) {
                 continue;
             }
+            if present.len() == MAX_ATTENDEES {
+                diagnostics.push(
+                    Problem::error(
+                        Code::InputTooLarge,
+                        name,
+                        format!("more than {MAX_ATTENDEES} people present, expected at most {MAX_ATTENDEES} at one meeting; the summary is not read"),
+                    )
+                    .at_line(line_no),
+                );
+                return;
+            }
+            present.push((nick, lines, line_no));
+        }
+        let meeting = u32::try_from(self.meetings.len()).unwrap_or(u32::MAX);
+        self.meetings.push(Meeting {
+            series,
+            at,
+            origin: Origin {
+                file,
+                position: u32::try_from(heading + 1).unwrap_or(u32::MAX),
+                kind: Position::Line,
+            },
+        });
+        for (nick, lines, line_no) in present {
             let nick = self.intern_nick(&nick);
             self.attendance.push(Attendance {
                 meeting,
@@ -142,7 +176,8 @@ impl Activities {
         Ok((digest, read, rejected))
     }
 
-    fn parse_roster(
+    /// Parse the text of a roster CSV: the rows read and the rows rejected.
+    pub fn parse_roster(
         &mut self,
         name: &str,
         text: &str,
@@ -174,9 +209,15 @@ impl Activities {
                 ));
                 ok = false;
             }
-            if !is_plausible_email(email) {
-                diagnostics.push(row.problem(Code::AddressInvalid, name, "email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+            if let Some((code, message)) = address_problem(email) {
+                diagnostics.push(row.problem(code, name, "email", message));
                 ok = false;
+            }
+            for field in ["criterion", "name", "evidence"] {
+                if let Some(message) = field_too_long(row.get(&table, field)) {
+                    diagnostics.push(row.problem(Code::FieldTooLong, name, field, message));
+                    ok = false;
+                }
             }
             let at = match parse_date_or_instant(date) {
                 Ok(at) => Some(at),
@@ -222,7 +263,8 @@ impl Activities {
         Ok((digest, read, rejected))
     }
 
-    fn parse_metrics(
+    /// Parse the text of an AUC metrics CSV: the rows read and the rows rejected.
+    pub fn parse_metrics(
         &mut self,
         name: &str,
         text: &str,
@@ -254,9 +296,15 @@ impl Activities {
                 ));
                 ok = false;
             }
-            if !is_plausible_email(email) {
-                diagnostics.push(row.problem(Code::AddressInvalid, name, "member_email", format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")));
+            if let Some((code, message)) = address_problem(email) {
+                diagnostics.push(row.problem(code, name, "member_email", message));
                 ok = false;
+            }
+            for field in ["identifier", "value"] {
+                if let Some(message) = field_too_long(row.get(&table, field)) {
+                    diagnostics.push(row.problem(Code::FieldTooLong, name, field, message));
+                    ok = false;
+                }
             }
             let expires = if expires.is_empty() {
                 None
@@ -316,7 +364,10 @@ pub fn parse_date_or_instant(text: &str) -> Result<Instant, String> {
         return Ok(at.and_utc());
     }
     parse_rfc3339(text).map_err(|_| {
-        format!("\"{text}\" is not a date, expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" (UTC) or RFC 3339")
+        format!(
+            "{} is not a date, expected YYYY-MM-DD, \"YYYY-MM-DD HH:MM:SS\" (UTC) or RFC 3339",
+            excerpt(text)
+        )
     })
 }
 
@@ -332,6 +383,8 @@ struct Table {
 
 struct Row {
     line: u64,
+    /// The values of the table's columns, in the order of [`Table::columns`]: the
+    /// columns nobody reads are not kept.
     fields: Vec<String>,
 }
 
@@ -401,12 +454,26 @@ impl Table {
             }
         }
         if !missing.is_empty() {
+            let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+            let wanted: Vec<&str> = required
+                .iter()
+                .filter(|aliases| !aliases.iter().any(|a| cells.contains(a)))
+                .map(|aliases| aliases[0])
+                .collect();
+            let found = header::found(
+                &cells,
+                |cell| {
+                    required.iter().any(|aliases| aliases.contains(&cell))
+                        || optional.contains(&cell)
+                },
+                &wanted,
+            );
             diagnostics.push(
                 Problem::error(
                     Code::HeaderMissingColumn,
                     name,
                     format!(
-                        "missing column {}, expected a header with {} (found: {})",
+                        "missing column {}, expected a header with {} ({found})",
                         missing.join(", "),
                         required
                             .iter()
@@ -414,7 +481,6 @@ impl Table {
                             .chain(optional.iter().copied())
                             .collect::<Vec<_>>()
                             .join(", "),
-                        header.join(", ")
                     ),
                 )
                 .at_line(header_line),
@@ -450,7 +516,12 @@ impl Table {
                     }
                     rows.push(Row {
                         line,
-                        fields: record.iter().map(|f| f.trim().to_owned()).collect(),
+                        fields: columns
+                            .iter()
+                            .map(|(_, position)| {
+                                record.get(*position).unwrap_or("").trim().to_owned()
+                            })
+                            .collect(),
                     });
                 }
                 Err(err) => {
@@ -478,8 +549,8 @@ impl Row {
         table
             .columns
             .iter()
-            .find(|(c, _)| *c == column)
-            .and_then(|(_, p)| self.fields.get(*p))
+            .position(|(c, _)| *c == column)
+            .and_then(|i| self.fields.get(i))
             .map_or("", String::as_str)
     }
 

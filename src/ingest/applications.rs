@@ -2,8 +2,12 @@
 //! `expires-in` (or `expires_in`) and optionally `comment`, one application per row, as they
 //! would be added to the governance files.
 
-use crate::ingest::{InputPath, read_text};
+use crate::ingest::limits::{MAX_ADDRESS_BYTES, field_too_long, too_long};
+use crate::ingest::{InputPath, header, read_text};
 use crate::model::{Application, Code, LineCounter, Problem};
+
+/// The columns an applications file may have.
+const COLUMNS: [&str; 5] = ["team", "name", "email", "expires-in", "comment"];
 
 /// Why the applications could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -26,8 +30,15 @@ impl From<Problem> for ReadError {
 /// The file cannot be read, or its header or a row is malformed (the first such problem,
 /// located).
 pub fn read(input: &InputPath) -> Result<Vec<Application>, ReadError> {
-    let name = input.display.as_str();
     let (text, _) = read_text(input)?;
+    parse(&input.display, &text)
+}
+
+/// Parse the text of an applications file; `name` names it in problems.
+///
+/// # Errors
+/// The header or a row is malformed (the first such problem, located).
+pub fn parse(name: &str, text: &str) -> Result<Vec<Application>, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -61,14 +72,19 @@ pub fn read(input: &InputPath) -> Result<Vec<Application>, ReadError> {
         column("email"),
         column("expires-in"),
     ) else {
+        let cells: Vec<String> = header.iter().map(|h| h.replace('_', "-")).collect();
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let wanted: Vec<&str> = COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| *c != "comment" && !cells.contains(c))
+            .collect();
+        let found = header::found(&cells, |cell| COLUMNS.contains(&cell), &wanted);
         return Err(ReadError::from(
             Problem::error(
                 Code::HeaderMissingColumn,
                 name,
-                format!(
-                    "expected the columns team, name, email, expires-in (found: {})",
-                    header.join(", ")
-                ),
+                format!("expected the columns team, name, email, expires-in ({found})"),
             )
             .at_line(header_line),
         ));
@@ -86,6 +102,27 @@ pub fn read(input: &InputPath) -> Result<Vec<Application>, ReadError> {
             .position()
             .map_or(0, |position| lines.record_line(position.byte()));
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
+        for (column, position) in [
+            ("team", Some(team_col)),
+            ("name", Some(name_col)),
+            ("email", Some(email_col)),
+            ("expires-in", Some(expires_col)),
+            ("comment", comment_col),
+        ] {
+            let value = position.and_then(|p| record.get(p)).unwrap_or("").trim();
+            let message = if column == "email" {
+                too_long(value, MAX_ADDRESS_BYTES)
+            } else {
+                field_too_long(value)
+            };
+            if let Some(message) = message {
+                return Err(ReadError::from(
+                    Problem::error(Code::FieldTooLong, name, message)
+                        .at_line(line)
+                        .in_field(column),
+                ));
+            }
+        }
         applications.push(Application {
             line,
             team: field(team_col),

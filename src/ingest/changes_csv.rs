@@ -7,13 +7,14 @@
 //! `merged_at` is RFC 3339 with an offset. `status`, when present, must be `MERGED` for a
 //! row to count. `co_authors` is `Name <email>; Name <email>`.
 
-use std::io::Read;
-
-use crate::ingest::FileRows;
+use crate::ingest::limits::{self, field_too_long};
 use crate::ingest::timestamp::parse_rfc3339;
 use crate::ingest::{BOM, FileDigest, InputPath, Progress, open};
+use crate::ingest::{FileRows, header};
 use crate::model::LineCounter;
-use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, is_plausible_email};
+use crate::model::{
+    AccountSighting, Change, ChangeLog, MergeTime, address_problem, excerpt, parse_person,
+};
 use crate::model::{Code, FileId, Origin, Position};
 use crate::model::{Diagnostics, Problem};
 
@@ -77,8 +78,7 @@ pub fn read(
     progress: &dyn Progress,
 ) -> std::io::Result<(FileDigest, FileRows)> {
     let mut reader = open(input, progress)?;
-    let mut data = Vec::new();
-    reader.read_to_end(&mut data)?;
+    let data = limits::read_all(&input.display, &mut reader, limits::MAX_LINE_BYTES)?;
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let halves = data.len() as u64 >= PARALLEL_FROM && cores >= 2;
     let rows = parse(&input.display, data, file, log, diagnostics, halves);
@@ -95,7 +95,7 @@ type Later = (ChangeLog, Diagnostics, FileRows);
 /// Parse a whole changes CSV; with `halves`, parse its two halves on two threads (split
 /// at a line end outside any quoted field) and join them in order, which gives exactly
 /// what one pass gives (a property test holds it to that).
-fn parse(
+pub fn parse(
     name: &str,
     data: Vec<u8>,
     file: FileId,
@@ -336,6 +336,8 @@ fn resolve_header(
     };
     let mut ok = true;
     let mut unknown = Vec::new();
+    // Every cell, lower-cased, for the message about missing columns.
+    let mut cells: Vec<String> = Vec::with_capacity(header.len());
     // Positions by column name: a header of 100,000 columns is read in one pass.
     let mut seen: rustc_hash::FxHashMap<String, usize> = rustc_hash::FxHashMap::default();
     for (position, raw) in header.iter().enumerate() {
@@ -352,7 +354,13 @@ fn resolve_header(
             continue;
         };
         let key = text.trim().to_ascii_lowercase();
-        if let Some(first) = seen.get(&key) {
+        cells.push(key.clone());
+        // Only a known column named twice is ambiguous; other cells are never quoted
+        // (the file may not be a changes CSV at all).
+        let known = COLUMNS.iter().find(|(n, _)| *n == key);
+        if let Some((_, column)) = known
+            && let Some(first) = layout.positions[*column as usize]
+        {
             diagnostics.push(
                 Problem::error(
                     Code::HeaderDuplicateColumn,
@@ -364,10 +372,12 @@ fn resolve_header(
             ok = false;
             continue;
         }
-        seen.insert(key.clone(), position);
-        match COLUMNS.iter().find(|(n, _)| *n == key) {
+        if seen.insert(key, position).is_some() {
+            continue;
+        }
+        match known {
             Some((_, column)) => layout.positions[*column as usize] = Some(position),
-            None => unknown.push(text.trim().to_owned()),
+            None => unknown.push(text.trim()),
         }
     }
     let missing: Vec<&str> = REQUIRED
@@ -376,18 +386,20 @@ fn resolve_header(
         .filter(|req| !seen.contains_key(*req))
         .collect();
     if !missing.is_empty() {
-        let mut found: Vec<(&usize, &str)> = seen.iter().map(|(k, p)| (p, k.as_str())).collect();
-        found.sort_unstable();
-        let found: Vec<&str> = found.into_iter().map(|(_, k)| k).collect();
+        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        let found = header::found(
+            &cells,
+            |cell| COLUMNS.iter().any(|(n, _)| *n == cell),
+            &missing,
+        );
         diagnostics.push(
             Problem::error(
                 Code::HeaderMissingColumn,
                 name,
                 format!(
-                    "missing required column{} {}, expected a header with project, branch, owner_email, merged_at (found: {})",
+                    "missing required column{} {}, expected a header with project, branch, owner_email, merged_at ({found})",
                     if missing.len() == 1 { "" } else { "s" },
                     missing.join(", "),
-                    found.join(", ")
                 ),
             )
             .at_line(1),
@@ -402,7 +414,7 @@ fn resolve_header(
                 format!(
                     "ignoring unknown column{}: {}",
                     if unknown.len() == 1 { "" } else { "s" },
-                    unknown.join(", ")
+                    header::list(&unknown)
                 ),
             )
             .at_line(1),
@@ -476,6 +488,37 @@ fn read_row(
     let co_authors = text(Column::CoAuthors, "co_authors").filter(|s| !s.is_empty());
 
     let mut problems: Vec<(Code, &str, String)> = Vec::new();
+    for (value, field) in [
+        (project, "project"),
+        (branch, "branch"),
+        (owner_name, "owner_name"),
+        (username, "owner_username"),
+        (change_id, "change_id"),
+        (status, "status"),
+    ] {
+        if let Some(message) = value.and_then(field_too_long) {
+            problems.push((Code::FieldTooLong, field, message));
+        }
+    }
+    let co_authors: Vec<&str> = co_authors
+        .map(|list| {
+            list.split(';')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    for entry in &co_authors {
+        if let Some((name, _)) = parse_person(entry)
+            && let Some(message) = field_too_long(name)
+        {
+            problems.push((
+                Code::FieldTooLong,
+                "co_authors",
+                format!("co-author name {message}"),
+            ));
+        }
+    }
     if project == Some("") {
         problems.push((
             Code::FieldMissing,
@@ -499,8 +542,8 @@ fn read_row(
                 Code::FieldInvalid,
                 "owner_account_id",
                 format!(
-                    "\"{}\" is not a number, expected a Gerrit account id",
-                    account_id.unwrap_or("")
+                    "{} is not a number, expected a Gerrit account id",
+                    excerpt(account_id.unwrap_or(""))
                 ),
             ));
             None
@@ -519,14 +562,8 @@ fn read_row(
                     .to_owned(),
             ));
         }
-    } else if !is_plausible_email(email) {
-        problems.push((
-            Code::AddressInvalid,
-            "owner_email",
-            format!(
-                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
-            ),
-        ));
+    } else if let Some((code, message)) = address_problem(email) {
+        problems.push((code, "owner_email", message));
     }
     let merged = status.is_none_or(|s| s.eq_ignore_ascii_case("merged"));
     let merged_at = if merged_at.is_none() || (merged_at == Some("") && !merged) {
@@ -549,8 +586,8 @@ fn read_row(
                 Code::FieldInvalid,
                 "change_number",
                 format!(
-                    "\"{}\" is not a number, expected a Gerrit change number",
-                    number.unwrap_or("")
+                    "{} is not a number, expected a Gerrit change number",
+                    excerpt(number.unwrap_or(""))
                 ),
             ));
             None
@@ -576,14 +613,16 @@ fn read_row(
         return false;
     };
     let mut credits = Vec::new();
-    if let Some(list) = co_authors {
-        let entries = list.split(';').map(str::trim).filter(|e| !e.is_empty());
-        for entry in log.credit_co_authors(entries, origin, &mut credits) {
+    if !co_authors.is_empty() {
+        for entry in log.credit_co_authors(co_authors, origin, &mut credits) {
             diagnostics.push(
                 Problem::warning(
                     Code::CoAuthorUnusable,
                     name,
-                    format!("co-author \"{entry}\" has no e-mail address; it cannot be credited"),
+                    format!(
+                        "co-author {} has no e-mail address; it cannot be credited",
+                        excerpt(entry)
+                    ),
                 )
                 .at_line(line)
                 .in_field("co_authors"),

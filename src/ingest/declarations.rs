@@ -15,12 +15,13 @@
 //! Two people claiming one address (or nick, account, handle) is an error that names
 //! both: the file exists to settle identity, not to add doubt.
 
+use crate::ingest::limits::field_too_long;
 use crate::ingest::{FileDigest, InputPath, read_text};
 use crate::located_toml::{Keys, Walker};
 use crate::model::Diagnostics;
-use crate::model::is_plausible_email;
 use crate::model::normalize_nick;
 use crate::model::{Code, Declared, FileId, Origin, Position};
+use crate::model::{address_problem, cut};
 
 /// Read an identity file.
 ///
@@ -35,7 +36,8 @@ pub fn read(
     Ok((parse(&input.display, &text, file, diagnostics), digest))
 }
 
-fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Declared> {
+/// Parse the text of an identity file; `name` names it in problems.
+pub fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) -> Vec<Declared> {
     let mut w = Walker::new(name, text);
     let mut people = Vec::new();
     if let Some(root) = w.parse() {
@@ -56,20 +58,44 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
                 },
                 ..Declared::default()
             };
-            person.name = t.get("name").and_then(|v| w.string(v, "person.name"));
+            person.name = t.get("name").and_then(|v| {
+                let name = w.string(v, "person.name")?;
+                match field_too_long(&name) {
+                    None => Some(name),
+                    Some(message) => {
+                        w.field_problem(Code::FieldTooLong, v.span(), "person.name", message);
+                        None
+                    }
+                }
+            });
+            // A list of strings, those too long reported and left out (addresses have
+            // their own limit, checked with their shape).
             let list = |w: &mut Walker<'_>,
                         t: &mut Keys<'_, '_>,
                         key: &'static str|
              -> Vec<toml::Spanned<String>> {
-                t.get(key)
-                    .and_then(|v| w.strings(v, &format!("person.{key}")))
-                    .unwrap_or_default()
+                let field = format!("person.{key}");
+                let mut items = t
+                    .get(key)
+                    .and_then(|v| w.strings(v, &field))
+                    .unwrap_or_default();
+                if key != "emails" {
+                    items.retain(|item| match field_too_long(item.get_ref()) {
+                        None => true,
+                        Some(message) => {
+                            w.field_problem(Code::FieldTooLong, item.span(), &field, message);
+                            false
+                        }
+                    });
+                }
+                items
             };
             for email in list(&mut w, &mut t, "emails") {
-                if is_plausible_email(email.get_ref()) {
-                    person.emails.push(email.get_ref().clone());
-                } else {
-                    w.field_problem(Code::AddressInvalid, email.span(), "person.emails", format!("\"{}\" is not an e-mail address, expected one such as \"jane@example.org\"", email.get_ref()));
+                match address_problem(email.get_ref()) {
+                    None => person.emails.push(email.get_ref().clone()),
+                    Some((code, message)) => {
+                        w.field_problem(code, email.span(), "person.emails", message);
+                    }
                 }
             }
             if let Some(v) = t.get("gerrit_ids") {
@@ -115,10 +141,11 @@ fn parse(name: &str, text: &str, file: FileId, diagnostics: &mut Diagnostics) ->
                         let describe = |p: &Declared| {
                             format!(
                                 "{} (line {})",
-                                p.name.as_deref().unwrap_or("unnamed"),
+                                cut(p.name.as_deref().unwrap_or("unnamed")),
                                 p.origin.position
                             )
                         };
+                        let key = cut(&key);
                         w.error(
                             Code::IdentityConflict,
                             span,

@@ -21,9 +21,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::ingest::git::GitInput;
+use crate::ingest::limits::field_too_long;
 use crate::ingest::timestamp::parse_config_instant;
 use crate::ingest::{FileDigest, InputPath, read_text, resolve};
-use crate::model::{ChangeFormat, Code, Instant, Window, line_column};
+use crate::model::{ChangeFormat, Code, Instant, Window, cut_quoted, excerpt, line_column};
 use crate::model::{Diagnostics, Problem};
 
 #[derive(Debug, Clone)]
@@ -112,7 +113,7 @@ struct RawFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawElection {
-    name: String,
+    name: Spanned<String>,
     window: Spanned<RawWindow>,
     #[serde(default)]
     as_of: Option<Spanned<toml::Value>>,
@@ -252,7 +253,9 @@ pub fn read(path: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Optio
     Ok(parse(&file, &text, digest, diagnostics))
 }
 
-fn parse(
+/// Check the text of an election file at `file` (input paths resolve against it; a
+/// directory named as changes or meetings is listed). `None` when any problem is an error.
+pub fn parse(
     file: &InputPath,
     text: &str,
     digest: FileDigest,
@@ -268,7 +271,7 @@ fn parse(
     let raw: RawFile = match toml::from_str(text) {
         Ok(raw) => raw,
         Err(err) => {
-            let message = err.message().trim_end().to_owned();
+            let message = cut_quoted(err.message().trim_end());
             // serde names unknown and missing keys in its message; the rest is syntax or
             // a value of the wrong type.
             let code = if message.starts_with("unknown field") {
@@ -292,6 +295,16 @@ fn parse(
         }
     };
     let mut ok = true;
+    if let Some(message) = field_too_long(raw.election.name.get_ref()) {
+        let (line, column) = line_column(text, raw.election.name.span().start);
+        diagnostics.push(
+            Problem::error(Code::FieldTooLong, name, message)
+                .at_line(line)
+                .at_column(column)
+                .in_field("election.name"),
+        );
+        ok = false;
+    }
     let mut instant = |value: &Spanned<toml::Value>, field: &str| -> Option<Instant> {
         let text = match value.get_ref() {
             toml::Value::String(s) => s.clone(),
@@ -357,7 +370,7 @@ fn parse(
                 if path.ends_with('/') && !resolve(&file.path, &path).is_dir() =>
             {
                 diagnostics.push(
-                    at(span, format!("directory \"{path}\" does not exist, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
+                    at(span, format!("directory {} does not exist, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)", excerpt(&path)))
                         .in_field("inputs.changes"),
                 );
                 continue;
@@ -377,13 +390,13 @@ fn parse(
                     // stopped before its first file leaves the directory empty.
                     Ok(_) => {
                         diagnostics.push(
-                            at(span, format!("directory \"{path}\" holds no .csv, .json or .jsonl file, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)"))
+                            at(span, format!("directory {} holds no .csv, .json or .jsonl file, {NO_CHANGE_EXPORTS} (`electorate fetch changes --out DIR` writes DIR/changes/)", excerpt(&path)))
                                 .in_field("inputs.changes"),
                         );
                     }
                     Err(err) => {
                         diagnostics.push(
-                            at(span, format!("cannot list \"{path}\": {err}"))
+                            at(span, format!("cannot list {}: {err}", excerpt(&path)))
                                 .in_field("inputs.changes"),
                         );
                         ok = false;
@@ -404,7 +417,7 @@ fn parse(
             }),
             None => {
                 diagnostics.push(
-                    at(span, format!("cannot tell the format of \"{path}\", expected a .csv, .json or .jsonl file, or {{ path = \"...\", format = \"csv\" | \"gerrit-rest\" | \"gerrit-query\" }}"))
+                    at(span, format!("cannot tell the format of {}, expected a .csv, .json or .jsonl file, or {{ path = \"...\", format = \"csv\" | \"gerrit-rest\" | \"gerrit-query\" }}", excerpt(&path)))
                         .in_field("inputs.changes"),
                 );
                 ok = false;
@@ -457,8 +470,11 @@ fn parse(
                     }
                     Err(err) => {
                         diagnostics.push(
-                            at(span.clone(), format!("cannot list \"{entry}\": {err}"))
-                                .in_field("inputs.meetings"),
+                            at(
+                                span.clone(),
+                                format!("cannot list {}: {err}", excerpt(&entry)),
+                            )
+                            .in_field("inputs.meetings"),
                         );
                         ok = false;
                     }
@@ -512,7 +528,7 @@ fn parse(
     Some(ElectionFile {
         file: file.clone(),
         digest,
-        name: raw.election.name,
+        name: raw.election.name.into_inner(),
         window,
         as_of: as_of.unwrap_or(window.end),
         policy,

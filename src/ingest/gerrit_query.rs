@@ -4,18 +4,19 @@
 //! one it falls back to `lastUpdated`, which a later comment can move, so those changes
 //! are counted and warned about.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ingest::FileRows;
-use crate::ingest::gerrit_rest::{co_authors, strip_position};
+use crate::ingest::gerrit_rest::{co_authors, kind_of, strip_position};
+use crate::ingest::limits::{MAX_JSON_LINE_BYTES, field_too_long, line_too_long};
 use crate::ingest::timestamp::from_epoch_seconds;
 use crate::ingest::{FileDigest, InputPath, Progress, open};
 use crate::model::{
-    AccountIdx, AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime,
-    is_plausible_email,
+    AccountIdx, AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime, address_problem,
+    excerpt, is_plausible_email,
 };
 use crate::model::{Code, FileId, Instant, Origin, Position};
 use crate::model::{Diagnostics, Problem};
@@ -91,7 +92,11 @@ pub fn read(
     Ok((reader.finish()?, rows))
 }
 
-fn read_lines(
+/// Read `gerrit query` JSON lines from `reader`; `name` names them in problems.
+///
+/// # Errors
+/// Only when reading fails.
+pub fn read_lines(
     name: &str,
     reader: &mut impl BufRead,
     file: FileId,
@@ -103,12 +108,18 @@ fn read_lines(
     let mut buf = Vec::new();
     let mut fallback_lines = Vec::new();
     let mut any_line = false;
+    let limit = MAX_JSON_LINE_BYTES as u64 + 1;
     loop {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        // At most one byte more than the longest line allowed, so that a file of one
+        // endless line costs the limit, not its size.
+        if reader.by_ref().take(limit).read_until(b'\n', &mut buf)? == 0 {
             break;
         }
         line_no += 1;
+        if buf.len() as u64 == limit && buf.last() != Some(&b'\n') {
+            return Err(line_too_long(name, line_no, MAX_JSON_LINE_BYTES));
+        }
         let bytes = if line_no == 1 {
             crate::ingest::strip_bom(&buf)
         } else {
@@ -240,7 +251,7 @@ fn read_change(
                 diagnostics.push(problem(
                     Code::FieldInvalid,
                     "number",
-                    format!("\"{s}\" is not a change number"),
+                    format!("{} is not a change number", excerpt(s)),
                 ));
                 return None;
             }
@@ -249,7 +260,7 @@ fn read_change(
             diagnostics.push(problem(
                 Code::FieldInvalid,
                 "number",
-                format!("{other} is not a change number"),
+                format!("found {}, expected a change number", kind_of(other)),
             ));
             return None;
         }
@@ -287,19 +298,18 @@ fn read_change(
                 return None;
             }
         };
-    if let Some(email) = change
+    if let Some((code, message)) = change
         .owner
         .email
         .as_deref()
-        .filter(|e| !e.is_empty() && !is_plausible_email(e))
+        .filter(|e| !e.is_empty())
+        .and_then(address_problem)
     {
-        diagnostics.push(problem(
-            Code::AddressInvalid,
-            "owner.email",
-            format!(
-                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
-            ),
-        ));
+        diagnostics.push(problem(code, "owner.email", message));
+        return None;
+    }
+    if let Some((field, message)) = too_long_field(&change) {
+        diagnostics.push(problem(Code::FieldTooLong, field, message));
         return None;
     }
     let Some(owner) = sight(log, &change.owner, origin) else {
@@ -385,6 +395,35 @@ fn epoch(
             None
         }
     }
+}
+
+/// The first field of a change longer than any real one, with the message saying so.
+fn too_long_field(change: &QueryChange) -> Option<(&'static str, String)> {
+    // A reviewer's address is used only when it is one, and so is short.
+    fn account(account: &QueryAccount) -> [Option<&str>; 2] {
+        [account.name.as_deref(), account.username.as_deref()]
+    }
+    let fields = [
+        ("project", Some(change.project.as_str())),
+        ("branch", Some(change.branch.as_str())),
+        ("id", change.id.as_deref()),
+        ("status", change.status.as_deref()),
+        ("owner.name", change.owner.name.as_deref()),
+        ("owner.username", change.owner.username.as_deref()),
+    ];
+    let approvals = change
+        .patch_sets
+        .iter()
+        .chain(change.current_patch_set.iter())
+        .flat_map(|ps| ps.approvals.iter())
+        .flat_map(|a| {
+            std::iter::once(("approvals.type", Some(a.kind.as_str())))
+                .chain(account(&a.by).map(|value| ("approvals.by", value)))
+        });
+    fields
+        .into_iter()
+        .chain(approvals)
+        .find_map(|(field, value)| Some((field, field_too_long(value?)?)))
 }
 
 /// Accounts in `gerrit query` output carry no account id: they are keyed by address.

@@ -12,13 +12,14 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ingest::FileRows;
+use crate::ingest::limits::field_too_long;
 use crate::ingest::timestamp::parse_gerrit_rest;
 use crate::ingest::{FileDigest, InputPath, Progress, open, strip_bom};
 use crate::model::{
-    AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime, is_plausible_email,
+    AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime, address_problem,
 };
-use crate::model::{Code, FileId, Origin, Position};
-use crate::model::{Diagnostics, Problem};
+use crate::model::{Code, FileId, LineCounter, Origin, Position};
+use crate::model::{Diagnostics, Problem, cut_quoted};
 
 /// The prefix Gerrit puts before every JSON answer.
 pub const XSSI_PREFIX: &str = ")]}'";
@@ -100,7 +101,9 @@ pub fn read(
     Ok((digest, rows))
 }
 
-fn read_bytes(
+/// Read the bytes of a REST answer file (byte-order mark already stripped); `name`
+/// names it in problems.
+pub fn read_bytes(
     name: &str,
     bytes: &[u8],
     file: FileId,
@@ -138,6 +141,7 @@ fn read_bytes(
     let mut offset = 0;
     let mut record = 0u64;
     let mut ignored_events = 0u64;
+    let mut lines = LineCounter::new(bytes);
     loop {
         let rest = &text[offset..];
         let trimmed = rest.trim_start();
@@ -153,46 +157,11 @@ fn read_bytes(
             break;
         }
         offset += skipped;
-        let base_line = text[..offset].matches('\n').count() as u64;
-        let mut stream = serde_json::Deserializer::from_str(&text[offset..]).into_iter::<Value>();
-        let value = match stream.next() {
-            Some(Ok(value)) => value,
-            Some(Err(err)) => {
-                diagnostics.push(
-                    Problem::error(
-                        Code::RowMalformed,
-                        name,
-                        format!("invalid JSON: {}", strip_position(&err)),
-                    )
-                    .at_line(base_line + err.line() as u64)
-                    .at_column(err.column() as u64),
-                );
-                rows.rejected += 1;
-                break;
-            }
-            None => break,
-        };
+        let base_line = lines.line_of(offset as u64) - 1;
         let page_line = base_line + 1;
-        offset += stream.byte_offset();
-        let changes = match value {
-            Value::Array(items) => items,
-            Value::Object(_) => vec![value],
-            other => {
-                diagnostics.push(
-                    Problem::error(
-                        Code::RowMalformed,
-                        name,
-                        format!(
-                            "expected a JSON array of changes, found {}",
-                            kind_of(&other)
-                        ),
-                    )
-                    .at_line(page_line),
-                );
-                break;
-            }
-        };
-        for item in changes {
+        // Each change is read, counted and dropped as the page is parsed: memory holds
+        // the file and one change, not a tree of the whole page.
+        let mut each = |item: Value| {
             record += 1;
             let origin = Origin {
                 file,
@@ -207,14 +176,47 @@ fn read_bytes(
                 Event::Other => {
                     rows.ignored += 1;
                     ignored_events += 1;
-                    continue;
+                    return;
                 }
             };
             rows.read += 1;
             if !read_change(name, item, record, origin, log, diagnostics) {
                 rows.rejected += 1;
             }
+        };
+        let mut page = serde_json::Deserializer::from_str(&text[offset..]);
+        let read = serde::Deserializer::deserialize_any(&mut page, Page { each: &mut each });
+        match read {
+            Ok(PageKind::Changes) => {}
+            Ok(PageKind::Other(found)) => {
+                diagnostics.push(
+                    Problem::error(
+                        Code::RowMalformed,
+                        name,
+                        format!("expected a JSON array of changes, found {found}"),
+                    )
+                    .at_line(page_line),
+                );
+                break;
+            }
+            Err(err) => {
+                // The changes before the error were read; the broken one is counted as
+                // read and rejected, and nothing after it is read.
+                rows.read += 1;
+                rows.rejected += 1;
+                diagnostics.push(
+                    Problem::error(
+                        Code::RowMalformed,
+                        name,
+                        format!("invalid JSON: {}", strip_position(&err)),
+                    )
+                    .at_line(base_line + err.line() as u64)
+                    .at_column(err.column() as u64),
+                );
+                break;
+            }
         }
+        offset += page.into_iter::<serde::de::IgnoredAny>().byte_offset();
     }
     if ignored_events > 0 {
         diagnostics.push(Problem::warning(
@@ -228,6 +230,63 @@ fn read_bytes(
         ));
     }
     rows
+}
+
+/// What a page of a REST answer was: changes (an array of them, or one object), or
+/// something else, named for the message.
+enum PageKind {
+    Changes,
+    Other(&'static str),
+}
+
+/// Parses one page, handing each change to `each` as soon as it is read.
+struct Page<'f, F> {
+    each: &'f mut F,
+}
+
+impl<'de, F: FnMut(Value)> serde::de::Visitor<'de> for Page<'_, F> {
+    type Value = PageKind;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a JSON array of changes")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<PageKind, A::Error> {
+        while let Some(item) = seq.next_element::<Value>()? {
+            (self.each)(item);
+        }
+        Ok(PageKind::Changes)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PageKind, A::Error> {
+        let change = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        (self.each)(change);
+        Ok(PageKind::Changes)
+    }
+
+    fn visit_unit<E>(self) -> Result<PageKind, E> {
+        Ok(PageKind::Other("null"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<PageKind, E> {
+        Ok(PageKind::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<PageKind, E> {
+        Ok(PageKind::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<PageKind, E> {
+        Ok(PageKind::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<PageKind, E> {
+        Ok(PageKind::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<PageKind, E> {
+        Ok(PageKind::Other("a string"))
+    }
 }
 
 /// What a JSON object in a changes file is.
@@ -278,7 +337,7 @@ fn event_change(item: Value) -> Event {
     Event::Merged(Value::Object(change))
 }
 
-fn kind_of(value: &Value) -> &'static str {
+pub(crate) fn kind_of(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -290,12 +349,14 @@ fn kind_of(value: &Value) -> &'static str {
 }
 
 /// serde_json appends " at line L column C" to its messages; the problem carries those.
+/// The message may quote the input (`invalid type: string "…"`): quoted runs are cut.
 pub(crate) fn strip_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
-    match text.rfind(" at line ") {
-        Some(at) => text[..at].to_owned(),
-        None => text,
-    }
+    let text = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    cut_quoted(text)
 }
 
 fn read_change(
@@ -357,19 +418,12 @@ fn read_change(
         }
         (None, false) => None,
     };
-    if let Some(email) = change
-        .owner
-        .email
-        .as_deref()
-        .filter(|e| !is_plausible_email(e))
-    {
-        diagnostics.push(problem(
-            Code::AddressInvalid,
-            "owner.email",
-            format!(
-                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
-            ),
-        ));
+    if let Some((code, message)) = change.owner.email.as_deref().and_then(address_problem) {
+        diagnostics.push(problem(code, "owner.email", message));
+        return false;
+    }
+    if let Some((field, message)) = too_long_field(&change) {
+        diagnostics.push(problem(Code::FieldTooLong, field, message));
         return false;
     }
     let owner = match sight(log, &change.owner, origin) {
@@ -441,6 +495,31 @@ fn read_change(
     };
     log.changes.push(change_record);
     true
+}
+
+/// The first field of a change longer than any real one, with the message saying so.
+fn too_long_field(change: &RestChange) -> Option<(&'static str, String)> {
+    let fields = [
+        ("project", Some(change.project.as_str())),
+        ("branch", Some(change.branch.as_str())),
+        ("status", Some(change.status.as_str())),
+        ("change_id", change.change_id.as_deref()),
+        ("owner.name", change.owner.name.as_deref()),
+        ("owner.username", change.owner.username.as_deref()),
+    ];
+    // A voter's address is used only when it is one, and so is short.
+    let labels = change.labels.iter().flat_map(|(label, votes)| {
+        std::iter::once(("labels", Some(label.as_str()))).chain(votes.all.iter().flat_map(|vote| {
+            [
+                ("labels.all.name", vote.account.name.as_deref()),
+                ("labels.all.username", vote.account.username.as_deref()),
+            ]
+        }))
+    });
+    fields
+        .into_iter()
+        .chain(labels)
+        .find_map(|(field, value)| Some((field, field_too_long(value?)?)))
 }
 
 pub(crate) fn sight(

@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use crate::digest::hex;
 use crate::ingest::FileRows;
 use crate::ingest::gerrit_rest::co_authors;
+use crate::ingest::limits::{MAX_FIELD_BYTES, field_too_long};
 use crate::ingest::{FileDigest, InputPath};
-use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, is_plausible_email};
+use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, address_problem};
 use crate::model::{Code, FileId, Origin, Position};
 use crate::model::{Diagnostics, Problem};
 
@@ -131,9 +132,16 @@ pub fn read(
         };
         let email = author.email.to_string();
         let author_name = author.name.to_string();
-        if !is_plausible_email(&email) {
+        if let Some((code, message)) = address_problem(&email) {
             rows.rejected += 1;
-            diagnostics.push(problem(Code::AddressInvalid, format!("author address \"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")).in_field("author"));
+            diagnostics.push(problem(code, format!("author address {message}")).in_field("author"));
+            continue;
+        }
+        if let Some(message) = field_too_long(&author_name) {
+            rows.rejected += 1;
+            diagnostics.push(
+                problem(Code::FieldTooLong, format!("author name {message}")).in_field("author"),
+            );
             continue;
         }
         let Some(merged_at) = chrono::DateTime::from_timestamp(committed.seconds, 0) else {
@@ -171,6 +179,12 @@ pub fn read(
             .next_back()
             .unwrap_or_else(|| id.clone());
         let (credits_start, credits_len) = log.add_credits(credits);
+        // A Change-Id trailer too long to be one is not one.
+        let change_id = if change_id.len() > MAX_FIELD_BYTES {
+            id.clone()
+        } else {
+            change_id
+        };
         let change_id = log.store_text(&change_id);
         log.changes.push(Change {
             repo: project,

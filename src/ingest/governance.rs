@@ -16,13 +16,15 @@
 
 use chrono::NaiveDate;
 use saphyr::{AnnotatedMapping, LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr_parser::Event;
 
+use crate::ingest::limits::{MAX_YAML_DEPTH, MAX_YAML_NODES, field_too_long};
 use crate::ingest::{FileDigest, InputPath, read_text};
 use crate::model::{
     Code, ExtraAtc, FileId, Governance, Month, Origin, Position, Repo, Team, TeamIdx, TeamKind,
     slug,
 };
-use crate::model::{Diagnostics, Problem};
+use crate::model::{Diagnostics, Problem, address_problem, cut_quoted, excerpt};
 
 /// Which governance file a path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +92,10 @@ impl Governance {
             ));
             return;
         }
+        if let Err(problem) = check_shape(name, text) {
+            reader.diagnostics.push(*problem);
+            return;
+        }
         let docs = match MarkedYaml::load_from_str(text) {
             Ok(docs) => docs,
             // The real openstack/governance legacy.yaml lists a deliverable twice in one
@@ -115,7 +121,7 @@ impl Governance {
                         Problem::error(
                             Code::YamlInvalid,
                             name,
-                            format!("invalid YAML: {}", err.info()),
+                            format!("invalid YAML: {}", cut_quoted(err.info())),
                         )
                         .at_line(marker.line() as u64)
                         .at_column(marker.col() as u64 + 1),
@@ -130,7 +136,7 @@ impl Governance {
                     Problem::error(
                         Code::YamlInvalid,
                         name,
-                        format!("invalid YAML: {}", err.info()),
+                        format!("invalid YAML: {}", cut_quoted(err.info())),
                     )
                     .at_line(marker.line() as u64)
                     .at_column(marker.col() as u64 + 1),
@@ -257,7 +263,7 @@ impl Governance {
         if legacy && retired_on.is_none() {
             reader.diagnostics.push(
                 reader
-                    .problem(Code::ConfigMissingKey, value, format!("deliverable \"{deliverable}\" has no retired-on date, expected one here or on its team"))
+                    .problem(Code::ConfigMissingKey, value, format!("deliverable {} has no retired-on date, expected one here or on its team", excerpt(deliverable)))
                     .in_field("retired-on"),
             );
             return;
@@ -368,7 +374,11 @@ impl Governance {
             reader.diagnostics.push(reader.warning(
                 Code::RepoListedTwice,
                 node,
-                format!("repository \"{name}\" is listed again (first under \"{owner}\" at {first}); the first listing is used"),
+                format!(
+                    "repository {} is listed again (first under {} at {first}); the first listing is used",
+                    excerpt(name),
+                    excerpt(owner)
+                ),
             ));
             return;
         }
@@ -456,12 +466,14 @@ impl Governance {
             let (Some(name), Some(email), Some(expires_in)) = (name, email, expires) else {
                 continue;
             };
-            if !crate::model::is_plausible_email(&email) {
-                reader.diagnostics.push(
-                    reader
-                        .problem(Code::ExtraAtcInvalid, entry, format!("\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""))
-                        .in_field("email"),
-                );
+            if let Some((code, message)) = address_problem(&email) {
+                let code = match code {
+                    Code::FieldTooLong => code,
+                    _ => Code::ExtraAtcInvalid,
+                };
+                reader
+                    .diagnostics
+                    .push(reader.problem(code, entry, message).in_field("email"));
                 continue;
             }
             self.extra_atcs.push(ExtraAtc {
@@ -476,6 +488,84 @@ impl Governance {
             });
         }
     }
+}
+
+/// Refuse YAML nested deeper than [`MAX_YAML_DEPTH`] or making more than
+/// [`MAX_YAML_NODES`] nodes, an alias counting as every node it repeats, before a tree is
+/// built: the loader builds (and the tree drops) nested nodes recursively, so deep nesting
+/// overflows the stack, and aliases of aliases repeat a few lines into billions of nodes.
+/// The parser's events cost no recursion and no tree. A syntax error is reported here,
+/// where it is met, as the loader would report it.
+fn check_shape(name: &str, text: &str) -> Result<(), Box<Problem>> {
+    let at = |code: Code, marker: &saphyr_parser::Marker, message: String| {
+        Box::new(
+            Problem::error(code, name, message)
+                .at_line(marker.line() as u64)
+                .at_column(marker.col() as u64 + 1),
+        )
+    };
+    let mut depth = 0usize;
+    let mut nodes: u64 = 0;
+    // Each open collection's anchor (0: none) and the nodes made before it.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    // The nodes each anchor repeats where it is aliased.
+    let mut sizes: rustc_hash::FxHashMap<usize, u64> = rustc_hash::FxHashMap::default();
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let (event, span) = match event {
+            Ok(event) => event,
+            Err(err) => {
+                return Err(at(
+                    Code::YamlInvalid,
+                    err.marker(),
+                    format!("invalid YAML: {}", cut_quoted(err.info())),
+                ));
+            }
+        };
+        match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                depth += 1;
+                if depth > MAX_YAML_DEPTH {
+                    return Err(at(
+                        Code::InputTooLarge,
+                        &span.start,
+                        format!(
+                            "YAML nested more than {MAX_YAML_DEPTH} levels deep, expected at most {MAX_YAML_DEPTH}"
+                        ),
+                    ));
+                }
+                open.push((anchor, nodes));
+                nodes += 1;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                if let Some((anchor, before)) = open.pop()
+                    && anchor > 0
+                {
+                    sizes.insert(anchor, nodes - before);
+                }
+            }
+            Event::Scalar(_, _, anchor, _) => {
+                nodes += 1;
+                if anchor > 0 {
+                    sizes.insert(anchor, 1);
+                }
+            }
+            Event::Alias(anchor) => {
+                nodes = nodes.saturating_add(sizes.get(&anchor).copied().unwrap_or(1));
+            }
+            _ => {}
+        }
+        if nodes > MAX_YAML_NODES {
+            return Err(at(
+                Code::InputTooLarge,
+                &span.start,
+                format!(
+                    "more than {MAX_YAML_NODES} YAML nodes (an alias counts as every node it repeats), expected at most {MAX_YAML_NODES}"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 const TEAM_KEYS: &[&str] = &[
@@ -587,7 +677,14 @@ impl Reader<'_> {
 
     fn key<'n>(&mut self, node: &'n MarkedYaml<'_>) -> Option<&'n str> {
         match &node.data {
-            YamlData::Value(Scalar::String(s)) => Some(s),
+            YamlData::Value(Scalar::String(s)) => {
+                if let Some(message) = field_too_long(s) {
+                    let problem = self.problem(Code::FieldTooLong, node, format!("key {message}"));
+                    self.diagnostics.push(problem);
+                    return None;
+                }
+                Some(s)
+            }
             other => {
                 let problem = self.problem(
                     Code::ConfigInvalidValue,
@@ -620,6 +717,13 @@ impl Reader<'_> {
             }
         };
         let text = text.trim().to_owned();
+        if let Some(message) = field_too_long(&text) {
+            let problem = self
+                .problem(Code::FieldTooLong, node, message)
+                .in_field(field);
+            self.diagnostics.push(problem);
+            return None;
+        }
         if text.is_empty() {
             let problem = self
                 .problem(
@@ -643,7 +747,7 @@ impl Reader<'_> {
                     .problem(
                         Code::ConfigInvalidValue,
                         node,
-                        format!("\"{text}\" is not a date, expected YYYY-MM-DD"),
+                        format!("{} is not a date, expected YYYY-MM-DD", excerpt(&text)),
                     )
                     .in_field(field);
                 self.diagnostics.push(problem);
@@ -655,10 +759,14 @@ impl Reader<'_> {
     fn unknown_key(&mut self, node: &MarkedYaml<'_>, key: &str, known: &[&str]) {
         let message = match crate::suggest::closest(key, known) {
             Some(close) => {
-                format!("unknown key \"{key}\" (did you mean \"{close}\"?); ignored")
+                format!(
+                    "unknown key {} (did you mean \"{close}\"?); ignored",
+                    excerpt(key)
+                )
             }
             None => format!(
-                "unknown key \"{key}\", expected one of {}; ignored",
+                "unknown key {}, expected one of {}; ignored",
+                excerpt(key),
                 known.join(", ")
             ),
         };

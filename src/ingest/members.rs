@@ -5,13 +5,12 @@
 //! `secondary_emails`, ...). An address field may hold several addresses separated by
 //! `;`, `,` or spaces. Unknown columns are ignored with a warning.
 
-use std::io::Read;
-
-use crate::ingest::{FileDigest, InputPath, open, strip_bom};
+use crate::ingest::limits::{self, field_too_long};
+use crate::ingest::{FileDigest, InputPath, header, strip_bom};
 use crate::model::LineCounter;
-use crate::model::is_plausible_email;
 use crate::model::{Code, FileId, Member, Members, Origin, Position};
 use crate::model::{Diagnostics, Problem};
+use crate::model::{address_problem, cut, excerpt};
 
 /// Read a membership list.
 ///
@@ -22,14 +21,13 @@ pub fn read(
     file: FileId,
     diagnostics: &mut Diagnostics,
 ) -> std::io::Result<(Members, FileDigest)> {
-    let mut reader = open(input, &crate::ingest::Silent)?;
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes)?;
-    let digest = reader.finish()?;
+    let (bytes, digest) =
+        limits::read_bounded(input, &crate::ingest::Silent, limits::MAX_LINE_BYTES)?;
     Ok((parse(&input.display, &bytes, file, diagnostics), digest))
 }
 
-fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) -> Members {
+/// Parse the bytes of a membership list; `name` names it in problems.
+pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) -> Members {
     let mut members = Members::default();
     let bytes = strip_bom(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -73,10 +71,12 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         .collect();
     let id_col = header.iter().position(|h| h == "member_id" || h == "id");
     let name_col = header.iter().position(|h| h == "name");
+    let is_email =
+        |h: &str| h.starts_with("email") || h.ends_with("emails") || h.ends_with("email");
     let email_cols: Vec<usize> = header
         .iter()
         .enumerate()
-        .filter(|(_, h)| h.starts_with("email") || h.ends_with("emails") || h.ends_with("email"))
+        .filter(|(_, h)| is_email(h))
         .map(|(i, _)| i)
         .collect();
     if id_col.is_none() || email_cols.is_empty() {
@@ -87,20 +87,27 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         if email_cols.is_empty() {
             missing.push("email");
         }
+        let cells: Vec<&str> = header.iter().map(String::as_str).collect();
+        let found = header::found(
+            &cells,
+            |h| h == "member_id" || h == "id" || h == "name" || is_email(h),
+            &missing,
+        );
         diagnostics.push(
             Problem::error(
                 Code::HeaderMissingColumn,
                 name,
-                format!("missing column {}, expected a header with member_id, name and one or more email columns (found: {})", missing.join(" and "), header.join(", ")),
+                format!("missing column {}, expected a header with member_id, name and one or more email columns ({found})", missing.join(" and ")),
             )
             .at_line(header_line),
         );
         return members;
     }
+    // One pass, whatever the number of columns.
     let unknown: Vec<&str> = header
         .iter()
         .enumerate()
-        .filter(|(i, _)| Some(*i) != id_col && Some(*i) != name_col && !email_cols.contains(i))
+        .filter(|(i, h)| Some(*i) != id_col && Some(*i) != name_col && !is_email(h))
         .map(|(_, h)| h.as_str())
         .collect();
     if !unknown.is_empty() {
@@ -108,7 +115,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
             Problem::warning(
                 Code::HeaderUnknownColumn,
                 name,
-                format!("ignoring unknown columns: {}", unknown.join(", ")),
+                format!("ignoring unknown columns: {}", header::list(&unknown)),
             )
             .at_line(header_line),
         );
@@ -159,6 +166,25 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
             continue;
         }
         let id = record.get(id_col).unwrap_or("").trim();
+        let member_name = name_col
+            .and_then(|c| record.get(c))
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        let too_long: Vec<(&str, String)> = [(Some(id), "member_id"), (member_name, "name")]
+            .into_iter()
+            .filter_map(|(value, field)| Some((field, field_too_long(value?)?)))
+            .collect();
+        if !too_long.is_empty() {
+            members.rejected += 1;
+            for (field, message) in too_long {
+                diagnostics.push(
+                    Problem::error(Code::FieldTooLong, name, message)
+                        .at_line(line)
+                        .in_field(field),
+                );
+            }
+            continue;
+        }
         if id.is_empty() {
             members.rejected += 1;
             diagnostics.push(
@@ -175,22 +201,24 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         let mut emails = Vec::new();
         let mut bad = false;
         for &col in &email_cols {
-            let field = header.get(col).map_or("email", String::as_str);
+            let field = header
+                .get(col)
+                .map_or_else(|| "email".to_owned(), |h| cut(h));
             for address in record
                 .get(col)
                 .unwrap_or("")
                 .split(|c: char| c == ';' || c == ',' || c.is_whitespace())
                 .filter(|a| !a.is_empty())
             {
-                if is_plausible_email(address) {
-                    emails.push(address.to_owned());
-                } else {
+                if let Some((code, message)) = address_problem(address) {
                     bad = true;
                     diagnostics.push(
-                        Problem::error(Code::AddressInvalid, name, format!("\"{address}\" is not an e-mail address, expected one such as \"jane@example.org\""))
+                        Problem::error(code, name, message)
                             .at_line(line)
-                            .in_field(field),
+                            .in_field(field.as_str()),
                     );
+                } else {
+                    emails.push(address.to_owned());
                 }
             }
         }
@@ -203,18 +231,17 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 Problem::warning(
                     Code::FieldMissing,
                     name,
-                    format!("member {id} has no e-mail address and cannot match anyone"),
+                    format!(
+                        "member {} has no e-mail address and cannot match anyone",
+                        excerpt(id)
+                    ),
                 )
                 .at_line(line),
             );
         }
         members.members.push(Member {
             id: id.to_owned(),
-            name: name_col
-                .and_then(|c| record.get(c))
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(str::to_owned),
+            name: member_name.map(str::to_owned),
             emails,
             origin: Origin {
                 file,
@@ -278,7 +305,7 @@ mod tests {
         assert_eq!(
             problems,
             [
-                "members.csv:1: missing column member_id and email, expected a header with member_id, name and one or more email columns (found: name, mail)"
+                "members.csv:1: missing column member_id and email, expected a header with member_id, name and one or more email columns (found: name and 1 other column; did you mean email for \"mail\"?)"
             ]
         );
     }

@@ -14,7 +14,9 @@ pub mod gerrit_query;
 pub mod gerrit_rest;
 pub mod git;
 pub mod governance;
+pub mod header;
 pub mod inputs;
+pub mod limits;
 pub mod members;
 pub mod timestamp;
 
@@ -212,14 +214,10 @@ pub fn open<'p>(
 /// this way; they are small and their parsers want the whole text.
 ///
 /// # Errors
-/// Unreadable, or not UTF-8 (the message names the line of the first bad byte).
+/// Unreadable, a line longer than [`limits::MAX_LINE_BYTES`], or not UTF-8 (the message
+/// names the line of the first bad byte).
 pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
-    let mut reader = open(input, &Silent)?;
-    let mut bytes = Vec::new();
-    reader
-        .read_to_end(&mut bytes)
-        .map_err(|err| with_path(&err, &input.display))?;
-    let digest = reader.finish()?;
+    let (bytes, digest) = limits::read_bounded(input, &Silent, limits::MAX_LINE_BYTES)?;
     let bytes = strip_bom(&bytes);
     match String::from_utf8(bytes.to_vec()) {
         Ok(text) => Ok((text, digest)),
@@ -237,7 +235,7 @@ pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
     }
 }
 
-fn with_path(err: &io::Error, display: &str) -> io::Error {
+pub(crate) fn with_path(err: &io::Error, display: &str) -> io::Error {
     io::Error::new(err.kind(), format!("cannot read {display}: {err}"))
 }
 

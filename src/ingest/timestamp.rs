@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use crate::model::Instant;
+use crate::model::{Instant, excerpt};
 
 /// Parse RFC 3339 with a `Z` or numeric offset (`T` or a space between date and time).
 ///
@@ -25,7 +25,8 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
     .any(|format| NaiveDateTime::parse_from_str(trimmed, format).is_ok());
     if looks_local || NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").is_ok() {
         return Err(format!(
-            "\"{trimmed}\" has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\""
+            "{} has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\"",
+            excerpt(trimmed)
         ));
     }
     if trimmed.is_empty() {
@@ -34,7 +35,8 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
         );
     }
     Err(format!(
-        "\"{trimmed}\" is not an RFC 3339 timestamp, expected one such as \"2015-03-04T00:00:00Z\""
+        "{} is not an RFC 3339 timestamp, expected one such as \"2015-03-04T00:00:00Z\"",
+        excerpt(trimmed)
     ))
 }
 
@@ -67,7 +69,10 @@ pub fn parse_gerrit_rest(text: &str) -> Result<Instant, String> {
     DateTime::parse_from_rfc3339(trimmed)
         .map(|at| at.with_timezone(&Utc))
         .map_err(|_| {
-            format!("\"{trimmed}\" is not a Gerrit timestamp, expected UTC as \"2015-03-04 00:00:00.000000000\"")
+            format!(
+                "{} is not a Gerrit timestamp, expected UTC as \"2015-03-04 00:00:00.000000000\"",
+                excerpt(trimmed)
+            )
         })
 }
 

@@ -1,6 +1,33 @@
 //! E-mail addresses: what counts as one, how `Co-Authored-By` values name one, and how two
 //! are compared.
 
+use crate::model::{Code, MAX_ADDRESS_BYTES, excerpt};
+
+/// Why `text` is not an e-mail address, with the message quoting its start: too long
+/// (`field-too-long`), or not shaped like one (`address-invalid`). `None` for an address.
+#[must_use]
+pub fn address_problem(text: &str) -> Option<(Code, String)> {
+    if text.len() > MAX_ADDRESS_BYTES {
+        return Some((
+            Code::FieldTooLong,
+            format!(
+                "{} is {} bytes long, expected an e-mail address of at most {MAX_ADDRESS_BYTES}",
+                excerpt(text),
+                text.len()
+            ),
+        ));
+    }
+    (!is_plausible_email(text)).then(|| {
+        (
+            Code::AddressInvalid,
+            format!(
+                "{} is not an e-mail address, expected one such as \"jane@example.org\"",
+                excerpt(text)
+            ),
+        )
+    })
+}
+
 /// How addresses are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EmailFolding {
@@ -45,11 +72,14 @@ pub fn parse_person(text: &str) -> Option<(&str, &str)> {
     Some((name, address))
 }
 
-/// An address has one `@` with something on both sides, no spaces and a dot in the
-/// domain. Deliberately loose: the point is to catch corrupt fields (a name in the
-/// address column), not to validate RFC 5322.
+/// An address has one `@` with something on both sides, no spaces, a dot in the domain
+/// and at most [`MAX_ADDRESS_BYTES`] bytes. Deliberately loose: the point is to catch
+/// corrupt fields (a name in the address column), not to validate RFC 5322.
 #[must_use]
 pub fn is_plausible_email(text: &str) -> bool {
+    if text.len() > MAX_ADDRESS_BYTES {
+        return false;
+    }
     let mut parts = text.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {

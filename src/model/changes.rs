@@ -2,10 +2,10 @@
 //! to, accounts as the exports name them and changes as integer-keyed records with their
 //! origin. A million changes fit in well under a hundred megabytes this way.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::model::address::parse_person;
-use crate::model::{Instant, Origin, Sym, Symbols};
+use crate::model::{Instant, MAX_FIELD_BYTES, Origin, Sym, Symbols};
 
 /// An account as an export identifies it: by Gerrit account id when the export has one,
 /// else by its exact e-mail address. Folding case and merging accounts that share an
@@ -123,6 +123,9 @@ pub struct ChangeLog {
     /// Strings that are rarely repeated (Change-Ids), one after another.
     texts: String,
     by_key: FxHashMap<AccountKey, AccountIdx>,
+    /// Every (account, address) pair of [`Account::emails`]: an account seen with a
+    /// hundred thousand addresses is looked up in one step, not a hundred thousand.
+    account_emails: FxHashSet<(AccountIdx, Sym)>,
 }
 
 /// What a reader knows about an account on one record.
@@ -158,13 +161,9 @@ impl ChangeLog {
         if let Some(id) = seen.gerrit_id
             && let Some(&idx) = self.by_key.get(&AccountKey::Gerrit(id))
         {
-            let known = email_text.and_then(|text| {
-                self.accounts[idx.index()]
-                    .emails
-                    .iter()
-                    .copied()
-                    .find(|&sym| self.symbols.resolve(sym) == text)
-            });
+            let known = email_text
+                .and_then(|text| self.symbols.get(text))
+                .filter(|&sym| self.account_emails.contains(&(idx, sym)));
             let email = match (email_text, known) {
                 (_, Some(sym)) => Some(sym),
                 (Some(text), None) => Some(self.symbols.intern(text)),
@@ -221,7 +220,7 @@ impl ChangeLog {
         let (has_name, has_username) = {
             let account = &mut self.accounts[idx.index()];
             if let Some(email) = email
-                && !account.emails.contains(&email)
+                && self.account_emails.insert((idx, email))
             {
                 account.emails.push(email);
             }
@@ -285,7 +284,7 @@ impl ChangeLog {
             let mine = &mut self.accounts[idx.index()];
             for &email in &account.emails {
                 let email = sym(email);
-                if !mine.emails.contains(&email) {
+                if self.account_emails.insert((idx, email)) {
                     mine.emails.push(email);
                 }
             }
@@ -346,7 +345,8 @@ impl ChangeLog {
     }
 
     /// Credit the co-authors named in `entries` (`Co-Authored-By` values); returns the
-    /// entries that name no address, for the caller to report.
+    /// entries that name no address (or a name longer than [`MAX_FIELD_BYTES`]), for the
+    /// caller to report.
     pub fn credit_co_authors<'e>(
         &mut self,
         entries: impl IntoIterator<Item = &'e str>,
@@ -355,7 +355,9 @@ impl ChangeLog {
     ) -> Vec<&'e str> {
         let mut unusable = Vec::new();
         for entry in entries {
-            let Some((name, email)) = parse_person(entry) else {
+            let Some((name, email)) =
+                parse_person(entry).filter(|(name, _)| name.len() <= MAX_FIELD_BYTES)
+            else {
                 unusable.push(entry);
                 continue;
             };

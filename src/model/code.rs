@@ -177,6 +177,10 @@ codes! {
         "A required field of a record is empty or absent.";
     FieldInvalid = "field-invalid", Problem:
         "A field's value does not parse: a timestamp, a number, a month, a nick count.";
+    FieldTooLong = "field-too-long", Problem:
+        "A field is longer than any real one (1,000 bytes, 254 for an e-mail address); its record is left out.";
+    InputTooLarge = "input-too-large", Problem:
+        "A file is past one of the limits of docs/outputs.md (\"Limits\"): YAML nested deeper than 64 levels or making more than a million nodes, more than 10,000 people at one meeting. It is not read further.";
     AddressInvalid = "address-invalid", Problem:
         "A field that must hold an e-mail address holds something else.";
     CoAuthorUnusable = "co-author-unusable", Problem:

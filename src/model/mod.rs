@@ -14,6 +14,7 @@ pub mod compat;
 pub mod declared;
 pub mod election;
 pub mod governance;
+pub mod limits;
 pub mod members;
 pub mod origin;
 pub mod problem;
@@ -21,7 +22,7 @@ pub mod symbols;
 pub mod time;
 
 pub use activity::{Activities, Attendance, Meeting, MetricEntry, RosterEntry, normalize_nick};
-pub use address::{EmailFolding, is_plausible_email, parse_person};
+pub use address::{EmailFolding, address_problem, is_plausible_email, parse_person};
 pub use changes::{
     Account, AccountIdx, AccountKey, AccountSighting, Change, ChangeLog, Credit, CreditRole,
     MergeTime, TextRef,
@@ -31,8 +32,12 @@ pub use compat::Compat;
 pub use declared::Declared;
 pub use election::{Application, ChangeFormat, Election, InputFile};
 pub use governance::{ExtraAtc, Governance, Repo, Team, TeamIdx, TeamKind, slug};
+pub use limits::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES};
 pub use members::{Member, Members};
 pub use origin::{FileId, Origin, Position, Sources};
-pub use problem::{Diagnostics, LineCounter, Problem, Severity, line_column};
+pub use problem::{
+    Diagnostics, EXCERPT_CHARS, LineCounter, LineIndex, Problem, Severity, cut, cut_quoted,
+    excerpt, line_column,
+};
 pub use symbols::{Sym, Symbols};
 pub use time::{Dates, Instant, Month, Placement, Window, describe_duration, format_instant};

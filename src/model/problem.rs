@@ -110,13 +110,125 @@ impl fmt::Display for Problem {
     }
 }
 
-/// 1-based line and column of a byte offset in a text.
+/// 1-based line and column of a byte offset in a text. Each call reads the text up to
+/// the offset: to locate many offsets in one text, use a [`LineIndex`].
 #[must_use]
 pub fn line_column(text: &str, offset: usize) -> (u64, u64) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() as u64 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    (line, column)
+    LineIndex::new(text).locate(offset)
+}
+
+/// Lines and columns of byte offsets in one text, for readers that report many problems:
+/// the line starts are found once, and the column of an offset after the one located
+/// last on the same line is counted from there. Locating every offset of a text costs
+/// about one pass over it, where [`line_column`] would cost one pass per offset.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'t> {
+    text: &'t str,
+    /// Byte offset of the start of each line.
+    starts: Vec<usize>,
+    /// The last offset located, its line (0-based) and its column (1-based).
+    last: Option<(usize, usize, u64)>,
+}
+
+impl<'t> LineIndex<'t> {
+    #[must_use]
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1));
+        Self {
+            text,
+            starts,
+            last: None,
+        }
+    }
+
+    /// 1-based line and column (in characters) of the byte at `offset`; an offset past
+    /// the end is the end, and one inside a character is that character.
+    pub fn locate(&mut self, offset: usize) -> (u64, u64) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let (from, column) = match self.last {
+            Some((at, last_line, column)) if last_line == line && at <= offset => (at, column),
+            _ => (self.starts[line], 1),
+        };
+        let column = column + self.text[from..offset].chars().count() as u64;
+        self.last = Some((offset, line, column));
+        (line as u64 + 1, column)
+    }
+}
+
+/// The most characters of a value a message quotes.
+pub const EXCERPT_CHARS: usize = 40;
+
+/// A value quoted for a message: Rust's `{:?}` quoting (so spaces, control characters
+/// and an empty value show), cut after [`EXCERPT_CHARS`] characters with `…` after the
+/// closing quote, so that a field of a hundred megabytes makes a one-line message.
+#[must_use]
+pub fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(EXCERPT_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}…", &value[..cut]),
+    }
+}
+
+/// Text that is named rather than quoted (a column name, a person's name in a list):
+/// cut after [`EXCERPT_CHARS`] characters with `…`.
+#[must_use]
+pub fn cut(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
+/// The most characters of one line of another parser's message.
+const MESSAGE_CHARS: usize = 200;
+
+/// Another parser's message (serde, TOML, YAML, CSV), which may quote the input: every
+/// quoted run (`"…"` or `` `…` ``) longer than [`EXCERPT_CHARS`] characters is cut to that
+/// many with `…`, then every line to 200 characters.
+#[must_use]
+pub fn cut_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(4 * MESSAGE_CHARS));
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '"' && c != '`' {
+            continue;
+        }
+        // Inside a quoted run: copy up to the limit, skip the rest, keep the closing quote.
+        let mut kept = 0;
+        let mut escaped = false;
+        let mut cut = false;
+        for inner in chars.by_ref() {
+            let closes = inner == c && !escaped;
+            escaped = c == '"' && inner == '\\' && !escaped;
+            if closes {
+                break;
+            }
+            if kept < EXCERPT_CHARS {
+                out.push(inner);
+                kept += 1;
+            } else {
+                cut = true;
+            }
+        }
+        out.push(c);
+        if cut {
+            out.push('…');
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for line in out.split('\n') {
+        match line.char_indices().nth(MESSAGE_CHARS) {
+            None => lines.push(line.to_owned()),
+            Some((at, _)) => lines.push(format!("{}…", &line[..at])),
+        }
+    }
+    lines.join("\n")
 }
 
 /// Physical line numbers (1-based) of byte offsets in one text, for readers built on the
@@ -231,6 +343,52 @@ mod tests {
             .at_line(4)
             .at_column(3);
         assert_eq!(r.to_string(), "projects.yaml:4:3: unknown key");
+    }
+
+    #[test]
+    fn line_index_locates_in_characters_in_any_order() {
+        let text = "ab\néé x\n\nz";
+        let mut index = LineIndex::new(text);
+        for (offset, expected) in [
+            (0, (1, 1)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (7, (2, 3)),
+            (8, (2, 4)),
+            (5, (2, 2)),
+            (4, (2, 1)),
+            (11, (4, 1)),
+            (99, (4, 2)),
+        ] {
+            assert_eq!(index.locate(offset), expected, "{offset}");
+            assert_eq!(line_column(text, offset), expected, "{offset}");
+        }
+    }
+
+    #[test]
+    fn excerpts_quote_and_cut() {
+        assert_eq!(excerpt("a b"), "\"a b\"");
+        assert_eq!(excerpt("tab\there"), "\"tab\\there\"");
+        assert_eq!(excerpt(&"é".repeat(41)), format!("\"{}\"…", "é".repeat(40)));
+    }
+
+    #[test]
+    fn other_parsers_messages_are_cut_inside_quotes() {
+        let long = "x".repeat(100);
+        assert_eq!(
+            cut_quoted(&format!("invalid type: string \"{long}\", expected u64")),
+            format!("invalid type: string \"{}\"…, expected u64", "x".repeat(40))
+        );
+        assert_eq!(
+            cut_quoted(&format!("unknown field `{long}`, expected `name`")),
+            format!("unknown field `{}`…, expected `name`", "x".repeat(40))
+        );
+        assert_eq!(
+            cut_quoted("string \"a \\\" b\", expected"),
+            "string \"a \\\" b\", expected",
+            "an escaped quote does not end the run"
+        );
+        assert_eq!(cut_quoted(&"y".repeat(300)).chars().count(), 201);
     }
 
     #[test]

@@ -186,7 +186,8 @@ impl Month {
         let trimmed = text.trim();
         let expected = || {
             format!(
-                "\"{trimmed}\" is not a month, expected a month and year such as \"February 2017\", \"Feb 2017\" or \"2017-02\""
+                "{} is not a month, expected a month and year such as \"February 2017\", \"Feb 2017\" or \"2017-02\"",
+                super::excerpt(trimmed)
             )
         };
         if let Some((year, month)) = trimmed.split_once('-') {

@@ -11,7 +11,7 @@ use toml::Spanned;
 use crate::digest::sha256_hex;
 use crate::keywords;
 use crate::located_toml::{Keys, Keyword, Table, Walker};
-use crate::model::{Code, Problem};
+use crate::model::{Code, Problem, excerpt};
 use crate::policy::pattern::Pattern;
 use crate::policy::{
     BranchSelector, CodeChangeRule, CreditRule, Criterion, CriterionKind, ExpiryCheck,
@@ -212,19 +212,20 @@ fn check_unique<'a>(
     ids: impl Iterator<Item = (&'a str, std::ops::Range<usize>)>,
     what: &str,
 ) {
-    let mut seen: Vec<(&str, (u64, u64))> = Vec::new();
+    let mut seen: rustc_hash::FxHashMap<&str, (u64, u64)> = rustc_hash::FxHashMap::default();
     for (id, span) in ids {
         let here = w.locate(span.clone());
-        if let Some((_, (line, _))) = seen.iter().find(|(s, _)| *s == id) {
+        if let Some((line, _)) = seen.get(id) {
             w.error(
                 Code::ConfigDuplicateId,
                 span,
                 format!(
-                    "{what} id \"{id}\" is used twice (first at line {line}), expected unique ids"
+                    "{what} id {} is used twice (first at line {line}), expected unique ids",
+                    excerpt(id)
                 ),
             );
         } else {
-            seen.push((id, here));
+            seen.insert(id, here);
         }
     }
 }
@@ -256,7 +257,10 @@ fn read_id(
         w.field_error(
             value.span(),
             &format!("{path}.id"),
-            format!("\"{id}\" is not a kebab-case id, expected lower-case letters, digits and single hyphens"),
+            format!(
+                "{} is not a kebab-case id, expected lower-case letters, digits and single hyphens",
+                excerpt(&id)
+            ),
         );
         return None;
     }
@@ -266,7 +270,7 @@ fn read_id(
 fn read_status(w: &mut Walker<'_>, st: &Spanned<&Table<'_>>) -> Option<Status> {
     let mut t = Keys::new(st.get_ref(), "[[status]]");
     let id = read_id(w, &mut t, st.span(), "status");
-    let path = format!("status \"{}\"", id.as_deref().unwrap_or("?"));
+    let path = format!("status {}", excerpt(id.as_deref().unwrap_or("?")));
     let title = t.get("title").and_then(|v| w.string(v, "status.title"));
     let scope = match t.get("scope") {
         None => Some(Scope::Global),
@@ -314,7 +318,10 @@ fn read_criterion(w: &mut Walker<'_>, ct: &Spanned<&Table<'_>>) -> Option<Criter
         w.field_error(
             ct.get_ref().get("id").map_or(ct.span(), Spanned::span),
             "criterion.id",
-            format!("\"{id}\" is an engine decision code, expected a criterion id of its own"),
+            format!(
+                "{} is an engine decision code, expected a criterion id of its own",
+                excerpt(id)
+            ),
         );
     }
     let Some(kind_value) = t.get("kind") else {
@@ -684,7 +691,7 @@ fn read_credit(w: &mut Walker<'_>, v: &crate::located_toml::Value<'_>) -> Option
                         w.field_error(
                             item.span(),
                             "criterion.credit",
-                            format!("\"{s}\" is not a credit, expected \"owner\", \"co-author\" or {{ reviewer = \"Code-Review\", values = [2, -2] }}{hint}"),
+                            format!("{} is not a credit, expected \"owner\", \"co-author\" or {{ reviewer = \"Code-Review\", values = [2, -2] }}{hint}", excerpt(s)),
                         );
                         ok = false;
                     }
@@ -826,8 +833,8 @@ fn read_roll(
                             s.span(),
                             "roll.statuses",
                             format!(
-                                "no status \"{}\" in this policy, expected one of {}{hint}",
-                                s.get_ref(),
+                                "no status {} in this policy, expected one of {}{hint}",
+                                excerpt(s.get_ref()),
                                 status_ids.join(", ")
                             ),
                         );

@@ -344,7 +344,8 @@ pub fn builtin(name: &str) -> Result<Policy, PolicyError> {
             .map(|n| format!("\nhint: did you mean \"{n}\"?"))
             .unwrap_or_default();
         return Err(PolicyError::Unknown(format!(
-            "no shipped policy named \"{name}\", expected one of {} or a path to a .toml file{close}",
+            "no shipped policy named {}, expected one of {} or a path to a .toml file{close}",
+            crate::model::excerpt(name),
             names.join(", ")
         )));
     };

@@ -1,0 +1,238 @@
+//! How much one input may hold. Real exports stay far below every limit here; an input
+//! past one is a mistake (a file of another kind) or an attack, and is refused with its
+//! location before it costs much time or memory:
+//!
+//! | what | at most |
+//! |---|---|
+//! | a line of a CSV, YAML, TOML or MeetBot file | 1 MiB ([`MAX_LINE_BYTES`]) |
+//! | a line of `gerrit query` JSON | 16 MiB ([`MAX_JSON_LINE_BYTES`]) |
+//! | an e-mail address | 254 bytes ([`MAX_ADDRESS_BYTES`], RFC 5321's limit) |
+//! | any other field: a name, team, repository, branch, id, username, nick, role, comment | 1,000 bytes ([`MAX_FIELD_BYTES`]) |
+//! | YAML nesting | 64 levels ([`MAX_YAML_DEPTH`]) |
+//! | YAML nodes, aliases counted as what they repeat | 1,000,000 ([`MAX_YAML_NODES`]) |
+//! | people present at one meeting | 10,000 ([`MAX_ATTENDEES`]) |
+//!
+//! A Gerrit REST answer has no line limit: Gerrit writes a whole page on one line. A line
+//! too long makes the file unreadable (like text that is not UTF-8); a field too long
+//! rejects its record (`field-too-long`), and the message quotes only its start.
+
+use std::io::{self, Read};
+
+use crate::ingest::{FileDigest, HashingReader, InputPath, Progress, open, with_path};
+use crate::model::excerpt;
+pub use crate::model::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES};
+
+/// The longest line of a CSV, YAML, TOML or MeetBot file, in bytes (1 MiB). The longest
+/// line of a real changes export is a few kilobytes.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The longest line of `gerrit query` JSON, in bytes (16 MiB): one change with every
+/// approval, comment and file of a large review is a few hundred kilobytes.
+pub const MAX_JSON_LINE_BYTES: usize = 16 << 20;
+
+/// The deepest YAML nesting: governance files nest six levels.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// The most YAML nodes one file may make, an alias counting as every node it repeats:
+/// `projects.yaml` has about twenty thousand.
+pub const MAX_YAML_NODES: u64 = 1_000_000;
+
+/// The most people one MeetBot summary may list as present: a busy meeting has fifty.
+pub const MAX_ATTENDEES: usize = 10_000;
+
+/// How much is read at a time.
+const CHUNK: usize = 64 << 10;
+
+/// The lengths of the lines of an input fed in pieces.
+#[derive(Debug, Clone)]
+pub struct LineLengths {
+    max: usize,
+    /// The 1-based line under way.
+    line: u64,
+    /// Its bytes so far.
+    length: usize,
+}
+
+impl LineLengths {
+    #[must_use]
+    pub fn new(max: usize) -> Self {
+        Self {
+            max,
+            line: 1,
+            length: 0,
+        }
+    }
+
+    /// Feed the next piece; the number of the first line that is longer than the limit.
+    ///
+    /// # Errors
+    /// The 1-based number of the line that grew past the limit.
+    pub fn feed(&mut self, piece: &[u8]) -> Result<(), u64> {
+        let mut from = 0;
+        for end in memchr::memchr_iter(b'\n', piece) {
+            self.length += end - from;
+            self.check()?;
+            self.line += 1;
+            self.length = 0;
+            from = end + 1;
+        }
+        self.length += piece.len() - from;
+        self.check()
+    }
+
+    fn check(&self) -> Result<(), u64> {
+        if self.length > self.max {
+            Err(self.line)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The error for a line past `max` bytes: it names the line, and quotes none of it (the
+/// file may be of another kind, and hold secrets).
+#[must_use]
+pub fn line_too_long(file: &str, line: u64, max: usize) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "{file}:{line}: the line is longer than {max} bytes, expected at most {} per line",
+            human(max)
+        ),
+    )
+}
+
+fn human(bytes: usize) -> String {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Read a whole file, hashed, refusing it as soon as a line grows past `max` bytes: a
+/// file that is one huge line costs about `max`, not its size.
+///
+/// # Errors
+/// The file cannot be read, or a line is too long (named, not quoted).
+pub fn read_bounded(
+    input: &InputPath,
+    progress: &dyn Progress,
+    max: usize,
+) -> io::Result<(Vec<u8>, FileDigest)> {
+    let mut reader = open(input, progress)?;
+    let bytes = read_all(&input.display, &mut reader, max)?;
+    Ok((bytes, reader.finish()?))
+}
+
+/// [`read_bounded`] for a file already open, whose digest the caller finishes (after
+/// parsing, so that hashing and parsing overlap).
+///
+/// # Errors
+/// See [`read_bounded`].
+pub fn read_all<R: Read>(
+    file: &str,
+    reader: &mut HashingReader<'_, R>,
+    max: usize,
+) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut lines = LineLengths::new(max);
+    loop {
+        let filled = bytes.len();
+        bytes.resize(filled + CHUNK, 0);
+        let read = match reader.read(&mut bytes[filled..]) {
+            Ok(read) => read,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {
+                bytes.truncate(filled);
+                continue;
+            }
+            Err(error) => return Err(with_path(&error, file)),
+        };
+        bytes.truncate(filled + read);
+        if read == 0 {
+            return Ok(bytes);
+        }
+        lines
+            .feed(&bytes[filled..])
+            .map_err(|line| line_too_long(file, line, max))?;
+    }
+}
+
+/// The message for a field longer than [`MAX_FIELD_BYTES`], quoting its start; `None`
+/// when it fits.
+#[must_use]
+pub fn field_too_long(value: &str) -> Option<String> {
+    too_long(value, MAX_FIELD_BYTES)
+}
+
+/// The message for a value longer than `max` bytes, quoting its start; `None` when it
+/// fits.
+#[must_use]
+pub fn too_long(value: &str, max: usize) -> Option<String> {
+    (value.len() > max).then(|| {
+        format!(
+            "{} is {} bytes long, expected at most {max}",
+            excerpt(value),
+            value.len()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Silent;
+
+    fn lengths(text: &str, step: usize, max: usize) -> Result<(), u64> {
+        let mut lines = LineLengths::new(max);
+        for piece in text.as_bytes().chunks(step) {
+            lines.feed(piece)?;
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn the_first_long_line_is_named_whatever_the_pieces() {
+        let text = "ab\r\ncd\n\nlong line\nx";
+        for step in 1..=text.len() {
+            assert_eq!(lengths(text, step, 4), Err(4), "{step}");
+            assert_eq!(lengths(text, step, 9), Ok(()), "{step}");
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_refused_without_reading_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let mut text = b"a,b\n1,2\n".to_vec();
+        text.resize(8 + 3 * CHUNK, b'x');
+        text.extend_from_slice(b"\nsecret\n");
+        std::fs::write(&path, &text).unwrap();
+        let input = InputPath::new(&path, "big.csv");
+        let error = read_bounded(&input, &Silent, CHUNK).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            error.to_string(),
+            "big.csv:3: the line is longer than 65536 bytes, expected at most 65536 bytes per line"
+        );
+        let (bytes, digest) = read_bounded(&input, &Silent, 4 * CHUNK).unwrap();
+        assert_eq!(bytes, text);
+        assert_eq!(digest.sha256, crate::digest::sha256_hex(&text));
+        assert_eq!(
+            line_too_long("f", 2, MAX_LINE_BYTES).to_string(),
+            "f:2: the line is longer than 1048576 bytes, expected at most 1 MiB per line"
+        );
+    }
+
+    #[test]
+    fn fields_too_long_are_quoted_by_their_start() {
+        assert_eq!(too_long("abc", 3), None);
+        assert_eq!(
+            too_long(&"n".repeat(1001), MAX_FIELD_BYTES).unwrap(),
+            format!(
+                "\"{}\"… is 1001 bytes long, expected at most 1000",
+                "n".repeat(40)
+            )
+        );
+    }
+}
