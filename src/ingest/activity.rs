@@ -184,22 +184,15 @@ impl Activities {
         file: FileId,
         diagnostics: &mut Diagnostics,
     ) -> (u64, u64) {
-        let Some(table) = Table::read(
-            name,
-            text,
-            &[&["criterion", "role"], &["email"], &["date"]],
-            &["name", "evidence"],
-            diagnostics,
-        ) else {
-            return (0, 0);
-        };
-        let (mut read, mut rejected) = (table.broken, table.broken);
-        for row in &table.rows {
+        let (mut read, mut rejected) = (0, 0);
+        // Each row is checked and kept (or not) as it is read: the rows are never all in
+        // memory beside what is kept of them.
+        let each = |table: &Table, row: &Row, diagnostics: &mut Diagnostics| {
             read += 1;
             let mut ok = true;
-            let role = row.get(&table, "criterion");
-            let email = row.get(&table, "email");
-            let date = row.get(&table, "date");
+            let role = row.get(table, "criterion");
+            let email = row.get(table, "email");
+            let date = row.get(table, "date");
             if role.is_empty() {
                 diagnostics.push(row.problem(
                     Code::FieldMissing,
@@ -214,7 +207,7 @@ impl Activities {
                 ok = false;
             }
             for field in ["criterion", "name", "evidence"] {
-                if let Some(message) = field_too_long(row.get(&table, field)) {
+                if let Some(message) = field_too_long(row.get(table, field)) {
                     diagnostics.push(row.problem(Code::FieldTooLong, name, field, message));
                     ok = false;
                 }
@@ -229,10 +222,10 @@ impl Activities {
             };
             let (true, Some(at)) = (ok, at) else {
                 rejected += 1;
-                continue;
+                return;
             };
             let optional = |column: &str| {
-                Some(row.get(&table, column))
+                Some(row.get(table, column))
                     .filter(|s| !s.is_empty())
                     .map(str::to_owned)
             };
@@ -244,8 +237,18 @@ impl Activities {
                 at,
                 origin: row.origin(file),
             });
-        }
-        (read, rejected)
+        };
+        let Some(broken) = Table::read(
+            name,
+            text,
+            &[&["criterion", "role"], &["email"], &["date"]],
+            &["name", "evidence"],
+            diagnostics,
+            each,
+        ) else {
+            return (0, 0);
+        };
+        (read + broken, rejected + broken)
     }
 
     /// Read the Foundation's AUC metrics export.
@@ -271,21 +274,14 @@ impl Activities {
         file: FileId,
         diagnostics: &mut Diagnostics,
     ) -> (u64, u64) {
-        let Some(table) = Table::read(
-            name,
-            text,
-            &[&["identifier"], &["member_email", "email"]],
-            &["value", "expires"],
-            diagnostics,
-        ) else {
-            return (0, 0);
-        };
-        let (mut read, mut rejected) = (table.broken, table.broken);
-        for row in &table.rows {
+        let (mut read, mut rejected) = (0, 0);
+        // Each row is checked and kept (or not) as it is read: the rows are never all in
+        // memory beside what is kept of them.
+        let each = |table: &Table, row: &Row, diagnostics: &mut Diagnostics| {
             read += 1;
-            let identifier = row.get(&table, "identifier");
-            let email = row.get(&table, "member_email");
-            let expires = row.get(&table, "expires");
+            let identifier = row.get(table, "identifier");
+            let email = row.get(table, "member_email");
+            let expires = row.get(table, "expires");
             let mut ok = true;
             if identifier.is_empty() {
                 diagnostics.push(row.problem(
@@ -301,7 +297,7 @@ impl Activities {
                 ok = false;
             }
             for field in ["identifier", "value"] {
-                if let Some(message) = field_too_long(row.get(&table, field)) {
+                if let Some(message) = field_too_long(row.get(table, field)) {
                     diagnostics.push(row.problem(Code::FieldTooLong, name, field, message));
                     ok = false;
                 }
@@ -320,17 +316,27 @@ impl Activities {
             };
             if !ok {
                 rejected += 1;
-                continue;
+                return;
             }
             self.metrics.push(MetricEntry {
                 identifier: identifier.to_owned(),
-                value: row.get(&table, "value").to_owned(),
+                value: row.get(table, "value").to_owned(),
                 email: email.to_owned(),
                 expires,
                 origin: row.origin(file),
             });
-        }
-        (read, rejected)
+        };
+        let Some(broken) = Table::read(
+            name,
+            text,
+            &[&["identifier"], &["member_email", "email"]],
+            &["value", "expires"],
+            diagnostics,
+            each,
+        ) else {
+            return (0, 0);
+        };
+        (read + broken, rejected + broken)
     }
 }
 
@@ -376,9 +382,6 @@ pub fn parse_date_or_instant(text: &str) -> Result<Instant, String> {
 struct Table {
     /// Canonical column name (the first alias) → position.
     columns: Vec<(&'static str, usize)>,
-    rows: Vec<Row>,
-    /// Rows that could not be read at all (reported already).
-    broken: u64,
 }
 
 struct Row {
@@ -389,13 +392,16 @@ struct Row {
 }
 
 impl Table {
+    /// Read the header, then hand each row to `each` as it is read; the number of rows
+    /// that could not be read at all (reported). `None` when the header is unusable.
     fn read(
         name: &str,
         text: &str,
         required: &[&[&'static str]],
         optional: &[&'static str],
         diagnostics: &mut Diagnostics,
-    ) -> Option<Self> {
+        mut each: impl FnMut(&Self, &Row, &mut Diagnostics),
+    ) -> Option<u64> {
         if text.trim().is_empty() {
             let names: Vec<&str> = required.iter().map(|aliases| aliases[0]).collect();
             diagnostics.push(Problem::error(
@@ -487,7 +493,7 @@ impl Table {
             );
             return None;
         }
-        let mut rows = Vec::new();
+        let table = Self { columns };
         let mut broken = 0;
         for record in records {
             match record {
@@ -514,15 +520,17 @@ impl Table {
                         );
                         continue;
                     }
-                    rows.push(Row {
+                    let row = Row {
                         line,
-                        fields: columns
+                        fields: table
+                            .columns
                             .iter()
                             .map(|(_, position)| {
                                 record.get(*position).unwrap_or("").trim().to_owned()
                             })
                             .collect(),
-                    });
+                    };
+                    each(&table, &row, diagnostics);
                 }
                 Err(err) => {
                     broken += 1;
@@ -536,11 +544,7 @@ impl Table {
                 }
             }
         }
-        Some(Self {
-            columns,
-            rows,
-            broken,
-        })
+        Some(broken)
     }
 }
 

@@ -16,7 +16,7 @@
 //! both: the file exists to settle identity, not to add doubt.
 
 use crate::ingest::limits::field_too_long;
-use crate::ingest::{FileDigest, InputPath, read_text};
+use crate::ingest::{FileDigest, InputPath, read_toml_text};
 use crate::located_toml::{Keys, Walker};
 use crate::model::Diagnostics;
 use crate::model::normalize_nick;
@@ -32,7 +32,7 @@ pub fn read(
     file: FileId,
     diagnostics: &mut Diagnostics,
 ) -> std::io::Result<(Vec<Declared>, FileDigest)> {
-    let (text, digest) = read_text(input)?;
+    let (text, digest) = read_toml_text(input)?;
     Ok((parse(&input.display, &text, file, diagnostics), digest))
 }
 

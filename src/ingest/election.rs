@@ -23,7 +23,7 @@ use toml::Spanned;
 use crate::ingest::git::GitInput;
 use crate::ingest::limits::field_too_long;
 use crate::ingest::timestamp::parse_config_instant;
-use crate::ingest::{FileDigest, InputPath, read_text, resolve};
+use crate::ingest::{FileDigest, InputPath, read_toml_text, resolve};
 use crate::model::{ChangeFormat, Code, Instant, Window, cut_quoted, excerpt, line_column};
 use crate::model::{Diagnostics, Problem};
 
@@ -249,7 +249,7 @@ fn change_files(dir: &Path) -> std::io::Result<Vec<(String, ChangeFormat)>> {
 pub fn read(path: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Option<ElectionFile>> {
     let display = path.display().to_string();
     let file = InputPath::new(path, &display);
-    let (text, digest) = read_text(&file)?;
+    let (text, digest) = read_toml_text(&file)?;
     Ok(parse(&file, &text, digest, diagnostics))
 }
 

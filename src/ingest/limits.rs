@@ -9,7 +9,9 @@
 //! | an e-mail address | 254 bytes ([`MAX_ADDRESS_BYTES`], RFC 5321's limit) |
 //! | any other field: a name, team, repository, branch, id, username, nick, role, comment | 1,000 bytes ([`MAX_FIELD_BYTES`]) |
 //! | YAML nesting | 64 levels ([`MAX_YAML_DEPTH`]) |
-//! | YAML nodes, aliases counted as what they repeat | 1,000,000 ([`MAX_YAML_NODES`]) |
+//! | YAML nodes, aliases counted as what they repeat | 200,000 ([`MAX_YAML_NODES`]) |
+//! | a TOML file (election, identity, policy) | 4 MiB ([`MAX_TOML_BYTES`]) |
+//! | problems listed for one file | 1,000, the rest counted in one more |
 //! | people present at one meeting | 10,000 ([`MAX_ATTENDEES`]) |
 //!
 //! A Gerrit REST answer has no line limit: Gerrit writes a whole page on one line. A line
@@ -20,7 +22,7 @@ use std::io::{self, Read};
 
 use crate::ingest::{FileDigest, HashingReader, InputPath, Progress, open, with_path};
 use crate::model::excerpt;
-pub use crate::model::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES};
+pub use crate::model::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES, MAX_TOML_BYTES};
 
 /// The longest line of a CSV, YAML, TOML or MeetBot file, in bytes (1 MiB). The longest
 /// line of a real changes export is a few kilobytes.
@@ -34,8 +36,9 @@ pub const MAX_JSON_LINE_BYTES: usize = 16 << 20;
 pub const MAX_YAML_DEPTH: usize = 64;
 
 /// The most YAML nodes one file may make, an alias counting as every node it repeats:
-/// `projects.yaml` has about twenty thousand.
-pub const MAX_YAML_NODES: u64 = 1_000_000;
+/// the largest `projects.yaml` has about ten thousand. The tree costs some 170 bytes a
+/// node, so a governance file never costs more than about 35 MB.
+pub const MAX_YAML_NODES: u64 = 200_000;
 
 /// The most people one MeetBot summary may list as present: a busy meeting has fifty.
 pub const MAX_ATTENDEES: usize = 10_000;
@@ -110,18 +113,42 @@ fn human(bytes: usize) -> String {
     }
 }
 
-/// Read a whole file, hashed, refusing it as soon as a line grows past `max` bytes: a
-/// file that is one huge line costs about `max`, not its size.
+/// The error for a TOML file past [`MAX_TOML_BYTES`].
+#[must_use]
+pub fn toml_too_large(file: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "{file}: the file is larger than {MAX_TOML_BYTES} bytes, expected at most {} for a TOML file",
+            human(MAX_TOML_BYTES)
+        ),
+    )
+}
+
+/// Read a whole file, hashed, refusing it as soon as a line grows past `max` bytes (a
+/// file that is one huge line costs about `max`, not its size), or the file past
+/// `max_total` bytes.
 ///
 /// # Errors
-/// The file cannot be read, or a line is too long (named, not quoted).
+/// The file cannot be read, a line is too long (named, not quoted), or the file is.
 pub fn read_bounded(
     input: &InputPath,
     progress: &dyn Progress,
     max: usize,
+    max_total: Option<usize>,
 ) -> io::Result<(Vec<u8>, FileDigest)> {
     let mut reader = open(input, progress)?;
-    let bytes = read_all(&input.display, &mut reader, max)?;
+    let bytes = read_all_within(
+        &input.display,
+        &mut reader,
+        max,
+        max_total.unwrap_or(usize::MAX),
+    )?;
+    if let Some(max_total) = max_total
+        && bytes.len() > max_total
+    {
+        return Err(toml_too_large(&input.display));
+    }
     Ok((bytes, reader.finish()?))
 }
 
@@ -135,9 +162,21 @@ pub fn read_all<R: Read>(
     reader: &mut HashingReader<'_, R>,
     max: usize,
 ) -> io::Result<Vec<u8>> {
+    read_all_within(file, reader, max, usize::MAX)
+}
+
+fn read_all_within<R: Read>(
+    file: &str,
+    reader: &mut HashingReader<'_, R>,
+    max: usize,
+    max_total: usize,
+) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     let mut lines = LineLengths::new(max);
     loop {
+        if bytes.len() > max_total {
+            return Ok(bytes);
+        }
         let filled = bytes.len();
         bytes.resize(filled + CHUNK, 0);
         let read = match reader.read(&mut bytes[filled..]) {
@@ -209,13 +248,13 @@ mod tests {
         text.extend_from_slice(b"\nsecret\n");
         std::fs::write(&path, &text).unwrap();
         let input = InputPath::new(&path, "big.csv");
-        let error = read_bounded(&input, &Silent, CHUNK).unwrap_err();
+        let error = read_bounded(&input, &Silent, CHUNK, None).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         assert_eq!(
             error.to_string(),
             "big.csv:3: the line is longer than 65536 bytes, expected at most 65536 bytes per line"
         );
-        let (bytes, digest) = read_bounded(&input, &Silent, 4 * CHUNK).unwrap();
+        let (bytes, digest) = read_bounded(&input, &Silent, 4 * CHUNK, None).unwrap();
         assert_eq!(bytes, text);
         assert_eq!(digest.sha256, crate::digest::sha256_hex(&text));
         assert_eq!(

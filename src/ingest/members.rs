@@ -22,7 +22,7 @@ pub fn read(
     diagnostics: &mut Diagnostics,
 ) -> std::io::Result<(Members, FileDigest)> {
     let (bytes, digest) =
-        limits::read_bounded(input, &crate::ingest::Silent, limits::MAX_LINE_BYTES)?;
+        limits::read_bounded(input, &crate::ingest::Silent, limits::MAX_LINE_BYTES, None)?;
     Ok((parse(&input.display, &bytes, file, diagnostics), digest))
 }
 

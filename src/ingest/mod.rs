@@ -217,7 +217,20 @@ pub fn open<'p>(
 /// Unreadable, a line longer than [`limits::MAX_LINE_BYTES`], or not UTF-8 (the message
 /// names the line of the first bad byte).
 pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
-    let (bytes, digest) = limits::read_bounded(input, &Silent, limits::MAX_LINE_BYTES)?;
+    read_text_within(input, None)
+}
+
+/// [`read_text`] for a TOML file, which is also refused past
+/// [`limits::MAX_TOML_BYTES`]: its tree costs about fifty times its size.
+///
+/// # Errors
+/// See [`read_text`]; or the file is too large.
+pub fn read_toml_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
+    read_text_within(input, Some(limits::MAX_TOML_BYTES))
+}
+
+fn read_text_within(input: &InputPath, max: Option<usize>) -> io::Result<(String, FileDigest)> {
+    let (bytes, digest) = limits::read_bounded(input, &Silent, limits::MAX_LINE_BYTES, max)?;
     let bytes = strip_bom(&bytes);
     match String::from_utf8(bytes.to_vec()) {
         Ok(text) => Ok((text, digest)),

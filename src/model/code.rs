@@ -180,7 +180,9 @@ codes! {
     FieldTooLong = "field-too-long", Problem:
         "A field is longer than any real one (1,000 bytes, 254 for an e-mail address); its record is left out.";
     InputTooLarge = "input-too-large", Problem:
-        "A file is past one of the limits of docs/outputs.md (\"Limits\"): YAML nested deeper than 64 levels or making more than a million nodes, more than 10,000 people at one meeting. It is not read further.";
+        "A file is past one of the limits of docs/outputs.md (\"Limits\"): YAML nested deeper than 64 levels or making more than 200,000 nodes, more than 10,000 people at one meeting. It is not read further.";
+    ProblemsNotListed = "problems-not-listed", Problem:
+        "A file has more than 1,000 problems: the first 1,000 are listed, and this one counts the rest.";
     AddressInvalid = "address-invalid", Problem:
         "A field that must hold an e-mail address holds something else.";
     CoAuthorUnusable = "co-author-unusable", Problem:

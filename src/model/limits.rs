@@ -8,3 +8,8 @@ pub const MAX_ADDRESS_BYTES: usize = 254;
 /// The longest name, team, repository, branch, id, username, nick, role or comment, in
 /// bytes.
 pub const MAX_FIELD_BYTES: usize = 1_000;
+
+/// The largest TOML file (election, identity, policy), in bytes (4 MiB). Its tree costs
+/// about fifty times its size, and an identity file declaring every OpenStack contributor
+/// with three addresses each would be under 1 MiB.
+pub const MAX_TOML_BYTES: usize = 4 << 20;

@@ -32,7 +32,7 @@ pub use compat::Compat;
 pub use declared::Declared;
 pub use election::{Application, ChangeFormat, Election, InputFile};
 pub use governance::{ExtraAtc, Governance, Repo, Team, TeamIdx, TeamKind, slug};
-pub use limits::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES};
+pub use limits::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES, MAX_TOML_BYTES};
 pub use members::{Member, Members};
 pub use origin::{FileId, Origin, Position, Sources};
 pub use problem::{

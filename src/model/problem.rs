@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::model::Code;
 
+/// Ordered worst first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -279,20 +280,85 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// The problems of a run, in the order they were found.
+/// The most problems listed for one file; the rest are counted in one more problem
+/// (`problems-not-listed`). A file with a problem every few bytes would otherwise cost a
+/// hundred times its size in messages nobody reads.
+pub const MAX_PROBLEMS_PER_FILE: usize = 1_000;
+
+/// The problems of a run, in the order they were found: at most
+/// [`MAX_PROBLEMS_PER_FILE`] per file, then one that counts the rest.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(transparent)]
 pub struct Diagnostics {
     problems: Vec<Problem>,
+    #[serde(skip)]
+    per_file: rustc_hash::FxHashMap<String, Listed>,
+}
+
+/// How many problems of one file are listed, and the one counting those that are not.
+#[derive(Debug, Clone, Copy, Default)]
+struct Listed {
+    listed: usize,
+    unlisted: u64,
+    /// Where the counting problem is in the list.
+    summary: Option<usize>,
 }
 
 impl Diagnostics {
     pub fn push(&mut self, problem: Problem) {
-        self.problems.push(problem);
+        let listed = match self.per_file.get_mut(&problem.file) {
+            Some(listed) => listed,
+            None => self.per_file.entry(problem.file.clone()).or_default(),
+        };
+        if listed.listed < MAX_PROBLEMS_PER_FILE {
+            listed.listed += 1;
+            self.problems.push(problem);
+            return;
+        }
+        self.count_unlisted(problem.file, 1, problem.severity);
     }
 
+    /// Count `more` problems of `file` that are not listed, the worst of them `severity`.
+    fn count_unlisted(&mut self, file: String, more: u64, severity: Severity) {
+        let listed = match self.per_file.get_mut(&file) {
+            Some(listed) => listed,
+            None => self.per_file.entry(file.clone()).or_default(),
+        };
+        listed.unlisted += more;
+        let message = format!(
+            "{} more problem{} in this file {} not listed (the first {MAX_PROBLEMS_PER_FILE} are)",
+            listed.unlisted,
+            if listed.unlisted == 1 { "" } else { "s" },
+            if listed.unlisted == 1 { "is" } else { "are" },
+        );
+        match listed.summary {
+            Some(at) => {
+                let summary = &mut self.problems[at];
+                summary.message = message;
+                // Errors sort before warnings: the worst is the least.
+                summary.severity = summary.severity.min(severity);
+            }
+            None => {
+                listed.summary = Some(self.problems.len());
+                self.problems.push(Problem {
+                    severity,
+                    ..Problem::error(Code::ProblemsNotListed, file, message)
+                });
+            }
+        }
+    }
+
+    /// Append the problems of `other`, found after these, each file still listing at
+    /// most [`MAX_PROBLEMS_PER_FILE`].
     pub fn extend(&mut self, other: Diagnostics) {
-        self.problems.extend(other.problems);
+        for problem in other.problems {
+            if problem.code == Code::ProblemsNotListed {
+                let more = other.per_file.get(&problem.file).map_or(0, |l| l.unlisted);
+                self.count_unlisted(problem.file, more, problem.severity);
+            } else {
+                self.push(problem);
+            }
+        }
     }
 
     #[must_use]
@@ -389,6 +455,36 @@ mod tests {
             "an escaped quote does not end the run"
         );
         assert_eq!(cut_quoted(&"y".repeat(300)).chars().count(), 201);
+    }
+
+    #[test]
+    fn a_file_lists_a_thousand_problems_and_counts_the_rest() {
+        let mut d = Diagnostics::default();
+        let mut later = Diagnostics::default();
+        for line in 1..=1500 {
+            let problem =
+                |file: &str| Problem::warning(Code::RowMalformed, file, "bad row").at_line(line);
+            d.push(problem("a.csv"));
+            d.push(problem("b.csv"));
+            later.push(problem("a.csv"));
+        }
+        later.push(Problem::error(Code::RowMalformed, "a.csv", "worse"));
+        d.extend(later);
+        let summaries: Vec<String> = d
+            .all()
+            .iter()
+            .filter(|p| p.code == Code::ProblemsNotListed)
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            summaries,
+            [
+                "a.csv: 2001 more problems in this file are not listed (the first 1000 are)",
+                "b.csv: 500 more problems in this file are not listed (the first 1000 are)",
+            ]
+        );
+        assert_eq!(d.all().len(), 2002);
+        assert_eq!(d.errors().count(), 1, "the summary counts an error");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! problem of both phases is reported at once, each with its line and column.
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
 use toml::Spanned;
@@ -11,7 +12,7 @@ use toml::Spanned;
 use crate::digest::sha256_hex;
 use crate::keywords;
 use crate::located_toml::{Keys, Keyword, Table, Walker};
-use crate::model::{Code, Problem, excerpt};
+use crate::model::{Code, MAX_TOML_BYTES, Problem, excerpt};
 use crate::policy::pattern::Pattern;
 use crate::policy::{
     BranchSelector, CodeChangeRule, CreditRule, Criterion, CriterionKind, ExpiryCheck,
@@ -61,8 +62,22 @@ impl std::error::Error for PolicyError {}
 /// Unreadable, or invalid (with every problem).
 pub fn load_file(path: &Path) -> Result<Policy, PolicyError> {
     let display = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| PolicyError::Unreadable(format!("cannot read policy {display}: {err}")))?;
+    let unreadable = |err: std::io::Error| {
+        PolicyError::Unreadable(format!("cannot read policy {display}: {err}"))
+    };
+    let mut text = String::new();
+    // One byte more than a policy may have, to tell one that is too large.
+    std::fs::File::open(path)
+        .and_then(|file| {
+            file.take(MAX_TOML_BYTES as u64 + 1)
+                .read_to_string(&mut text)
+        })
+        .map_err(unreadable)?;
+    if text.len() > MAX_TOML_BYTES {
+        return Err(PolicyError::Unreadable(format!(
+            "policy {display} is larger than {MAX_TOML_BYTES} bytes, expected at most 4 MiB"
+        )));
+    }
     load_str(&display, &text, PolicyOrigin::File(display.clone()))
 }
 
