@@ -204,14 +204,15 @@ pub fn read_bytes(
                 // read and rejected, and nothing after it is read.
                 rows.read += 1;
                 rows.rejected += 1;
+                let (line, column) = place(text, base_line + err.line() as u64, err.column());
                 diagnostics.push(
                     Problem::error(
                         Code::RowMalformed,
                         name,
                         format!("invalid JSON: {}", strip_position(&err)),
                     )
-                    .at_line(base_line + err.line() as u64)
-                    .at_column(err.column() as u64),
+                    .at_line(line)
+                    .at_column(column),
                 );
                 break;
             }
@@ -230,6 +231,20 @@ pub fn read_bytes(
         ));
     }
     rows
+}
+
+/// Where serde_json's error is in `text`: it puts an error met at a line break (a raw line
+/// break inside a string) at column 0 of the next line; columns count from 1, so point at
+/// the line break itself, at the end of the line before.
+fn place(text: &str, line: u64, column: usize) -> (u64, u64) {
+    if column > 0 || line <= 1 {
+        return (line, column.max(1) as u64);
+    }
+    let before = usize::try_from(line - 2)
+        .ok()
+        .and_then(|index| text.split('\n').nth(index))
+        .unwrap_or("");
+    (line - 1, before.chars().count() as u64 + 1)
 }
 
 /// What a page of a REST answer was: changes (an array of them, or one object), or
@@ -644,6 +659,15 @@ mod tests {
     fn broken_json_names_line_and_column() {
         let (_, problems, _) = parse("[\n{\"project\": }\n]");
         assert_eq!(problems, ["rest.json:2:13: invalid JSON: expected value"]);
+        // A raw line break in a string is at the end of its line, not at column 0 of the
+        // next (found by fuzzing).
+        let (_, problems, _) = parse("[\n{\"project\": \"a\n\"}]");
+        assert_eq!(
+            problems,
+            [
+                "rest.json:2:15: invalid JSON: control character (\\u0000-\\u001F) found while parsing a string"
+            ]
+        );
         let (_, problems, _) = parse("  \n");
         assert_eq!(
             problems,
