@@ -301,6 +301,12 @@ mod tests {
             ]
         );
         assert_eq!((m.rows, m.rejected), (3, 3));
+        // Found by fuzzing: column names went into the warning raw.
+        let (_, problems) = load("id,email,nam\0e,x\u{1b}[2J\n");
+        assert_eq!(
+            problems,
+            ["members.csv:1: ignoring unknown columns: nam\\0e, x\\u{1b}[2j"]
+        );
         let (_, problems) = load("name,mail\n");
         assert_eq!(
             problems,

@@ -176,13 +176,23 @@ pub fn excerpt(value: &str) -> String {
 }
 
 /// Text that is named rather than quoted (a column name, a person's name in a list):
-/// cut after [`EXCERPT_CHARS`] characters with `…`.
+/// cut after [`EXCERPT_CHARS`] characters with `…`, control characters escaped as
+/// `{:?}` would (`\0`, `\u{1b}`), so that no input can move a terminal's cursor.
 #[must_use]
 pub fn cut(text: &str) -> String {
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        None => text.to_owned(),
-        Some((at, _)) => format!("{}…", &text[..at]),
+    let mut out = String::with_capacity(text.len().min(4 * EXCERPT_CHARS));
+    for (count, c) in text.chars().enumerate() {
+        if count == EXCERPT_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// The most characters of one line of another parser's message.
@@ -436,6 +446,13 @@ mod tests {
         assert_eq!(excerpt("a b"), "\"a b\"");
         assert_eq!(excerpt("tab\there"), "\"tab\\there\"");
         assert_eq!(excerpt(&"é".repeat(41)), format!("\"{}\"…", "é".repeat(40)));
+    }
+
+    #[test]
+    fn names_are_cut_and_their_control_characters_escaped() {
+        assert_eq!(cut("Ann Lee"), "Ann Lee");
+        assert_eq!(cut("nam\0e\u{1b}[31m"), "nam\\0e\\u{1b}[31m");
+        assert_eq!(cut(&"x".repeat(41)), format!("{}…", "x".repeat(40)));
     }
 
     #[test]
