@@ -134,3 +134,21 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Application>, ReadError> {
     }
     Ok(applications)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_by_the_lines_of_the_file() {
+        // A lone carriage return ends a record for the CSV reader, and so a line: the
+        // row after one was numbered as the header's line (found by fuzzing).
+        let applications = parse(
+            "a.csv",
+            "team,name,email,expires-in\rNova,Ann,ann@example.org,February 2017\n\nGlance,Bo,bo@example.org,March 2017\n",
+        )
+        .unwrap();
+        let lines: Vec<u64> = applications.iter().map(|a| a.line).collect();
+        assert_eq!(lines, [2, 4]);
+    }
+}

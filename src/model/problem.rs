@@ -244,7 +244,8 @@ pub fn cut_quoted(message: &str) -> String {
 
 /// Physical line numbers (1-based) of byte offsets in one text, for readers built on the
 /// `csv` crate: its own line count skips blank lines, so after one it names the wrong line
-/// of the file. Offsets asked for in increasing order cost one pass over the text.
+/// of the file. A line ends at `\n`, `\r\n` or a lone `\r`, as the `csv` crate ends
+/// records. Offsets asked for in increasing order cost one pass over the text.
 #[derive(Debug, Clone)]
 pub struct LineCounter<'a> {
     bytes: &'a [u8],
@@ -284,7 +285,10 @@ impl<'a> LineCounter<'a> {
             self.at = 0;
             self.line = 1;
         }
-        self.line += memchr::memchr_iter(b'\n', &self.bytes[self.at..offset]).count() as u64;
+        let bytes = self.bytes;
+        self.line += memchr::memchr2_iter(b'\n', b'\r', &bytes[self.at..offset])
+            .filter(|&i| bytes[self.at + i] == b'\n' || bytes.get(self.at + i + 1) != Some(&b'\n'))
+            .count() as u64;
         self.at = offset;
         self.line
     }
@@ -513,6 +517,12 @@ mod tests {
         assert_eq!(lines.line_of(9), 4, "after a blank line");
         assert_eq!(lines.line_of(15), 6);
         assert_eq!(lines.line_of(4), 2, "going back recounts");
+        let mut carriage = LineCounter::new(b"a\rb\r\nc\n\rd");
+        assert_eq!(
+            [2, 5, 7, 9].map(|offset| carriage.line_of(offset)),
+            [2, 3, 4, 5],
+            "a lone carriage return ends a line, as it ends a CSV record"
+        );
         assert_eq!(
             lines.record_line(8),
             4,
