@@ -102,44 +102,44 @@ impl Governance {
             // team. YAML forbids it; the tools that read these files (PyYAML) keep the
             // last value. Do the same, and say so.
             Err(err) if err.info() == "duplicated key in mapping" => {
-                let marker = *err.marker();
+                let (line, column) = place(text, err.marker());
                 reader.diagnostics.push(
                     Problem::warning(
                         Code::YamlDuplicateKey,
                         name,
                         "duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
                     )
-                    .at_line(marker.line() as u64)
-                    .at_column(marker.col() as u64 + 1),
+                    .at_line(line)
+                    .at_column(column),
                 );
                 let mut loader = saphyr::YamlLoader::<MarkedYaml<'_>>::default();
                 loader.allow_duplicate_keys(true);
                 let mut parser = saphyr_parser::Parser::new_from_str(text);
                 if let Err(err) = parser.load(&mut loader, true) {
-                    let marker = err.marker();
+                    let (line, column) = place(text, err.marker());
                     reader.diagnostics.push(
                         Problem::error(
                             Code::YamlInvalid,
                             name,
                             format!("invalid YAML: {}", cut_quoted(err.info())),
                         )
-                        .at_line(marker.line() as u64)
-                        .at_column(marker.col() as u64 + 1),
+                        .at_line(line)
+                        .at_column(column),
                     );
                     return;
                 }
                 loader.into_documents()
             }
             Err(err) => {
-                let marker = err.marker();
+                let (line, column) = place(text, err.marker());
                 reader.diagnostics.push(
                     Problem::error(
                         Code::YamlInvalid,
                         name,
                         format!("invalid YAML: {}", cut_quoted(err.info())),
                     )
-                    .at_line(marker.line() as u64)
-                    .at_column(marker.col() as u64 + 1),
+                    .at_line(line)
+                    .at_column(column),
                 );
                 return;
             }
@@ -498,10 +498,11 @@ impl Governance {
 /// where it is met, as the loader would report it.
 fn check_shape(name: &str, text: &str) -> Result<(), Box<Problem>> {
     let at = |code: Code, marker: &saphyr_parser::Marker, message: String| {
+        let (line, column) = place(text, marker);
         Box::new(
             Problem::error(code, name, message)
-                .at_line(marker.line() as u64)
-                .at_column(marker.col() as u64 + 1),
+                .at_line(line)
+                .at_column(column),
         )
     };
     let mut depth = 0usize;
@@ -566,6 +567,23 @@ fn check_shape(name: &str, text: &str) -> Result<(), Box<Problem>> {
         }
     }
     Ok(())
+}
+
+/// The line and column (1-based) of a parser's marker. The parser places what it meets
+/// at the end of a file that lacks its last line break on a line after the last one:
+/// that place is the end of the last line. Lines end as YAML ends them: `\n`, `\r\n` or
+/// a lone `\r`.
+fn place(text: &str, marker: &saphyr_parser::Marker) -> (u64, u64) {
+    let (line, column) = (marker.line() as u64, marker.col() as u64 + 1);
+    let bytes = text.as_bytes();
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .count() as u64;
+    if line <= breaks + 1 {
+        return (line, column);
+    }
+    let last = text.rsplit(['\n', '\r']).next().unwrap_or("");
+    (breaks + 1, last.chars().count() as u64 + 1)
 }
 
 const TEAM_KEYS: &[&str] = &[
@@ -969,6 +987,21 @@ Glance:
             [
                 "sigs-repos.yaml: file is empty, expected sigs-repos.yaml: a mapping of SIG names to lists of repositories"
             ]
+        );
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_a_file_without_a_last_line_break_is_on_its_last_line() {
+        // The parser put it on line 4 of this 3-line file (found by fuzzing).
+        let (_, problems) = load(&[(GovernanceFile::Projects, "Nova:\n  ptl:\n  oj")]);
+        assert_eq!(
+            problems,
+            ["projects.yaml:3:5: invalid YAML: simple key expected"]
+        );
+        let (_, problems) = load(&[(GovernanceFile::Projects, "Nova:\r  ptl:\r  oj\r")]);
+        assert_eq!(
+            problems,
+            ["projects.yaml:4:1: invalid YAML: simple key expect ':'"]
         );
     }
 
