@@ -16,10 +16,16 @@ use electorate::model::{Code, EXCERPT_CHARS, MAX_ADDRESS_BYTES, MAX_FIELD_BYTES,
 /// excerpts of [`EXCERPT_CHARS`] characters and a list of expected keys.
 pub const MAX_MESSAGE_CHARS: usize = 1_000;
 
-/// 1 + the number of line ends: the last line a problem may name.
+/// 1 + the number of line ends (`\n`, `\r\n` or a lone `\r`): the last line a problem
+/// may name.
 #[must_use]
 pub fn last_line(data: &[u8]) -> u64 {
-    data.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    let breaks = data
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && data.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks as u64 + 1
 }
 
 /// Check a message of any kind: short, one line, no control character, lowercase start.

@@ -38,14 +38,18 @@ pub fn found(cells: &[&str], is_known: impl Fn(&str) -> bool, missing: &[&str]) 
             cells.len(),
             plural(cells.len())
         )
-    } else if others == 0 {
-        format!("found: {}", known.join(", "))
     } else {
-        format!(
-            "found: {} and {others} other column{}",
-            known.join(", "),
-            plural(others)
-        )
+        // A known column may be known by its shape (`*email`), and so hold anything.
+        let known: Vec<String> = known.iter().map(|name| cut(name)).collect();
+        if others == 0 {
+            format!("found: {}", known.join(", "))
+        } else {
+            format!(
+                "found: {} and {others} other column{}",
+                known.join(", "),
+                plural(others)
+            )
+        }
     };
     for &wanted in missing {
         if let Some(cell) = closest(wanted, &unknown) {

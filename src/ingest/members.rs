@@ -301,7 +301,15 @@ mod tests {
             ]
         );
         assert_eq!((m.rows, m.rejected), (3, 3));
-        // Found by fuzzing: column names went into the warning raw.
+        // Found by fuzzing: column names went into messages raw, an address column
+        // (known by its name's end) as well as an unknown one.
+        let (_, problems) = load("name\u{c}email\n");
+        assert_eq!(
+            problems,
+            [
+                "members.csv:1: missing column member_id, expected a header with member_id, name and one or more email columns (found: name\\u{c}email)"
+            ]
+        );
         let (_, problems) = load("id,email,nam\0e,x\u{1b}[2J\n");
         assert_eq!(
             problems,
