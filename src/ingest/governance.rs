@@ -82,6 +82,7 @@ impl Governance {
         let mut reader = Reader {
             name,
             file,
+            places: Places::new(text),
             diagnostics,
         };
         if text.trim().is_empty() {
@@ -92,7 +93,7 @@ impl Governance {
             ));
             return;
         }
-        if let Err(problem) = check_shape(name, text) {
+        if let Err(problem) = check_shape(name, text, reader.places) {
             reader.diagnostics.push(*problem);
             return;
         }
@@ -102,7 +103,7 @@ impl Governance {
             // team. YAML forbids it; the tools that read these files (PyYAML) keep the
             // last value. Do the same, and say so.
             Err(err) if err.info() == "duplicated key in mapping" => {
-                let (line, column) = place(text, err.marker());
+                let (line, column) = reader.places.place(err.marker());
                 reader.diagnostics.push(
                     Problem::warning(
                         Code::YamlDuplicateKey,
@@ -116,7 +117,7 @@ impl Governance {
                 loader.allow_duplicate_keys(true);
                 let mut parser = saphyr_parser::Parser::new_from_str(text);
                 if let Err(err) = parser.load(&mut loader, true) {
-                    let (line, column) = place(text, err.marker());
+                    let (line, column) = reader.places.place(err.marker());
                     reader.diagnostics.push(
                         Problem::error(
                             Code::YamlInvalid,
@@ -131,7 +132,7 @@ impl Governance {
                 loader.into_documents()
             }
             Err(err) => {
-                let (line, column) = place(text, err.marker());
+                let (line, column) = reader.places.place(err.marker());
                 reader.diagnostics.push(
                     Problem::error(
                         Code::YamlInvalid,
@@ -496,9 +497,9 @@ impl Governance {
 /// overflows the stack, and aliases of aliases repeat a few lines into billions of nodes.
 /// The parser's events cost no recursion and no tree. A syntax error is reported here,
 /// where it is met, as the loader would report it.
-fn check_shape(name: &str, text: &str) -> Result<(), Box<Problem>> {
+fn check_shape(name: &str, text: &str, places: Places) -> Result<(), Box<Problem>> {
     let at = |code: Code, marker: &saphyr_parser::Marker, message: String| {
-        let (line, column) = place(text, marker);
+        let (line, column) = places.place(marker);
         Box::new(
             Problem::error(code, name, message)
                 .at_line(line)
@@ -569,21 +570,38 @@ fn check_shape(name: &str, text: &str) -> Result<(), Box<Problem>> {
     Ok(())
 }
 
-/// The line and column (1-based) of a parser's marker. The parser places what it meets
-/// at the end of a file that lacks its last line break on a line after the last one:
-/// that place is the end of the last line. Lines end as YAML ends them: `\n`, `\r\n` or
-/// a lone `\r`.
-fn place(text: &str, marker: &saphyr_parser::Marker) -> (u64, u64) {
-    let (line, column) = (marker.line() as u64, marker.col() as u64 + 1);
-    let bytes = text.as_bytes();
-    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
-        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-        .count() as u64;
-    if line <= breaks + 1 {
-        return (line, column);
+/// Where a parser's markers are, in 1-based lines and columns. The parser places what it
+/// meets at the end of a file that lacks its last line break on a line after the last
+/// one: that place is the end of the last line. Lines end as YAML ends them: `\n`,
+/// `\r\n` or a lone `\r`.
+#[derive(Debug, Clone, Copy)]
+struct Places {
+    lines: u64,
+    /// The column just after the last line.
+    end: u64,
+}
+
+impl Places {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
+            .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+            .count() as u64;
+        let last = text.rsplit(['\n', '\r']).next().unwrap_or("");
+        Self {
+            lines: breaks + 1,
+            end: last.chars().count() as u64 + 1,
+        }
     }
-    let last = text.rsplit(['\n', '\r']).next().unwrap_or("");
-    (breaks + 1, last.chars().count() as u64 + 1)
+
+    fn place(self, marker: &saphyr_parser::Marker) -> (u64, u64) {
+        let line = marker.line() as u64;
+        if line <= self.lines {
+            (line, marker.col() as u64 + 1)
+        } else {
+            (self.lines, self.end)
+        }
+    }
 }
 
 const TEAM_KEYS: &[&str] = &[
@@ -631,28 +649,32 @@ impl GovernanceFile {
 struct Reader<'a> {
     name: &'a str,
     file: FileId,
+    places: Places,
     diagnostics: &'a mut Diagnostics,
 }
 
 impl Reader<'_> {
     fn origin(&self, node: &MarkedYaml<'_>) -> Origin {
+        let (line, _) = self.places.place(&node.span.start);
         Origin {
             file: self.file,
-            position: u32::try_from(node.span.start.line()).unwrap_or(u32::MAX),
+            position: u32::try_from(line).unwrap_or(u32::MAX),
             kind: Position::Line,
         }
     }
 
     fn problem(&self, code: Code, node: &MarkedYaml<'_>, message: String) -> Problem {
+        let (line, column) = self.places.place(&node.span.start);
         Problem::error(code, self.name, message)
-            .at_line(node.span.start.line() as u64)
-            .at_column(node.span.start.col() as u64 + 1)
+            .at_line(line)
+            .at_column(column)
     }
 
     fn warning(&self, code: Code, node: &MarkedYaml<'_>, message: String) -> Problem {
+        let (line, column) = self.places.place(&node.span.start);
         Problem::warning(code, self.name, message)
-            .at_line(node.span.start.line() as u64)
-            .at_column(node.span.start.col() as u64 + 1)
+            .at_line(line)
+            .at_column(column)
     }
 
     fn mapping<'n, 'i>(
@@ -1002,6 +1024,32 @@ Glance:
         assert_eq!(
             problems,
             ["projects.yaml:4:1: invalid YAML: simple key expect ':'"]
+        );
+    }
+
+    #[test]
+    fn a_node_at_the_end_of_a_file_without_a_last_line_break_is_on_its_last_line() {
+        // The parser put each on the line after the last (found by the governance fuzz
+        // targets): an empty document after its start, an empty key (a `?` with nothing
+        // after it), one after a lone carriage return, an empty value after a last
+        // comment.
+        let problems: Vec<String> = [
+            (GovernanceFile::Projects, "---"),
+            (GovernanceFile::Sigs, "?  "),
+            (GovernanceFile::TechnicalCommittee, "?\r "),
+            (GovernanceFile::Legacy, "# Retired teams\n? Nova\n# end"),
+        ]
+        .into_iter()
+        .flat_map(|file| load(&[file]).1)
+        .collect();
+        assert_eq!(
+            problems,
+            [
+                "projects.yaml:1:4: found nothing, expected projects.yaml: a mapping of team names to teams",
+                "sigs-repos.yaml:1:4: found nothing as a key, expected a name",
+                "technical-committee-repos.yaml:2:2: found nothing as a key, expected a name",
+                "legacy.yaml:3:6: found nothing, expected a team mapping with deliverables",
+            ]
         );
     }
 
