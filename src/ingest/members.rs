@@ -310,6 +310,16 @@ mod tests {
                 "members.csv:1: missing column member_id, expected a header with member_id, name and one or more email columns (found: name\\u{c}email)"
             ]
         );
+        // An address column named with control characters is named in forty characters
+        // as shown, escapes included, not in six times as many.
+        let (_, problems) = load(&format!("id,{}email\n7,Ann\n", "\u{19}".repeat(40)));
+        assert_eq!(
+            problems,
+            [format!(
+                "members.csv:2: field {}…: \"Ann\" is not an e-mail address, expected one such as \"jane@example.org\"",
+                "\\u{19}".repeat(6)
+            )]
+        );
         let (_, problems) = load("id,email,nam\0e,x\u{1b}[2J\n");
         assert_eq!(
             problems,

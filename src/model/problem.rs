@@ -176,20 +176,25 @@ pub fn excerpt(value: &str) -> String {
 }
 
 /// Text that is named rather than quoted (a column name, a person's name in a list):
-/// cut after [`EXCERPT_CHARS`] characters with `…`, control characters escaped as
-/// `{:?}` would (`\0`, `\u{1b}`), so that no input can move a terminal's cursor.
+/// control characters escaped as `{:?}` would (`\0`, `\u{1b}`), so that no input can
+/// move a terminal's cursor, and cut with `…` after [`EXCERPT_CHARS`] characters as
+/// shown (an escape counts as its length, so forty control characters make no name of
+/// two hundred).
 #[must_use]
 pub fn cut(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(4 * EXCERPT_CHARS));
-    for (count, c) in text.chars().enumerate() {
-        if count == EXCERPT_CHARS {
+    let mut shown = 0;
+    for c in text.chars() {
+        let escape = c.is_control().then(|| c.escape_debug());
+        let width = escape.clone().map_or(1, Iterator::count);
+        if shown + width > EXCERPT_CHARS {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
+        shown += width;
+        match escape {
+            Some(escape) => out.extend(escape),
+            None => out.push(c),
         }
     }
     out
@@ -457,6 +462,20 @@ mod tests {
         assert_eq!(cut("Ann Lee"), "Ann Lee");
         assert_eq!(cut("nam\0e\u{1b}[31m"), "nam\\0e\\u{1b}[31m");
         assert_eq!(cut(&"x".repeat(41)), format!("{}…", "x".repeat(40)));
+        assert_eq!(cut(&"x".repeat(40)), "x".repeat(40));
+        // Forty characters as shown: escapes count as their length (found by fuzzing).
+        assert_eq!(
+            cut(&"\u{19}".repeat(26)),
+            format!("{}…", "\\u{19}".repeat(6))
+        );
+        assert_eq!(
+            cut(&format!("{}\0", "x".repeat(38))),
+            format!("{}\\0", "x".repeat(38))
+        );
+        assert_eq!(
+            cut(&format!("{}\0", "x".repeat(39))),
+            format!("{}…", "x".repeat(39))
+        );
     }
 
     #[test]
