@@ -66,10 +66,11 @@ fn yaml_nested_past_64_levels_is_refused_in_every_governance_file() {
                 &[("g.yaml", yaml.as_bytes())],
             )
             .code(1);
+            // Messages start lowercase, this one too (found by fuzzing).
             assert_eq!(
                 problems(&run),
                 [format!(
-                    "error: {place}: YAML nested more than 64 levels deep, expected at most 64"
+                    "error: {place}: more than 64 levels of YAML nesting, expected at most 64"
                 )],
                 "{key}"
             );

@@ -531,7 +531,7 @@ fn check_shape(name: &str, text: &str, places: Places) -> Result<(), Box<Problem
                         Code::InputTooLarge,
                         &span.start,
                         format!(
-                            "YAML nested more than {MAX_YAML_DEPTH} levels deep, expected at most {MAX_YAML_DEPTH}"
+                            "more than {MAX_YAML_DEPTH} levels of YAML nesting, expected at most {MAX_YAML_DEPTH}"
                         ),
                     ));
                 }
