@@ -5,7 +5,7 @@
 //! what was expected, so an election official can open the file and fix the line.
 //! Messages are lowercase without a trailing period, as everywhere in `electorate`.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The most characters of a value an error message quotes.
 pub const EXCERPT_CHARS: usize = 40;
@@ -22,21 +22,27 @@ pub fn excerpt(value: &str) -> String {
 }
 
 /// Text that is not a quoted value (a number as written, another parser's message) but
-/// can still carry input: each line cut after [`MESSAGE_CHARS`] characters with `…`.
+/// can still carry input (the TOML parser names an unknown key as written, line breaks and
+/// other control characters included): one line, control characters escaped as `{:?}`
+/// would (`\n`, `\u{96}`), cut with `…` after [`MESSAGE_CHARS`] characters as shown.
 struct Cut<'a>(&'a str);
 
-/// The most characters of one line of such text.
+/// The most characters of such text.
 const MESSAGE_CHARS: usize = 200;
 
 impl fmt::Display for Cut<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (number, line) in self.0.split('\n').enumerate() {
-            if number > 0 {
-                f.write_str("\n")?;
+        let mut shown = 0;
+        for c in self.0.chars() {
+            let escape = c.is_control().then(|| c.escape_debug());
+            let width = escape.clone().map_or(1, Iterator::count);
+            if shown + width > MESSAGE_CHARS {
+                return f.write_str("…");
             }
-            match line.char_indices().nth(MESSAGE_CHARS) {
-                None => f.write_str(line)?,
-                Some((cut, _)) => write!(f, "{}…", line.get(..cut).unwrap_or(line))?,
+            shown += width;
+            match escape {
+                Some(escape) => escape.into_iter().try_for_each(|e| f.write_char(e))?,
+                None => f.write_char(c)?,
             }
         }
         Ok(())
@@ -311,13 +317,28 @@ mod tests {
     }
 
     #[test]
-    fn other_parsers_messages_are_cut_line_by_line() {
+    fn other_parsers_messages_are_one_line_cut_with_control_characters_escaped() {
         let message = format!("invalid type: string \"{}\"\nsecond line", "x".repeat(500));
         let shown = Problem::Toml { message }.to_string();
-        let lines: Vec<&str> = shown.lines().collect();
-        assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].chars().count(), MESSAGE_CHARS + 1);
-        assert!(lines[0].ends_with('…'));
-        assert_eq!(lines[1], "second line");
+        assert_eq!(shown.lines().count(), 1);
+        assert_eq!(shown.chars().count(), MESSAGE_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        let shown = Problem::Toml {
+            message: "error\nsecond line".to_owned(),
+        }
+        .to_string();
+        assert_eq!(shown, "error\\nsecond line");
+        // The TOML parser quotes an unknown key as written (found by fuzzing).
+        let shown = Problem::Toml {
+            message: "unknown field `a\nb\u{96}`, expected `ballot`".to_owned(),
+        }
+        .to_string();
+        assert_eq!(shown, "unknown field `a\\nb\\u{96}`, expected `ballot`");
+        // Escapes count as their length: no message of a thousand characters.
+        let shown = Problem::Toml {
+            message: "\u{96}".repeat(200),
+        }
+        .to_string();
+        assert_eq!(shown, format!("{}…", "\\u{96}".repeat(33)));
     }
 }

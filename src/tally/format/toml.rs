@@ -448,6 +448,16 @@ ranking = ["Carol"]
             error("candidates = [\"A\"]\n"),
             "ballots.toml: the file holds no ballots, expected [[ballot]] tables"
         );
+        // A key the parser quotes as written: control characters escaped, one line
+        // (found by fuzzing).
+        assert_eq!(
+            error("[\"vott =hwd\u{96}ajs\"]\n"),
+            "ballots.toml:1: unknown field `vott =hwd\\u{96}ajs`, expected one of `title`, `seats`, `candidates`, `candidate`, `ballot`"
+        );
+        assert_eq!(
+            error("candidates = [\"A\"]\n\"a\\nb\" = 1\n"),
+            "ballots.toml:2: unknown field `a\\nb`, expected one of `title`, `seats`, `candidates`, `candidate`, `ballot`"
+        );
         assert_eq!(
             error("candidates = [\"A\"]\n[[ballot]]\nranking = [1]\n"),
             "ballots.toml:3: found 1 in a ranking, expected a candidate name, or a non-empty list of names ranked equal"
