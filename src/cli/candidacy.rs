@@ -22,7 +22,8 @@ use crate::roll::candidacy;
 ///
 /// Examples:
 ///   electorate candidacy --election examples/newton-tc/election.toml kenji.okonkwo@example.org
-///   electorate candidacy --election examples/newton-tc/election.toml --team Keystone leila.yildiran@example.org
+///   electorate candidacy --election examples/newton-tc/election.toml \
+///       --team Keystone leila.yildiran@example.org
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CandidacyArgs {

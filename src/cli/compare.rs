@@ -27,8 +27,11 @@ use crate::roll::compare::{self, Run, Series, Step};
 /// date is the `as_of`. --chart writes the series as an SVG line chart.
 ///
 /// Examples:
-///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy ops-as-atc --policy ops-status
-///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy auc-2016 --from 2015-09-01 --to 2016-09-01 --every 1month --chart chart.svg
+///   electorate compare --election examples/ops-recognition/election.toml \
+///       --policy openstack --policy ops-as-atc --policy ops-status
+///   electorate compare --election examples/ops-recognition/election.toml \
+///       --policy openstack --policy auc-2016 \
+///       --from 2015-09-01 --to 2016-09-01 --every 1month --chart chart.svg
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CompareArgs {

@@ -88,7 +88,8 @@ impl NetArgs {
 /// never printed or written.
 ///
 /// Example:
-///   electorate fetch changes --election election.toml --server https://review.opendev.org --out gerrit
+///   electorate fetch changes --election election.toml \
+///       --server https://review.opendev.org --out gerrit
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ChangesArgs {
@@ -134,7 +135,8 @@ pub struct ChangesArgs {
 /// reads: name it as the election's [inputs] members.
 ///
 /// Example:
-///   electorate fetch members --election election.toml --server https://openstackid-resources.openstack.org --out members
+///   electorate fetch members --election election.toml \
+///       --server https://openstackid-resources.openstack.org --out members
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct MembersArgs {

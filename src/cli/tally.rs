@@ -42,17 +42,20 @@ rejected ballots; 2 could not count (usage, unreadable or invalid input).";
 
 const EXAMPLES: &str = "\
 Examples:
-  electorate tally ballots.csv
+  electorate tally fixtures/ballots/civs-export.csv
       Schulze, one seat, CIVS-style options, as OpenStack and Kubernetes count.
-  electorate tally ballots.csv --seats 3 --max-per-affiliation 1 --candidates people.csv
-      Top three, at most one winner per affiliation (people.csv: name,affiliation).
-  electorate tally elekto.csv --candidates ids.csv --ranking elekto --format json
+  electorate tally fixtures/ballots/condorcet/affiliations.toml \\
+      --seats 3 --max-per-affiliation 1
+      Top three, at most one winner per affiliation.
+  electorate tally fixtures/ballots/elekto.csv \\
+      --candidates fixtures/ballots/elekto-candidates.csv --ranking elekto --format json
       An Elekto export, ids mapped to names, Elekto's ranking rule, JSON out.
-  electorate tally debian.soi --unranked last
-      Debian: unranked candidates tied below every ranked one.
-  electorate tally city.blt --method stv --stv scottish
+  electorate tally fixtures/ballots/condorcet/default-option.soi --unranked last
+      Unranked candidates tied below every ranked one, as Debian counts.
+  electorate tally fixtures/ballots/example.blt --method stv --stv scottish
       Scottish STV; the seats come from the BLT header unless --seats is given.
-  electorate tally board.toml --method approval --roll roll.txt --tie-seed 'board 2026'
+  electorate tally fixtures/ballots/board.toml --method approval \\
+      --roll fixtures/ballots/roll.txt --tie-seed 'board 2026'
       Approval, ballots checked against the roll, ties settled by a seeded draw.";
 
 /// Count a ballot file: winners, ranking, and the working.
