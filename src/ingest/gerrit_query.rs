@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ingest::FileRows;
-use crate::ingest::gerrit_rest::{co_authors, strip_position};
+use crate::ingest::gerrit_rest::{co_authors, not_a_change, strip_position};
 use crate::ingest::timestamp::from_epoch_seconds;
 use crate::ingest::{FileDigest, InputPath, Progress, open};
 use crate::model::{
@@ -209,25 +209,8 @@ fn read_change(
     let change: QueryChange = match serde_json::from_value(value) {
         Ok(change) => change,
         Err(err) => {
-            let message = strip_position(&err);
-            let field = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-                .map(str::to_owned);
-            let p = Problem::error(
-                if field.is_some() {
-                    Code::FieldMissing
-                } else {
-                    Code::RowMalformed
-                },
-                name,
-                format!("{message}, expected a gerrit query change object"),
-            )
-            .at_line(line);
-            diagnostics.push(match field {
-                Some(field) => p.in_field(field),
-                None => p,
-            });
+            diagnostics
+                .push(not_a_change(name, &err, "a gerrit query change object").at_line(line));
             return None;
         }
     };

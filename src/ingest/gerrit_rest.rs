@@ -298,6 +298,30 @@ pub(crate) fn strip_position(err: &serde_json::Error) -> String {
     }
 }
 
+/// The problem of a JSON value that is not the change object a reader expected: the missing
+/// field when serde names one (`field-missing`), else a malformed record. The caller places
+/// it (line or record).
+pub(crate) fn not_a_change(name: &str, err: &serde_json::Error, expected: &str) -> Problem {
+    let message = strip_position(err);
+    let field = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_owned);
+    let problem = Problem::error(
+        if field.is_some() {
+            Code::FieldMissing
+        } else {
+            Code::RowMalformed
+        },
+        name,
+        format!("{message}, expected {expected}"),
+    );
+    match field {
+        Some(field) => problem.in_field(field),
+        None => problem,
+    }
+}
+
 fn read_change(
     name: &str,
     item: Value,
@@ -314,27 +338,9 @@ fn read_change(
     let change: RestChange = match serde_json::from_value(item) {
         Ok(change) => change,
         Err(err) => {
-            let message = strip_position(&err);
-            let field = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-                .unwrap_or("")
-                .to_owned();
-            let p = Problem::error(
-                if field.is_empty() {
-                    Code::RowMalformed
-                } else {
-                    Code::FieldMissing
-                },
-                name,
-                format!("{message}, expected a Gerrit ChangeInfo object"),
-            )
-            .at_record(record);
-            diagnostics.push(if field.is_empty() {
-                p
-            } else {
-                p.in_field(field)
-            });
+            diagnostics.push(
+                not_a_change(name, &err, "a Gerrit ChangeInfo object").at_record(record),
+            );
             return false;
         }
     };
