@@ -338,9 +338,8 @@ fn read_change(
     let change: RestChange = match serde_json::from_value(item) {
         Ok(change) => change,
         Err(err) => {
-            diagnostics.push(
-                not_a_change(name, &err, "a Gerrit ChangeInfo object").at_record(record),
-            );
+            diagnostics
+                .push(not_a_change(name, &err, "a Gerrit ChangeInfo object").at_record(record));
             return false;
         }
     };
