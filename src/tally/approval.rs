@@ -8,8 +8,8 @@
 //! seats go to the top N through [`super::seats::fill_seats`].
 
 use super::method::{MethodOutcome, RankedInput, ScoredInput};
-use super::result::{Audit, VoteCounts};
-use super::seats::{fill_seats, ranking_from_totals};
+use super::result::Audit;
+use super::seats::{Totals, outcome_by_totals};
 use super::tie::TieBreaker;
 
 /// Count approvals on ranked ballots.
@@ -71,17 +71,19 @@ fn finish(
     ties: &mut TieBreaker<'_>,
     rule: &str,
 ) -> MethodOutcome {
-    let ranking = ranking_from_totals(totals, candidates);
-    let fill = fill_seats(&ranking, seats, candidates, max_per_affiliation, ties);
-    MethodOutcome {
-        audit: Audit::Approvals(VoteCounts::in_ranking_order(
-            &ranking, totals, candidates, blank, 0,
-        )),
-        ranking,
-        winners: fill.winners,
-        skipped: fill.skipped,
-        rules: vec![rule.to_owned()],
-    }
+    outcome_by_totals(
+        Totals {
+            votes: totals,
+            blank,
+            void: 0,
+        },
+        candidates,
+        seats,
+        max_per_affiliation,
+        ties,
+        Audit::Approvals,
+        vec![rule.to_owned()],
+    )
 }
 
 #[cfg(test)]

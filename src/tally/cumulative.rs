@@ -17,8 +17,8 @@
 
 use super::error::TallyError;
 use super::method::{CumulativeOptions, MethodOutcome, ScoredInput};
-use super::result::{Audit, VoteCounts};
-use super::seats::{fill_seats, ranking_from_totals};
+use super::result::Audit;
+use super::seats::{Totals, outcome_by_totals};
 use super::tie::TieBreaker;
 
 /// Count cumulative votes.
@@ -51,26 +51,18 @@ pub fn cumulative(
             }
         }
     }
-    let ranking = ranking_from_totals(&totals, input.candidates);
-    let fill = fill_seats(
-        &ranking,
-        input.seats,
-        input.candidates,
-        input.max_per_affiliation,
-        ties,
-    );
-    Ok(MethodOutcome {
-        audit: Audit::CumulativeVotes(VoteCounts::in_ranking_order(
-            &ranking,
-            &totals,
-            input.candidates,
+    Ok(outcome_by_totals(
+        Totals {
+            votes: &totals,
             blank,
             void,
-        )),
-        ranking,
-        winners: fill.winners,
-        skipped: fill.skipped,
-        rules: vec![
+        },
+        input.candidates,
+        input.seats,
+        input.max_per_affiliation,
+        ties,
+        Audit::CumulativeVotes,
+        vec![
             format!(
                 "each ballot gives up to {cap} votes, as many to one candidate as the voter likes; a candidate's total is the sum of the votes given to them"
             ),
@@ -79,7 +71,7 @@ pub fn cumulative(
             ),
             "the highest totals take the seats".to_owned(),
         ],
-    })
+    ))
 }
 
 #[cfg(test)]
