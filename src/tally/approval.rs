@@ -90,7 +90,7 @@ fn finish(
 mod tests {
     use super::*;
     use crate::tally::ballot::{
-        CandidateIndex, Candidates, Origin, RankedBallots, RankingBuilder, ScoredBallots,
+        BallotOrigin, CandidateIndex, Candidates, RankedBallots, RankingBuilder, ScoredBallots,
     };
 
     fn idx(position: usize) -> CandidateIndex {
@@ -108,7 +108,9 @@ mod tests {
         ]) {
             let mut builder = RankingBuilder::new(3);
             builder.set_from_ranks(&ranks);
-            ballots.push(1, &builder, None, Origin { line }).unwrap();
+            ballots
+                .push(1, &builder, None, BallotOrigin { line })
+                .unwrap();
         }
         let input = RankedInput {
             candidates: &candidates,
@@ -134,10 +136,15 @@ mod tests {
         let candidates = Candidates::from_names(&["Ann", "Bob"]).unwrap();
         let mut ballots = ScoredBallots::new();
         ballots
-            .push(1, &[(idx(0), 3)], None, Origin { line: 1 })
+            .push(1, &[(idx(0), 3)], None, BallotOrigin { line: 1 })
             .unwrap();
         ballots
-            .push(1, &[(idx(0), 1), (idx(1), 2)], None, Origin { line: 2 })
+            .push(
+                1,
+                &[(idx(0), 1), (idx(1), 2)],
+                None,
+                BallotOrigin { line: 2 },
+            )
             .unwrap();
         let input = ScoredInput {
             candidates: &candidates,

@@ -77,7 +77,7 @@ pub fn cumulative(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{CandidateIndex, Candidates, Origin, ScoredBallots};
+    use crate::tally::ballot::{BallotOrigin, CandidateIndex, Candidates, ScoredBallots};
 
     fn idx(position: usize) -> CandidateIndex {
         CandidateIndex::new(position).unwrap()
@@ -94,7 +94,9 @@ mod tests {
             (1, &[]),
         ];
         for (line, (weight, votes)) in (1u32..).zip(rows) {
-            ballots.push(weight, votes, None, Origin { line }).unwrap();
+            ballots
+                .push(weight, votes, None, BallotOrigin { line })
+                .unwrap();
         }
         let input = ScoredInput {
             candidates: &candidates,

@@ -132,12 +132,12 @@ pub struct ParseError(Box<Located>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Located {
     location: Location,
-    problem: Problem,
+    problem: ParseProblem,
 }
 
 impl ParseError {
     #[must_use]
-    pub fn new(location: Location, problem: Problem) -> Self {
+    pub fn new(location: Location, problem: ParseProblem) -> Self {
         Self(Box::new(Located { location, problem }))
     }
 
@@ -149,7 +149,7 @@ impl ParseError {
 
     /// What the problem is.
     #[must_use]
-    pub fn problem(&self) -> &Problem {
+    pub fn problem(&self) -> &ParseProblem {
         &self.0.problem
     }
 }
@@ -158,7 +158,7 @@ impl ParseError {
 /// expected; `found` values are quoted with Rust's `{:?}` so that spaces, empty
 /// strings and control characters are visible.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Problem {
+pub enum ParseProblem {
     #[error("the file is empty, expected {expected}")]
     Empty { expected: String },
 
@@ -297,7 +297,7 @@ mod tests {
         let forty = "é".repeat(40);
         assert_eq!(excerpt(&forty), format!("\"{forty}\""));
         assert_eq!(excerpt(&format!("{forty}x")), format!("\"{forty}\"…"));
-        let problem = Problem::UnknownCandidate {
+        let problem = ParseProblem::UnknownCandidate {
             found: "z".repeat(1_000_000),
             expected: "one of \"A\"".to_owned(),
         };
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn other_parsers_messages_are_cut_line_by_line() {
         let message = format!("invalid type: string \"{}\"\nsecond line", "x".repeat(500));
-        let shown = Problem::Toml { message }.to_string();
+        let shown = ParseProblem::Toml { message }.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].chars().count(), MESSAGE_CHARS + 1);

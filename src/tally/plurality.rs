@@ -48,7 +48,7 @@ pub fn plurality(input: &RankedInput<'_>, ties: &mut TieBreaker<'_>) -> MethodOu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{Candidates, Origin, RankedBallots, RankingBuilder};
+    use crate::tally::ballot::{BallotOrigin, Candidates, RankedBallots, RankingBuilder};
 
     fn ballots(rows: &[(u64, &[Option<u32>])]) -> RankedBallots {
         let mut ballots = RankedBallots::new();
@@ -56,7 +56,7 @@ mod tests {
             let mut builder = RankingBuilder::new(ranks.len());
             builder.set_from_ranks(ranks);
             ballots
-                .push(*weight, &builder, None, Origin { line })
+                .push(*weight, &builder, None, BallotOrigin { line })
                 .unwrap();
         }
         ballots
