@@ -11,7 +11,7 @@
 //!   a ballot giving fewer votes than the cap counts as given;
 //! - a ballot that gives no votes is blank;
 //! - candidates are ranked by total (equal totals share a tier) and seats are filled
-//!   with [`fill_seats`], so `--max-per-affiliation` applies (the Board has an
+//!   with [`super::seats::fill_seats`], so `--max-per-affiliation` applies (the Board has an
 //!   affiliation limit too) and a tie across the last seat is settled by the draw or
 //!   reported.
 
