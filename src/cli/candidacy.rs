@@ -47,7 +47,7 @@ pub struct CandidacyArgs {
     pub format: Format,
 }
 
-pub fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
     if loaded.diagnostics.has_errors() {
         anyhow::bail!("the inputs have problems; run `electorate check` and fix them first");

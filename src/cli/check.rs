@@ -29,7 +29,7 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let report = match read_election_quietly(&args.election.election) {
         Ok(read) => {
             let mut problems: Vec<Problem> = read.diagnostics.all().to_vec();

@@ -77,7 +77,7 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     let read = read_election_quietly(&args.election)?;
     if !args.quiet {
         print_problems(read.diagnostics.warnings(), "warning", 20);

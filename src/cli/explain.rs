@@ -37,7 +37,7 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
     let count = loaded.diagnostics.errors().count();
     if count > 0 {

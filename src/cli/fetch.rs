@@ -168,7 +168,7 @@ pub struct MembersArgs {
     pub net: NetArgs,
 }
 
-pub fn run(command: &FetchCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(command: &FetchCommand) -> anyhow::Result<Outcome> {
     match command {
         FetchCommand::Changes(args) => run_changes(args),
         FetchCommand::Members(args) => run_members(args),

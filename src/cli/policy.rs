@@ -36,7 +36,7 @@ pub enum PolicyCommand {
     },
 }
 
-pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match command {
         PolicyCommand::List => {

@@ -12,13 +12,13 @@ const LARGE: u64 = 16 << 20;
 
 /// A bar that appears when the readers announce a large total.
 #[derive(Default)]
-pub struct Bar {
+pub(super) struct Bar {
     bar: OnceLock<indicatif::ProgressBar>,
 }
 
 impl Bar {
     #[must_use]
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 }

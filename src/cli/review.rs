@@ -48,7 +48,7 @@ pub struct ReviewArgs {
     pub format: Format,
 }
 
-pub fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &ReviewArgs) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
     let file = args.applications.display().to_string();
     let applications = read_applications(&args.applications)?;

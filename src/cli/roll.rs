@@ -59,7 +59,7 @@ pub struct RollArgs {
     pub force: bool,
 }
 
-pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
     let loaded = args.election.load(&Bar::new())?;
     if !args.quiet {
         print_problems(loaded.diagnostics.warnings(), "warning", 20);

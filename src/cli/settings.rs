@@ -103,7 +103,7 @@ impl ElectionArgs {
 ///
 /// # Errors
 /// An unreadable or invalid election file, or an unreadable input.
-pub fn read_election(
+pub(super) fn read_election(
     path: &std::path::Path,
     progress: &dyn Progress,
 ) -> anyhow::Result<inputs::Loaded> {
@@ -114,7 +114,7 @@ pub fn read_election(
 ///
 /// # Errors
 /// See [`read_election`].
-pub fn read_election_quietly(path: &std::path::Path) -> anyhow::Result<inputs::Loaded> {
+pub(super) fn read_election_quietly(path: &std::path::Path) -> anyhow::Result<inputs::Loaded> {
     read_election(path, &Silent)
 }
 
@@ -122,7 +122,9 @@ pub fn read_election_quietly(path: &std::path::Path) -> anyhow::Result<inputs::L
 ///
 /// # Errors
 /// The file cannot be read, or its header or a row is malformed.
-pub fn read_applications(path: &std::path::Path) -> anyhow::Result<Vec<crate::model::Application>> {
+pub(super) fn read_applications(
+    path: &std::path::Path,
+) -> anyhow::Result<Vec<crate::model::Application>> {
     let file = path.display().to_string();
     Ok(crate::ingest::applications::read(
         &crate::ingest::InputPath::new(path, file),
@@ -132,7 +134,7 @@ pub fn read_applications(path: &std::path::Path) -> anyhow::Result<Vec<crate::mo
 /// Whether an election file could not be read because of problems inside it (listed), as
 /// opposed to a file that cannot be opened.
 #[must_use]
-pub fn election_problems(err: &anyhow::Error) -> Option<&Diagnostics> {
+pub(super) fn election_problems(err: &anyhow::Error) -> Option<&Diagnostics> {
     match err.downcast_ref::<LoadError>() {
         Some(LoadError::Election(diagnostics)) => Some(diagnostics),
         _ => None,
@@ -140,7 +142,11 @@ pub fn election_problems(err: &anyhow::Error) -> Option<&Diagnostics> {
 }
 
 /// Print problems to stderr, at most `limit` of each severity, with a count of the rest.
-pub fn print_problems<'a>(problems: impl Iterator<Item = &'a Problem>, prefix: &str, limit: usize) {
+pub(super) fn print_problems<'a>(
+    problems: impl Iterator<Item = &'a Problem>,
+    prefix: &str,
+    limit: usize,
+) {
     let mut shown = 0;
     let mut hidden = 0;
     for problem in problems {
@@ -161,7 +167,7 @@ pub fn print_problems<'a>(problems: impl Iterator<Item = &'a Problem>, prefix: &
 ///
 /// # Errors
 /// The inputs have errors and `skip_bad_rows` is off.
-pub fn stop_on_errors(diagnostics: &Diagnostics, skip_bad_rows: bool) -> anyhow::Result<()> {
+pub(super) fn stop_on_errors(diagnostics: &Diagnostics, skip_bad_rows: bool) -> anyhow::Result<()> {
     if !diagnostics.has_errors() {
         return Ok(());
     }

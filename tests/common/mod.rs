@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// The outcome of one run.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -15,7 +15,7 @@ pub struct Run {
 
 impl Run {
     #[track_caller]
-    pub fn success(self) -> Self {
+    pub(crate) fn success(self) -> Self {
         assert_eq!(
             self.code, 0,
             "expected success\nstdout:\n{}\nstderr:\n{}",
@@ -25,7 +25,7 @@ impl Run {
     }
 
     #[track_caller]
-    pub fn code(self, code: i32) -> Self {
+    pub(crate) fn code(self, code: i32) -> Self {
         assert_eq!(
             self.code, code,
             "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
@@ -36,21 +36,21 @@ impl Run {
 }
 
 /// The repository root, so tests can name examples and fixtures.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn path(relative: &str) -> String {
+pub(crate) fn path(relative: &str) -> String {
     root().join(relative).display().to_string()
 }
 
 /// Run `electorate` with arguments, from the repository root.
-pub fn electorate(args: &[&str]) -> Run {
+pub(crate) fn electorate(args: &[&str]) -> Run {
     electorate_in(&root(), args)
 }
 
 /// Run `electorate` with arguments, from `dir`.
-pub fn electorate_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn electorate_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_electorate"))
         .args(args)
         .current_dir(dir)
@@ -66,7 +66,7 @@ pub fn electorate_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Every visible file of a directory (the tool's ledger and lock are hidden), sorted, as
 /// (name, contents).
-pub fn files(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("directory exists")
         .filter(|e| {
@@ -85,7 +85,7 @@ pub fn files(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// Write a small election into `dir` from (relative path, contents) pairs.
-pub fn write_tree(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write_tree(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {

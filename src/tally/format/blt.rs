@@ -35,7 +35,7 @@ const EXPECTED_HEADER: &str = "a first line \"CANDIDATES SEATS\", e.g. \"4 2\"";
 /// A bad header, withdrawn line, weight or preference, a candidate ranked twice, a
 /// ballot without its closing `0`, a missing end-of-ballots line, too few names, or text
 /// after the title.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let mut lines = numbered_lines(text);
     let (header_line, header) = lines
         .by_ref()

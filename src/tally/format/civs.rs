@@ -21,7 +21,7 @@ use crate::tally::format::{InputFormat, candidate_list_error, push_error};
 ///
 /// # Errors
 /// See [`read_rank_grid`].
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     read_rank_grid(file, text, InputFormat::Civs)
 }
 

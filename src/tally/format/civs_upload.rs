@@ -34,7 +34,7 @@ use crate::tally::format::{
 /// # Errors
 /// An empty file, a bad multiplier, a line with the wrong number of ranks, a rank that is
 /// not a number or out of range.
-pub fn read(
+pub(super) fn read(
     file: &str,
     text: &str,
     names: Option<&CandidateFile>,

@@ -54,7 +54,7 @@ enum Marks {
 /// An empty file, a header without candidate columns or with an unknown column, mixed
 /// `rank:` and `votes:` columns, a row of the wrong length, a bad rank, vote count or
 /// weight.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -58,7 +58,7 @@ impl DataType {
 /// # Errors
 /// Missing or repeated alternative names, a bad count or order, a tie in a strict file,
 /// an incomplete order in a complete file, counts that do not add up.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let first = numbered_lines(text).find(|(_, line)| !line.trim().is_empty());
     match first {
         None => Err(ParseError::new(

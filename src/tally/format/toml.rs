@@ -73,7 +73,7 @@ struct BallotEntry {
 /// TOML syntax or type errors (with their line), no or both kinds of candidate lists, no
 /// ballots, a ballot with neither or both of `ranking` and `votes`, mixed kinds, an
 /// unknown candidate, a candidate ranked twice, a weight or seat count of 0.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let at = |span: Range<usize>| Location::line(file, line_of_offset(text, span.start));
     if text.trim().is_empty() {
         return Err(ParseError::new(
