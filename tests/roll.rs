@@ -166,28 +166,69 @@ fn membership_duplicates_and_extra_atcs_in_the_example() {
     );
 }
 
-#[test]
-fn compat_reference_reproduces_the_reference_tooling() {
+/// The TC roll under a compatibility mode, against this tool's own: who it adds, who it
+/// leaves off.
+fn compat_difference(mode: &str) -> (Vec<String>, Vec<String>) {
     let (_a, ours) = roll_example(&[]);
-    let (_b, reference) = roll_example(&["--compat", "reference"]);
+    let (_b, theirs) = roll_example(&["--compat", mode]);
     let ours: Vec<&str> = txt(&ours, "tc.txt").lines().collect();
-    let reference: Vec<&str> = txt(&reference, "tc.txt").lines().collect();
-    let added: Vec<&&str> = reference.iter().filter(|l| !ours.contains(l)).collect();
-    let removed: Vec<&&str> = ours.iter().filter(|l| !reference.contains(l)).collect();
-    // No expiry check: the expired extra-ATC comes back. Domain-only folding: the
-    // case-variant accounts are two people, and the member lookup finds only the
-    // lower-case one. Accounts without a full name vanish. TC extra-ACs are ignored.
+    let theirs: Vec<&str> = txt(&theirs, "tc.txt").lines().collect();
+    let added = theirs
+        .iter()
+        .filter(|l| !ours.contains(l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    let removed = ours
+        .iter()
+        .filter(|l| !theirs.contains(l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    (added, removed)
+}
+
+#[test]
+fn compat_reference_reproduces_the_reference_tooling_as_it_is_now() {
+    // Domain-only folding: the case-variant accounts are two people, and the member lookup
+    // finds only the lower-case one. Accounts without a full name vanish. Only the
+    // `extra-acs` key is read (since 2023): the projects.yaml entries under `extra-atcs`
+    // are ignored, the SIG's `extra-acs` counts, the TC's is read as `extra_acs` and never
+    // matches.
     assert_eq!(
-        added,
-        [&"ilario.dunmore@example.org", &"yara.haddad@example.org"]
+        compat_difference("reference"),
+        (
+            vec!["yara.haddad@example.org".to_owned()],
+            [
+                "Yara.haddad@example.org",
+                "maren.belhaj@example.org",
+                "ottilie.vance@example.org",
+                "runa.calloway@example.org",
+                "vesna.quarrie@example.org",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
     );
+}
+
+#[test]
+fn compat_reference_replays_the_tooling_of_2016() {
+    // In April 2016: `extra-atcs` read and never expired (the expired one comes back), SIG
+    // and TC repositories and their extra-ACs not counted, no membership check, every
+    // account its own person unless an address matches (domain folded).
     assert_eq!(
-        removed,
-        [
-            &"Yara.haddad@example.org",
-            &"maren.belhaj@example.org",
-            &"runa.calloway@example.org"
-        ]
+        compat_difference("reference@2016-04-01"),
+        (
+            ["ilario.dunmore@example.org", "yara.haddad@example.org"]
+                .map(str::to_owned)
+                .to_vec(),
+            [
+                "baptiste.orrin@example.org",
+                "maren.belhaj@example.org",
+                "runa.calloway@example.org",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
     );
 }
 

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{CompatArg, Format, print_problems, read_election_quietly};
+use crate::cli::settings::{Format, parse_compat, print_problems, read_election_quietly};
 use crate::identity::People;
+use crate::model::Compat;
 use crate::policy::{self, Engine, Policy};
 use crate::publish;
 use crate::report::compare::{self as render, Chart};
@@ -45,8 +46,8 @@ pub struct CompareArgs {
     pub policy: Vec<String>,
 
     /// Reproduce the reference tooling's known behaviour.
-    #[arg(long, value_enum, default_value_t = CompatArg::None)]
-    pub compat: CompatArg,
+    #[arg(long, value_name = "MODE", default_value = "none", value_parser = parse_compat)]
+    pub compat: Compat,
 
     /// First date of a series (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", requires_all = ["to", "every"])]
@@ -93,7 +94,7 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
     // Who is who does not depend on the policy: one identity stage serves every engine.
-    let people = People::resolve(election, args.compat.into());
+    let people = People::resolve(election, args.compat);
     let engines: Vec<Engine<'_>> = policies
         .iter()
         .map(|policy| Engine::new(policy, election, &people))

@@ -13,11 +13,12 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::cli::Outcome;
-use crate::cli::settings::CompatArg;
+use crate::cli::settings::parse_compat;
 use crate::fetch::http::{CREDENTIALS_VARIABLE, Credentials, Http, Server, Timeouts};
 use crate::fetch::retry::{Retry, Retrying};
 use crate::fetch::{Progress, changes, members, scope};
 use crate::ingest::{Silent, inputs};
+use crate::model::Compat;
 use crate::model::Diagnostics;
 
 /// Download what `roll` reads, once, into files with a manifest.
@@ -149,8 +150,8 @@ pub struct MembersArgs {
     pub policy: Option<String>,
 
     /// Reproduce the reference tooling's known behaviour (as `roll --compat`).
-    #[arg(long, value_enum, default_value_t = CompatArg::None)]
-    pub compat: CompatArg,
+    #[arg(long, value_name = "MODE", default_value = "none", value_parser = parse_compat)]
+    pub compat: Compat,
 
     /// The directory to fetch into (created; only an empty one or a previous fetch's).
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -281,7 +282,7 @@ fn run_members(args: &MembersArgs) -> anyhow::Result<Outcome> {
         .or_else(|| bundle.election.policy.clone())
         .unwrap_or_else(|| crate::policy::DEFAULT_POLICY.to_owned());
     let policy = crate::policy::resolve(&name)?;
-    let addresses = members::addresses(&bundle.election, &policy, args.compat.into());
+    let addresses = members::addresses(&bundle.election, &policy, args.compat);
     let transport = Http::new(args.net.timeouts(), None);
     let settings = members::Settings {
         server: server.clone(),

@@ -23,28 +23,17 @@ pub struct ElectionArgs {
     #[arg(long, short = 'p', value_name = "NAME|FILE")]
     pub policy: Option<String>,
 
-    /// Reproduce the reference tooling's known behaviour to audit a past roll.
-    #[arg(long, value_enum, default_value_t = CompatArg::None)]
-    pub compat: CompatArg,
+    /// Reproduce the reference tooling (openstack/election owners.py) to audit a past roll:
+    /// `reference` as it is now, `reference@YYYY-MM-DD` as it was on that date (see
+    /// docs/compat.md), `none` for this tool's rules.
+    #[arg(long, value_name = "MODE", default_value = "none", value_parser = parse_compat)]
+    pub compat: Compat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CompatArg {
-    /// This tool's rules (one person, one vote; expiry checked; all extra-ACs read).
-    None,
-    /// `openstack/election` owners.py: e-mail domains folded only, first change of a
-    /// duplicate account dropped, no extra-ATC expiry check, extra-ACs on TC repos
-    /// ignored, accounts without a full name left off.
-    Reference,
-}
-
-impl From<CompatArg> for Compat {
-    fn from(arg: CompatArg) -> Self {
-        match arg {
-            CompatArg::None => Self::NONE,
-            CompatArg::Reference => Self::REFERENCE,
-        }
-    }
+/// `--compat`: `none`, `reference` (the reference tooling as it is now) or
+/// `reference@YYYY-MM-DD` (as it was on that date).
+pub(crate) fn parse_compat(text: &str) -> Result<Compat, String> {
+    Compat::parse(text)
 }
 
 /// Output formats: a table or text lines for people, CSV or JSON for scripts.
@@ -86,7 +75,7 @@ impl ElectionArgs {
             input_paths,
             diagnostics: read.diagnostics,
             policy,
-            compat: self.compat.into(),
+            compat: self.compat,
         })
     }
 

@@ -303,6 +303,8 @@ fn claims<'e>(election: &'e Election, compat: Compat) -> Vec<Claim<'e>> {
                 .collect();
             if compat.first_address_only {
                 emails.truncate(1);
+            }
+            if !compat.merge_by_handles {
                 handles.clear();
             }
             Claim {

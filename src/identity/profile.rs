@@ -126,6 +126,11 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
                 Record::Account(_) | Record::Nick(_) => {}
             }
         }
+        if compat.fold_roll_domain
+            && let Some(email) = &mut person.email
+        {
+            *email = crate::model::EmailFolding::DomainOnly.fold(email);
+        }
         if !compat.merge_through_members {
             person.member = person
                 .emails

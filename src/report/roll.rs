@@ -177,7 +177,7 @@ pub struct Manifest {
     pub tool: String,
     pub election: ManifestElection,
     pub policy: ManifestPolicy,
-    pub compat: &'static str,
+    pub compat: String,
     pub membership_checked: bool,
     pub inputs: Vec<InputFile>,
     pub changes: ChangeAccounting,
@@ -214,7 +214,7 @@ pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenF
             origin: policy.origin.to_string(),
             sha256: policy.sha256.clone(),
         },
-        compat: rolls.compat.label,
+        compat: rolls.compat.to_string(),
         membership_checked: rolls.membership_checked,
         inputs: election.inputs.clone(),
         changes: ChangeAccounting {

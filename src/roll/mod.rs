@@ -207,10 +207,16 @@ fn off_roll(engine: &Engine<'_>, person: PersonIdx, def: &RollDef) -> Option<Cod
     if profile.email.is_none() {
         return Some(Code::ExcludedNoEmail);
     }
-    if def.members_only && engine.election().members.is_some() && profile.member.is_none() {
+    if def.members_only && membership_checked(engine) && profile.member.is_none() {
         return Some(Code::ExcludedNotMember);
     }
     None
+}
+
+/// Whether rolls are checked against a membership list: one is given, and the rules check
+/// it (the reference tooling did not before August 2017).
+fn membership_checked(engine: &Engine<'_>) -> bool {
+    engine.election().members.is_some() && engine.compat().check_membership
 }
 
 /// [`decide`], and when the person holds no status for the roll, the nearest reason why:
@@ -465,7 +471,7 @@ pub fn build<'a>(engine: &Engine<'a>, evaluation: &Evaluation, dates: &Dates) ->
             .collect(),
         changes: engine.count_changes(dates),
         extra_atcs,
-        membership_checked: election.members.is_some(),
+        membership_checked: membership_checked(engine),
         criteria: engine.criteria().iter().map(|c| c.id).collect(),
     }
 }
