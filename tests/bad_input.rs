@@ -7,13 +7,16 @@ use common::{electorate, electorate_in, path, write_tree};
 
 const BAD: &str = "fixtures/bad/election.toml";
 
-const BROKEN_ROWS: [&str; 5] = [
+const BROKEN_ROWS: [&str; 4] = [
     "changes.csv:3: field merged_at: \"2015-06-01 12:00:00\" has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\"",
     "changes.csv:4: row has 3 fields, expected 5 as in the header",
     "changes.csv:5: field merged_at: \"2015-13-01T00:00:00Z\" is not an RFC 3339 timestamp, expected one such as \"2015-03-04T00:00:00Z\"",
     "changes.csv:6: field branch: is not valid UTF-8, expected UTF-8 text",
-    "changes.csv:7: field owner_email: \"Fay Dunn\" is not an e-mail address, expected one such as \"jane@example.org\"",
 ];
+
+/// A name where the address belongs is not a broken row: the change still counts, for an
+/// account that can receive no ballot until the export is fixed.
+const UNUSABLE_ADDRESS: &str = "warning: changes.csv:7: field owner_email: \"Fay Dunn\" is not an e-mail address, expected one such as \"jane@example.org\"; the change still counts for this account, which can receive no ballot until the address is fixed";
 
 #[test]
 fn broken_rows_stop_the_roll_and_nothing_is_written() {
@@ -34,7 +37,8 @@ fn broken_rows_stop_the_roll_and_nothing_is_written() {
         .filter(|l| l.starts_with("error: changes.csv"))
         .collect();
     assert_eq!(errors, expected);
-    assert!(run.stderr.contains("error: 5 problems in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows"));
+    assert!(run.stderr.contains("error: 4 problems in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows"));
+    assert!(run.stderr.contains(UNUSABLE_ADDRESS));
     assert!(run.stderr.contains(
         "warning: projects.yaml:6:7: unknown key \"repo\" (did you mean \"repos\"?); ignored"
     ));
@@ -74,30 +78,36 @@ fn skip_bad_rows_goes_on_and_the_manifest_lists_what_was_skipped() {
             )
         })
         .collect();
-    assert_eq!(skipped.len(), 5);
-    assert_eq!(manifest["changes"]["rejected"], 5);
-    assert_eq!(manifest["changes"]["used"], 2);
+    assert_eq!(skipped.len(), 4);
+    assert_eq!(manifest["changes"]["rejected"], 4);
+    assert_eq!(manifest["changes"]["used"], 3);
     assert_eq!(
         std::fs::read_to_string(out.join("tc.txt")).unwrap(),
         "ann@example.org\ngus@example.org\n"
     );
+    // Fay's change counts, but she can be sent no ballot: the CSV says so and why.
+    let csv = std::fs::read_to_string(out.join("tc.csv")).unwrap();
+    let fay: Vec<&str> = csv.lines().filter(|l| l.contains("Fay Dunn")).collect();
+    assert_eq!(fay.len(), 1, "{csv}");
+    assert!(fay[0].ends_with(",excluded-no-email"), "{}", fay[0]);
 }
 
 #[test]
 fn check_lists_every_problem_and_exits_1() {
     let run = electorate(&["check", "--election", BAD]).code(1);
     let mut expected: Vec<String> = BROKEN_ROWS.iter().map(|p| format!("error: {p}")).collect();
+    expected.push(UNUSABLE_ADDRESS.to_owned());
     expected.push(
         "warning: projects.yaml:6:7: unknown key \"repo\" (did you mean \"repos\"?); ignored"
             .to_owned(),
     );
-    expected.push("4 files checked: 5 errors, 1 warning".to_owned());
+    expected.push("4 files checked: 4 errors, 2 warnings".to_owned());
     assert_eq!(run.stdout.lines().collect::<Vec<_>>(), expected);
 
     let json = electorate(&["check", "--election", BAD, "--format", "json"]).code(1);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(report["ok"], false);
-    assert_eq!(report["errors"], 5);
+    assert_eq!(report["errors"], 4);
     assert_eq!(report["problems"][1]["line"], 4);
     assert_eq!(report["problems"][0]["field"], "merged_at");
 }

@@ -276,16 +276,13 @@ fn read_change(
         .as_deref()
         .filter(|e| !e.is_empty() && !is_plausible_email(e))
     {
-        diagnostics.push(problem(
-            Code::AddressInvalid,
-            "owner.email",
-            format!(
-                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
-            ),
-        ));
-        return None;
+        diagnostics.push(
+            crate::ingest::changes_csv::unusable_address(name, email)
+                .at_line(line)
+                .in_field("owner.email"),
+        );
     }
-    let Some(owner) = sight(log, &change.owner, origin) else {
+    let Some(owner) = sight(log, &change.owner, origin, merged_at) else {
         diagnostics.push(problem(
             Code::FieldMissing,
             "owner",
@@ -296,7 +293,7 @@ fn read_change(
     let mut credits = Vec::new();
     if let Some(message) = change.commit_message.as_deref() {
         // Entries without an address have nobody to credit; exports carry free text here.
-        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
+        let _ = log.credit_co_authors(co_authors(message), origin, merged_at, &mut credits);
     }
     for approval in approvals() {
         let label = match approval.kind.as_str() {
@@ -315,7 +312,7 @@ fn read_change(
             continue;
         };
         let label = log.symbols.intern(label);
-        if let Some(account) = sight(log, &approval.by, origin) {
+        if let Some(account) = sight(log, &approval.by, origin, merged_at) {
             credits.push(Credit {
                 account,
                 role: CreditRole::Reviewer {
@@ -372,14 +369,22 @@ fn epoch(
 
 /// Accounts in `gerrit query` output carry no account id: they are keyed by address.
 /// Bots without an address (Jenkins) are not accounts anyone can be credited through.
-fn sight(log: &mut ChangeLog, account: &QueryAccount, origin: Origin) -> Option<AccountIdx> {
-    let email = account.email.as_deref().filter(|e| is_plausible_email(e))?;
+fn sight(
+    log: &mut ChangeLog,
+    account: &QueryAccount,
+    origin: Origin,
+    at: Option<Instant>,
+) -> Option<AccountIdx> {
+    let email = account.email.as_deref().filter(|e| !e.is_empty())?;
+    let usable = is_plausible_email(email);
     log.account(
         AccountSighting {
             gerrit_id: None,
-            email: Some(email),
+            email: Some(email).filter(|_| usable),
             name: account.name.as_deref(),
             username: account.username.as_deref(),
+            unusable_email: Some(email).filter(|_| !usable),
+            at,
         },
         origin,
     )

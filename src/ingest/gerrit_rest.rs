@@ -368,16 +368,13 @@ fn read_change(
         .as_deref()
         .filter(|e| !is_plausible_email(e))
     {
-        diagnostics.push(problem(
-            Code::AddressInvalid,
-            "owner.email",
-            format!(
-                "\"{email}\" is not an e-mail address, expected one such as \"jane@example.org\""
-            ),
-        ));
-        return false;
+        diagnostics.push(
+            crate::ingest::changes_csv::unusable_address(name, email)
+                .at_record(record)
+                .in_field("owner.email"),
+        );
     }
-    let owner = match sight(log, &change.owner, origin) {
+    let owner = match sight(log, &change.owner, origin, merged_at) {
         Some(owner) => owner,
         None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
         None => {
@@ -399,7 +396,7 @@ fn read_change(
         .and_then(|commit| commit.message.as_deref());
     if let Some(message) = message {
         // Entries without an address have nobody to credit; exports carry free text here.
-        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
+        let _ = log.credit_co_authors(co_authors(message), origin, merged_at, &mut credits);
     }
     for (label, votes) in &change.labels {
         let label_sym = log.symbols.intern(label);
@@ -407,7 +404,7 @@ fn read_change(
             let Some(value) = vote.value.filter(|v| *v != 0) else {
                 continue;
             };
-            if let Some(account) = sight(log, &vote.account, origin) {
+            if let Some(account) = sight(log, &vote.account, origin, merged_at) {
                 credits.push(Credit {
                     account,
                     role: CreditRole::Reviewer {
@@ -452,13 +449,18 @@ pub(crate) fn sight(
     log: &mut ChangeLog,
     account: &RestAccount,
     origin: Origin,
+    at: Option<crate::model::Instant>,
 ) -> Option<crate::model::AccountIdx> {
+    let email = account.email.as_deref();
+    let usable = email.filter(|e| is_plausible_email(e));
     log.account(
         AccountSighting {
             gerrit_id: account.account_id,
-            email: account.email.as_deref(),
+            email: usable,
             name: account.name.as_deref(),
             username: account.username.as_deref(),
+            unusable_email: email.filter(|_| usable.is_none()),
+            at,
         },
         origin,
     )

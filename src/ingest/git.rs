@@ -131,10 +131,13 @@ pub fn read(
         };
         let email = author.email.to_string();
         let author_name = author.name.to_string();
-        if !is_plausible_email(&email) {
-            rows.rejected += 1;
-            diagnostics.push(problem(Code::AddressInvalid, format!("author address \"{email}\" is not an e-mail address, expected one such as \"jane@example.org\"")).in_field("author"));
-            continue;
+        let usable = is_plausible_email(&email);
+        if !usable {
+            diagnostics.push(
+                crate::ingest::changes_csv::unusable_address(name, &email)
+                    .at_record(u64::from(record))
+                    .in_field("author"),
+            );
         }
         let Some(merged_at) = chrono::DateTime::from_timestamp(committed.seconds, 0) else {
             rows.rejected += 1;
@@ -148,9 +151,11 @@ pub fn read(
         let Some((owner, email_sym)) = log.sight(
             AccountSighting {
                 gerrit_id: None,
-                email: Some(&email),
+                email: Some(email.as_str()).filter(|_| usable),
                 name: Some(&author_name),
                 username: None,
+                unusable_email: Some(email.as_str()).filter(|_| !usable),
+                at: Some(merged_at),
             },
             origin,
         ) else {
@@ -159,7 +164,7 @@ pub fn read(
         };
         let mut credits = Vec::new();
         // Entries without an address have nobody to credit; exports carry free text here.
-        let _ = log.credit_co_authors(co_authors(&message), origin, &mut credits);
+        let _ = log.credit_co_authors(co_authors(&message), origin, Some(merged_at), &mut credits);
         let change_id = message
             .lines()
             .filter_map(|line| {

@@ -460,7 +460,16 @@ impl<'a> Engine<'a> {
             while start < list.len() {
                 let person = list[start].person;
                 let end = start + list[start..].partition_point(|c| c.person == person);
-                list[start..end].sort_unstable_by_key(|c| (c.team, c.at, c.change));
+                // Changes merged at one instant are ordered by their number, so the first
+                // and last evidence shown does not depend on the order rows were read in.
+                list[start..end].sort_unstable_by(|a, b| {
+                    (a.team, a.at).cmp(&(b.team, b.at)).then_with(|| {
+                        let number = |c: u32| log.changes[c as usize].number;
+                        number(a.change)
+                            .cmp(&number(b.change))
+                            .then(a.change.cmp(&b.change))
+                    })
+                });
                 start = end;
             }
             let mut runs = Vec::new();

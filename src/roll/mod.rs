@@ -42,6 +42,9 @@ pub struct Voter {
 pub struct Exclusion {
     pub person: PersonIdx,
     pub code: Code,
+    /// What would have put them on, for those an official can put back by fixing an input
+    /// (no usable address): the roll's `.csv` lists them with the reason.
+    pub held: Option<Voter>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +156,27 @@ pub fn decide(
     team: Option<TeamIdx>,
     grants: &[Grant],
 ) -> Decision {
+    match weigh(engine, person, def, team, grants) {
+        Weighed::On(voter) => Decision::On(voter),
+        Weighed::Off(code) | Weighed::Held(code, _) => Decision::Off(code),
+    }
+}
+
+/// [`decide`], keeping what would have put a person on the roll when only an input they
+/// can fix keeps them off.
+enum Weighed {
+    On(Voter),
+    Off(Code),
+    Held(Code, Voter),
+}
+
+fn weigh(
+    engine: &Engine<'_>,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+    grants: &[Grant],
+) -> Weighed {
     let mut voter = Voter {
         person,
         email: String::new(),
@@ -183,19 +207,22 @@ pub fn decide(
         }
     }
     if voter.statuses.is_empty() {
-        return Decision::Off(Code::ExcludedNoStatus);
+        return Weighed::Off(Code::ExcludedNoStatus);
     }
     voter.statuses.sort_unstable();
     voter.statuses.dedup();
     voter.criteria.sort_unstable();
     voter.criteria.dedup();
-    if let Some(code) = off_roll(engine, person, def) {
-        return Decision::Off(code);
+    match off_roll(engine, person, def) {
+        Some(Code::ExcludedNoEmail) => Weighed::Held(Code::ExcludedNoEmail, voter),
+        Some(code) => Weighed::Off(code),
+        None => {
+            if let Some(email) = &engine.people().person(person).email {
+                voter.email.clone_from(email);
+            }
+            Weighed::On(voter)
+        }
     }
-    if let Some(email) = &engine.people().person(person).email {
-        voter.email.clone_from(email);
-    }
-    Decision::On(voter)
 }
 
 /// Why a person who holds a status for the roll is still kept off it, if they are.
@@ -530,7 +557,7 @@ pub fn build_selected(
                     if let Some(i) = election_roll[d] {
                         place(
                             &mut rolls[i],
-                            decide(engine, person, def, None, mine),
+                            weigh(engine, person, def, None, mine),
                             person,
                         );
                     }
@@ -544,7 +571,7 @@ pub fn build_selected(
                         if let Some(i) = team_roll[d].get(team.index()).copied().flatten() {
                             place(
                                 &mut rolls[i],
-                                decide(engine, person, def, Some(team), mine),
+                                weigh(engine, person, def, Some(team), mine),
                                 person,
                             );
                         }
@@ -563,10 +590,19 @@ pub fn build_selected(
     rolls
 }
 
-fn place(roll: &mut Roll, decision: Decision, person: PersonIdx) {
+fn place(roll: &mut Roll, decision: Weighed, person: PersonIdx) {
     match decision {
-        Decision::On(voter) => roll.voters.push(voter),
-        Decision::Off(Code::ExcludedNoStatus) => {}
-        Decision::Off(code) => roll.excluded.push(Exclusion { person, code }),
+        Weighed::On(voter) => roll.voters.push(voter),
+        Weighed::Off(Code::ExcludedNoStatus) => {}
+        Weighed::Off(code) => roll.excluded.push(Exclusion {
+            person,
+            code,
+            held: None,
+        }),
+        Weighed::Held(code, voter) => roll.excluded.push(Exclusion {
+            person,
+            code,
+            held: Some(voter),
+        }),
     }
 }
