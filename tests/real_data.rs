@@ -162,7 +162,7 @@ fn real_governance_files_parse_without_problems() {
     let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
     assert_eq!(
         problems[0],
-        "governance/current-legacy.yaml:2749:5: duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
+        "governance/current-legacy.yaml:2749:5: key \"ansible-role-tripleo-ui\" is repeated in its mapping (first at line 2603); the last value is used, as PyYAML does",
         "the real legacy.yaml lists the deliverable ansible-role-tripleo-ui twice"
     );
     assert!(
