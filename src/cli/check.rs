@@ -118,6 +118,11 @@ fn lint_governance(args: &CheckArgs) -> anyhow::Result<CheckReport> {
         &read.sources,
         at,
     ));
+    // In the order the files were read, then by place.
+    let order = |file: &str| read.inputs.iter().position(|i| i.path == file);
+    problems.sort_by(|a, b| {
+        (order(&a.file), a.line, a.column).cmp(&(order(&b.file), b.line, b.column))
+    });
     let mut report = CheckReport::new(read.inputs, problems);
     // For the governance repository's CI every finding counts, warnings included.
     report.ok = report.problems.is_empty();

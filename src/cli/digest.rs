@@ -108,7 +108,11 @@ pub fn run(args: &DigestArgs) -> anyhow::Result<Outcome> {
     };
     let secret = std::fs::read(secret_file)
         .with_context(|| format!("cannot read the secret file {}", secret_file.display()))?;
-    let secret = secret.trim_ascii();
+    // A text editor's final newline is not part of the secret.
+    let secret = secret
+        .strip_suffix(b"\r\n")
+        .or_else(|| secret.strip_suffix(b"\n"))
+        .unwrap_or(&secret);
     if secret.len() < MIN_SECRET_BYTES {
         anyhow::bail!(
             "the secret file {} holds {} bytes, expected at least {MIN_SECRET_BYTES}\nhint: head -c 32 /dev/urandom > {}",

@@ -93,7 +93,8 @@ pub enum RecordError {
         known: String,
     },
     #[error(
-        "election {roll} needs a poll ({candidates} eligible candidates for {seats} seats), but no ballots were given for it, expected {roll}=BALLOTS"
+        "election {roll} needs a poll ({candidates} eligible candidates for {seats} seat{}), but no ballots were given for it, expected {roll}=BALLOTS",
+        plural_s(*.seats)
     )]
     NoBallots {
         roll: String,
@@ -525,14 +526,20 @@ pub fn write_markdown(record: &Record, out: &mut dyn Write) -> io::Result<()> {
         for tie in &e.ties {
             writeln!(out)?;
             match &tie.draw {
-                Some(draw) => writeln!(
-                    out,
-                    "Tie for {}: {}, settled by the draw \"{}\": {}",
-                    md(&tie.purpose),
-                    md(&tie.candidates.join(", ")),
-                    md(&draw.description),
-                    md(&draw.order.join(", "))
-                )?,
+                Some(draw) => {
+                    writeln!(
+                        out,
+                        "Tie for {}: {}, settled by a draw with seed \"{}\" and description \"{}\"; the order drawn: {}",
+                        md(&tie.purpose),
+                        md(&tie.candidates.join(", ")),
+                        md(&draw.seed),
+                        md(&draw.description),
+                        md(&draw.order.join(", "))
+                    )?;
+                    for digest in &draw.digests {
+                        writeln!(out, "- {}: `{}`", md(&digest.candidate), digest.sha256)?;
+                    }
+                }
                 None => writeln!(
                     out,
                     "Tie for {}: {}, unresolved",
@@ -551,4 +558,9 @@ pub fn write_markdown(record: &Record, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `s` unless there is exactly one.
+fn plural_s(n: u32) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
