@@ -518,6 +518,27 @@ fn a_published_digest_lets_a_voter_check_with_their_code() {
             format!("{address} is NOT on roll tc of \"Newton TC\" (published/tc.digest.txt)\n")
         );
     }
+    // The example's fictional secret gives the codes the README shows.
+    let run = electorate_in(
+        dir.path(),
+        &[
+            "digest",
+            "rolls/tc.txt",
+            "--secret-file",
+            &common::path("examples/newton-tc/digest-secret.txt"),
+            "--label",
+            "newton-tc",
+            "--out",
+            "example",
+        ],
+    )
+    .success();
+    assert!(run.stdout.starts_with("tc: 36 entries"), "{}", run.stdout);
+    let codes = std::fs::read_to_string(dir.path().join("example/tc.codes.csv")).unwrap();
+    assert!(
+        codes.contains("\nkenji.okonkwo@example.org,b1bf-ae37-bdd0-221f-aa3e-b214-8a20-ca8c\n"),
+        "{codes}"
+    );
     // The same secret gives the same list; the directory is the tool's to rewrite.
     electorate_in(
         dir.path(),
@@ -601,6 +622,14 @@ fn results_put_rolls_tallies_and_the_candidates_tree_together() {
     ];
     let run = electorate_in(dir.path(), &ptl).success();
     insta::assert_snapshot!("results_ptl_yaml", run.stdout);
+    // A directory of ballot files named after their rolls says the same.
+    let mut by_dir = ptl.to_vec();
+    by_dir.pop();
+    by_dir.push("ballots");
+    assert_eq!(
+        electorate_in(dir.path(), &by_dir).success().stdout,
+        run.stdout
+    );
     let mut markdown = ptl.to_vec();
     markdown.extend(["--format", "markdown"]);
     let run = electorate_in(dir.path(), &markdown).success();

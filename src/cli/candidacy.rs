@@ -15,10 +15,10 @@ use crate::policy::Engine;
 use crate::report::candidacy::{self as render, CandidacyReport};
 use crate::roll::candidacy;
 
-/// Check candidates by each roll's candidacy rule (the policy's `candidates`): with the
-/// shipped openstack policy, any Foundation member may stand for the TC, a team's APCs
-/// (its PTL roll) for its PTL.
+/// Check candidates, or a candidates tree, by each roll's candidacy rule.
 ///
+/// The rule is the policy's `candidates`: with the shipped openstack policy, any
+/// Foundation member may stand for the TC, a team's APCs (its PTL roll) for its PTL.
 /// Each CANDIDATE (an address, account id, username or name) is looked up and decided
 /// against the roll, with the decisive code (see docs/codes.md) and what it rests on: the
 /// qualifying change with its date and repository, the extra-ATC entry, or the member

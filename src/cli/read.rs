@@ -125,3 +125,29 @@ pub fn published_digest(path: &Path) -> anyhow::Result<crate::ingest::roll_diges
         .with_context(|| format!("cannot read the published list {shown}"))?;
     crate::ingest::roll_digest::parse(&shown, &text).map_err(|problem| anyhow::anyhow!("{problem}"))
 }
+
+/// The ballot files of a directory, each for the roll its name gives (`ptl-nova.csv` is
+/// `ptl-nova`'s), by name; hidden files are skipped.
+///
+/// # Errors
+/// The directory cannot be listed, or holds no file.
+pub fn ballot_dir(dir: &Path) -> anyhow::Result<Vec<(String, std::path::PathBuf)>> {
+    let shown = dir.display().to_string();
+    let mut found: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list the ballots directory {shown}"))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let roll = name.split('.').next().filter(|r| !r.is_empty())?.to_owned();
+            Some((roll, e.path()))
+        })
+        .collect();
+    found.sort();
+    if found.is_empty() {
+        anyhow::bail!(
+            "{shown} holds no ballot file, expected files named after their rolls, such as ptl-nova.csv"
+        );
+    }
+    Ok(found)
+}

@@ -19,7 +19,8 @@ use crate::roll::candidacy;
 /// Each ELECTION is `ROLL=BALLOTS`: the roll the ballots were cast from (a name in the
 /// --roll directory, such as tc or ptl-nova) and the ballot file, counted here as `tally`
 /// counts it, with the same options (a record counted from the ballots it names cannot
-/// disagree with them). With --roll FILE, a bare BALLOTS is that roll's.
+/// disagree with them); or a directory of ballot files named after their rolls
+/// (`ptl-nova.csv`). With --roll FILE, a bare BALLOTS is that roll's.
 ///
 /// For each election the record has the candidates and winners, the electorate, ballots
 /// cast and turnout, the method and its options, the tie-break draws, and the SHA-256 of
@@ -39,7 +40,8 @@ use crate::roll::candidacy;
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ResultsArgs {
-    /// Elections: ROLL=BALLOTS (or BALLOTS alone with --roll FILE).
+    /// Elections: ROLL=BALLOTS, a directory of ballot files named after their rolls, or
+    /// BALLOTS alone with --roll FILE.
     #[arg(value_name = "ELECTION")]
     pub elections: Vec<String>,
 
@@ -107,18 +109,24 @@ pub fn run(args: &ResultsArgs) -> anyhow::Result<Outcome> {
         _ => None,
     };
     let mut counted = Vec::new();
+    let mut ballots: Vec<(String, PathBuf)> = Vec::new();
     for spec in &args.elections {
-        let (roll, path) = match spec.split_once('=') {
+        match spec.split_once('=') {
             Some((roll, path)) if !roll.is_empty() && !roll.contains('/') => {
-                (roll.to_owned(), PathBuf::from(path))
+                ballots.push((roll.to_owned(), PathBuf::from(path)));
+            }
+            _ if std::path::Path::new(spec).is_dir() => {
+                ballots.extend(read::ballot_dir(std::path::Path::new(spec))?);
             }
             _ => match &single {
-                Some(roll) => (roll.clone(), PathBuf::from(spec)),
+                Some(roll) => ballots.push((roll.clone(), PathBuf::from(spec))),
                 None => anyhow::bail!(
-                    "election {spec:?} names no roll, expected ROLL=BALLOTS such as tc=ballots.csv"
+                    "election {spec:?} names no roll, expected ROLL=BALLOTS such as tc=ballots.csv, or a directory of ballot files named after their rolls"
                 ),
             },
-        };
+        }
+    }
+    for (roll, path) in ballots {
         let bytes = std::fs::read(&path)
             .with_context(|| format!("cannot read the ballot file {}", path.display()))?;
         // Seats: as given, else the election file's for this roll (with a tree).
