@@ -1,7 +1,7 @@
 //! `electorate tally`: count a ballot file.
 //!
 //! The flags are turned into a checked [`Method`] and [`Contest`] in one step
-//! ([`TallyArgs::method`]): a flag that does not apply to the chosen method is an error,
+//! ([`CountArgs::method`]): a flag that does not apply to the chosen method is an error,
 //! never silently dropped. Then the files are read, the ballots checked against the roll
 //! if one is given, the count run and the result rendered on standard output.
 
@@ -417,11 +417,6 @@ impl CountArgs {
     }
 }
 
-/// Run `electorate tally`.
-///
-/// # Errors
-/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
-/// write to standard output.
 /// `N:M`, both whole numbers of at least 1.
 fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     let expected = || format!("{text:?} is not a ratio, expected N:M such as 3:1");
@@ -436,6 +431,11 @@ fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     Ok((n, m))
 }
 
+/// Run `electorate tally`.
+///
+/// # Errors
+/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
+/// write to standard output.
 pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     let result = args.count.count(&args.ballots, args.roll.as_deref())?;
     let stdout = io::stdout();
