@@ -741,3 +741,32 @@ fn a_drawn_tie_is_in_the_record_and_an_unresolved_one_fails() {
         "a653398a294385ec2bfd11400d102d29a501283e24e07cab9e82d711d808ec61"
     );
 }
+
+#[test]
+fn without_a_membership_list_a_members_rule_cannot_decide() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::root().join("examples/newton-tc");
+    let election = std::fs::read_to_string(example.join("election.toml"))
+        .unwrap()
+        .replace("members = \"members.csv\"\n", "")
+        .replace("\"gerrit/", &format!("\"{}/gerrit/", example.display()))
+        .replace(
+            "\"governance/",
+            &format!("\"{}/governance/", example.display()),
+        );
+    std::fs::write(dir.path().join("election.toml"), election).unwrap();
+    let run = electorate_in(
+        dir.path(),
+        &[
+            "candidacy",
+            "--election",
+            "election.toml",
+            "kenji.okonkwo@example.org",
+        ],
+    )
+    .code(1);
+    assert_eq!(
+        run.stdout,
+        "kenji.okonkwo@example.org (Kenji Okonkwo): NOT eligible for tc (candidate-membership-unknown)\n"
+    );
+}
