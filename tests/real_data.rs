@@ -162,7 +162,7 @@ fn real_governance_files_parse_without_problems() {
     let problems: Vec<String> = d.all().iter().map(ToString::to_string).collect();
     assert_eq!(
         problems[0],
-        "governance/current-legacy.yaml:2749:5: duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
+        "governance/current-legacy.yaml:2749:5: key \"ansible-role-tripleo-ui\" is repeated in its mapping (first at line 2603); the last value is used, as PyYAML does",
         "the real legacy.yaml lists the deliverable ansible-role-tripleo-ui twice"
     );
     assert!(
@@ -431,4 +431,44 @@ fn april_2016_replays_the_reference_rolls_byte_for_byte() {
         assert_eq!(tc.iter().filter(|&&b| b == b'\n').count(), voters, "{mode}");
         assert_eq!(electorate::digest::sha256_hex(&tc), sha256, "{mode}");
     }
+}
+
+#[test]
+fn the_governance_lint_on_the_real_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for which in GovernanceFile::ALL {
+        let Some(path) = shared(&format!("governance/current-{}", which.file_name())) else {
+            return;
+        };
+        std::fs::copy(path, dir.path().join(which.file_name())).unwrap();
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_electorate"))
+        .args(["check", "--governance"])
+        .arg(dir.path())
+        .args(["--as-of", "2020-01-01", "-f", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let csv = String::from_utf8(output.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let duplicate: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r[1] == "yaml-duplicate-key")
+        .collect();
+    assert_eq!(duplicate.len(), 1, "the real legacy.yaml repeats one key");
+    assert!(duplicate[0][2].ends_with("legacy.yaml"));
+    assert_eq!(duplicate[0][3..5], ["2749", "5"]);
+    assert!(
+        rows.iter().all(|r| [
+            "yaml-duplicate-key",
+            "repo-listed-twice",
+            "extra-atc-expired-listed"
+        ]
+        .contains(&r[1])),
+        "{csv}"
+    );
 }

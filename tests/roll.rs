@@ -451,6 +451,8 @@ fn distributed_leadership_teams_get_no_ptl_roll() {
             "reason": "the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl"
         }])
     );
+    // A team with distributed leadership holds no PTL election: a candidacy for it is a
+    // finding (exit 1), not a failure to run.
     let candidacy = electorate(&[
         "candidacy",
         "--election",
@@ -458,14 +460,28 @@ fn distributed_leadership_teams_get_no_ptl_roll() {
         "--team",
         "Oslo",
         "someone@example.org",
-    ]);
-    assert_eq!(candidacy.code, 2, "{}", candidacy.stderr);
+    ])
+    .code(1);
+    assert_eq!(
+        candidacy.stdout,
+        "someone@example.org: NOT eligible for ptl-oslo (candidate-no-election; team Oslo: the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl)\n"
+    );
+    write_tree(
+        dir.path(),
+        &[
+            ("candidates/Oslo/someone@example.org", "fictional"),
+            ("candidates/Swift/.placeholder", ""),
+        ],
+    );
+    let tree = dir.path().join("candidates").display().to_string();
+    let run = electorate(&["candidacy", "--election", &election, "--dir", &tree]).code(1);
     assert!(
-        candidacy.stderr.contains(
-            "roll \"ptl-oslo\" is not built: the team's leadership_type is \"distributed\""
-        ),
-        "{}",
-        candidacy.stderr
+        run.stdout.starts_with(&format!(
+            "{tree}/Oslo/someone@example.org: NOT eligible for ptl-oslo (candidate-no-election; team Oslo: the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl)\n\
+             elections:\n  ptl-nova: no eligible candidate: leaderless\n  ptl-swift: no eligible candidate: leaderless\n"
+        )),
+        "the distributed team has no election to list: {}",
+        run.stdout
     );
 }
 

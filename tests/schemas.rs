@@ -136,6 +136,126 @@ fn candidacy_and_review_json() {
 }
 
 #[test]
+fn candidates_tree_review_and_expiry_json() {
+    validate(
+        "candidacy-tree",
+        &[
+            "candidacy",
+            "--election",
+            NEWTON,
+            "--dir",
+            "examples/newton-tc/candidates/newton",
+            "-f",
+            "json",
+        ],
+    );
+    validate(
+        "review-expiring",
+        &[
+            "review",
+            "--election",
+            NEWTON,
+            "--expiring",
+            "200d",
+            "--as-of",
+            "2016-03-04",
+            "-f",
+            "json",
+        ],
+    );
+    validate(
+        "check",
+        &[
+            "check",
+            "--governance",
+            "examples/newton-tc/governance",
+            "--as-of",
+            "2016-03-04",
+            "-f",
+            "json",
+        ],
+    );
+}
+
+#[test]
+fn diff_digest_and_results_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let rolls = dir.path().join("rolls").display().to_string();
+    let bylaws = dir.path().join("bylaws").display().to_string();
+    electorate(&["roll", "--election", NEWTON, "-q", "--out", &rolls]).success();
+    electorate(&[
+        "roll",
+        "--election",
+        NEWTON,
+        "-q",
+        "--policy",
+        "openstack-bylaws",
+        "--out",
+        &bylaws,
+    ])
+    .success();
+    validate("diff", &["diff", &rolls, &bylaws, "-f", "json"]);
+    validate(
+        "diff",
+        &["diff", &rolls, &bylaws, "--election", NEWTON, "-f", "json"],
+    );
+    let secret = dir.path().join("secret");
+    std::fs::write(&secret, "a secret of at least sixteen bytes").unwrap();
+    let published = dir.path().join("published").display().to_string();
+    let secret = secret.display().to_string();
+    validate(
+        "digest",
+        &[
+            "digest",
+            &format!("{rolls}/tc.txt"),
+            "--secret-file",
+            &secret,
+            "--label",
+            "Newton",
+            "--out",
+            &published,
+            "-f",
+            "json",
+        ],
+    );
+    validate(
+        "digest-check",
+        &[
+            "digest",
+            "--check",
+            "kenji.okonkwo@example.org",
+            "--code",
+            "00000000000000000000000000000000",
+            &format!("{published}/tc.digest.txt"),
+            "-f",
+            "json",
+        ],
+    );
+    for extra in [
+        &["ptl-nova=examples/newton-tc/ballots/ptl-nova.csv"][..],
+        &[
+            "--election",
+            NEWTON,
+            "--candidates-dir",
+            "examples/newton-tc/candidates/newton",
+            "ptl-nova=examples/newton-tc/ballots/ptl-nova.csv",
+        ],
+    ] {
+        let mut args = vec![
+            "results",
+            "--release",
+            "newton",
+            "--roll",
+            &rolls,
+            "-f",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        validate("results", &args);
+    }
+}
+
+#[test]
 fn compare_json() {
     validate(
         "compare",

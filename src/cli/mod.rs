@@ -5,10 +5,15 @@
 mod candidacy;
 mod check;
 mod compare;
+mod diff;
+mod digest;
 mod explain;
 mod fetch;
+mod optional;
 mod policy;
 mod progress;
+mod read;
+mod results;
 mod review;
 mod roll;
 mod settings;
@@ -34,6 +39,9 @@ pub enum Command {
     Check(check::CheckArgs),
     Candidacy(candidacy::CandidacyArgs),
     Review(review::ReviewArgs),
+    Diff(diff::DiffArgs),
+    Digest(digest::DigestArgs),
+    Results(results::ResultsArgs),
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     Tally(tally::TallyArgs),
@@ -80,6 +88,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(&args),
         Command::Candidacy(args) => candidacy::run(&args),
         Command::Review(args) => review::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Digest(args) => digest::run(&args),
+        Command::Results(args) => results::run(&args),
         Command::Policy(command) => policy::run(&command),
         Command::Tally(args) => tally::run(&args),
         Command::Fetch(command) => fetch::run(&command),

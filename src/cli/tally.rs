@@ -1,7 +1,7 @@
 //! `electorate tally`: count a ballot file.
 //!
 //! The flags are turned into a checked [`Method`] and [`Contest`] in one step
-//! ([`TallyArgs::method`]): a flag that does not apply to the chosen method is an error,
+//! ([`CountArgs::method`]): a flag that does not apply to the chosen method is an error,
 //! never silently dropped. Then the files are read, the ballots checked against the roll
 //! if one is given, the count run and the result rendered on standard output.
 
@@ -23,7 +23,7 @@ use crate::tally::method::{
     MajorityRule, RankingRule, SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
 };
 use crate::tally::roll_check::{VoterRoll, check_against_roll};
-use crate::tally::{BallotSet, Contest, Method, tally};
+use crate::tally::{BallotSet, Contest, Method, TallyResult, tally};
 
 const LONG_ABOUT: &str = "\
 Count a ballot file and report the winners, the ranking and the working.
@@ -68,6 +68,29 @@ pub struct TallyArgs {
     )]
     pub ballots: PathBuf,
 
+    #[command(flatten)]
+    pub count: CountArgs,
+
+    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
+    /// results page.
+    ///
+    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
+    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
+    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
+    /// people not on the roll and second ballots are rejected and listed, and turnout
+    /// is reported.
+    #[arg(long, value_name = "ROLL")]
+    pub roll: Option<PathBuf>,
+}
+
+/// How to count: the method, the seats, the options and the ballot reading, shared by
+/// `tally` and `results`.
+#[derive(Debug, Clone, Args)]
+pub struct CountArgs {
     /// How to count.
     ///
     /// Multi-seat Condorcet methods, plurality, approval and cumulative give the seats to
@@ -78,15 +101,6 @@ pub struct TallyArgs {
     /// Number of seats to fill [default: the file's (BLT, TOML), else 1].
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
-
-    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
-    /// results page.
-    ///
-    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
-    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
-    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
 
     /// Read the ballots in this format instead of detecting it.
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -175,12 +189,6 @@ pub struct TallyArgs {
     /// repeatable); without it ties are reported and the command exits 1.
     #[arg(long, value_name = "TEXT")]
     pub tie_seed: Option<String>,
-
-    /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
-    /// people not on the roll and second ballots are rejected and listed, and turnout
-    /// is reported.
-    #[arg(long, value_name = "ROLL")]
-    pub roll: Option<PathBuf>,
 }
 
 /// The counting methods, as the command line names them.
@@ -324,7 +332,7 @@ pub enum MajorityRuleArg {
     MoreThan,
 }
 
-impl TallyArgs {
+impl CountArgs {
     /// The method with its options, refusing flags that do not apply to it.
     ///
     /// # Errors
@@ -412,11 +420,6 @@ impl TallyArgs {
     }
 }
 
-/// Run `electorate tally`.
-///
-/// # Errors
-/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
-/// write to standard output.
 /// `N:M`, both whole numbers of at least 1.
 fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     let expected = || format!("{text:?} is not a ratio, expected N:M such as 3:1");
@@ -431,57 +434,13 @@ fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     Ok((n, m))
 }
 
+/// Run `electorate tally`.
+///
+/// # Errors
+/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
+/// write to standard output.
 pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
-    let method = args.method()?;
-    if args.tie_seed.as_deref() == Some("") {
-        bail!(
-            "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
-        );
-    }
-    let candidates = args
-        .candidates
-        .as_deref()
-        .map(|path| {
-            let name = display(path);
-            let bytes = read_file(path, "candidates file")?;
-            let text = decode(&name, &bytes)?;
-            Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
-        })
-        .transpose()?;
-
-    let set = read_ballot_file(args, candidates.as_ref())?;
-
-    let roll_check = args
-        .roll
-        .as_deref()
-        .map(|path| {
-            let roll_name = display(path);
-            let bytes = read_file(path, "roll")?;
-            let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
-            Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
-        })
-        .transpose()?;
-    let counted = roll_check.as_ref().map_or(&set, |check| &check.accepted);
-
-    let contest = Contest {
-        seats: args.seats.or(set.seats).unwrap_or(1),
-        tie_seed: args.tie_seed.clone(),
-        max_per_affiliation: args.max_per_affiliation,
-        default_option: args.default_option.as_ref().map(|name| DefaultOption {
-            name: name.clone(),
-            majority: args.majority.unwrap_or((1, 1)),
-            rule: match args.majority_rule {
-                Some(MajorityRuleArg::MoreThan) => MajorityRule::MoreThan,
-                Some(MajorityRuleArg::AtLeast) | None => MajorityRule::AtLeast,
-            },
-            quorum: args.quorum.unwrap_or(0),
-        }),
-    };
-    let mut result = tally(counted, &method, &contest)?;
-    if let Some(check) = &roll_check {
-        check.record_in(&mut result);
-    }
-
+    let result = args.count.count(&args.ballots, args.roll.as_deref())?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
@@ -498,14 +457,72 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+impl CountArgs {
+    /// Read a ballot file, check it against a roll when one is given, and count it.
+    ///
+    /// # Errors
+    /// Bad flags, unreadable or invalid input, or a count that cannot be run.
+    pub fn count(&self, ballots: &Path, roll: Option<&Path>) -> anyhow::Result<TallyResult> {
+        let method = self.method()?;
+        if self.tie_seed.as_deref() == Some("") {
+            bail!(
+                "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
+            );
+        }
+        let candidates = self
+            .candidates
+            .as_deref()
+            .map(|path| {
+                let name = display(path);
+                let bytes = read_file(path, "candidates file")?;
+                let text = decode(&name, &bytes)?;
+                Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
+            })
+            .transpose()?;
+
+        let set = read_ballot_file(ballots, self, candidates.as_ref())?;
+
+        let roll_check = roll
+            .map(|path| {
+                let roll_name = display(path);
+                let bytes = read_file(path, "roll")?;
+                let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
+                Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
+            })
+            .transpose()?;
+        let counted = roll_check.as_ref().map_or(&set, |check| &check.accepted);
+
+        let contest = Contest {
+            seats: self.seats.or(set.seats).unwrap_or(1),
+            tie_seed: self.tie_seed.clone(),
+            max_per_affiliation: self.max_per_affiliation,
+            default_option: self.default_option.as_ref().map(|name| DefaultOption {
+                name: name.clone(),
+                majority: self.majority.unwrap_or((1, 1)),
+                rule: match self.majority_rule {
+                    Some(MajorityRuleArg::MoreThan) => MajorityRule::MoreThan,
+                    Some(MajorityRuleArg::AtLeast) | None => MajorityRule::AtLeast,
+                },
+                quorum: self.quorum.unwrap_or(0),
+            }),
+        };
+        let mut result = tally(counted, &method, &contest)?;
+        if let Some(check) = &roll_check {
+            check.record_in(&mut result);
+        }
+        Ok(result)
+    }
+}
+
 /// Read, detect and parse the ballot file; the raw text is dropped on return, before
 /// the count, since a large file's text outweighs its ballots.
 fn read_ballot_file(
-    args: &TallyArgs,
+    ballots: &Path,
+    args: &CountArgs,
     candidates: Option<&CandidateFile>,
 ) -> anyhow::Result<BallotSet> {
-    let name = display(&args.ballots);
-    let bytes = read_file(&args.ballots, "ballot file")?;
+    let name = display(ballots);
+    let bytes = read_file(ballots, "ballot file")?;
     let text = decode(&name, &bytes)?;
     let detection = match args.input_format {
         Some(format) => Detection {

@@ -1,6 +1,7 @@
 //! The TC chair's extra-ATC applications: a CSV with the columns `team`, `name`, `email`,
-//! `expires-in` (or `expires_in`) and optionally `comment`, one application per row, as they
-//! would be added to the governance files.
+//! and `expires-in` (or `expires_in`) or `approved` (the date the TC approved it,
+//! `YYYY-MM-DD`, from which the entry's expiry is reckoned), and optionally `comment`, one
+//! application per row, as they would be added to the governance files.
 
 use crate::ingest::{InputPath, read_text};
 use crate::model::{Application, Code, LineCounter, Problem};
@@ -55,18 +56,20 @@ pub fn read(input: &InputPath) -> Result<Vec<Application>, ReadError> {
             .iter()
             .position(|h| h == name || h.replace('_', "-") == name)
     };
-    let (Some(team_col), Some(name_col), Some(email_col), Some(expires_col)) = (
+    let expires_col = column("expires-in");
+    let approved_col = column("approved");
+    let (Some(team_col), Some(name_col), Some(email_col), true) = (
         column("team"),
         column("name"),
         column("email"),
-        column("expires-in"),
+        expires_col.is_some() || approved_col.is_some(),
     ) else {
         return Err(ReadError::from(
             Problem::error(
                 Code::HeaderMissingColumn,
                 name,
                 format!(
-                    "expected the columns team, name, email, expires-in (found: {})",
+                    "expected the columns team, name, email, and expires-in or approved (found: {})",
                     header.join(", ")
                 ),
             )
@@ -86,12 +89,33 @@ pub fn read(input: &InputPath) -> Result<Vec<Application>, ReadError> {
             .position()
             .map_or(0, |position| lines.record_line(position.byte()));
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
+        let approved = match approved_col.map(field).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(text) => match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    return Err(ReadError::from(
+                        Problem::error(
+                            Code::FieldInvalid,
+                            name,
+                            format!(
+                                "{} is not a date, expected the approval date as YYYY-MM-DD",
+                                crate::model::excerpt(&text)
+                            ),
+                        )
+                        .at_line(line)
+                        .in_field("approved"),
+                    ));
+                }
+            },
+        };
         applications.push(Application {
             line,
             team: field(team_col),
             name: field(name_col),
             email: field(email_col),
-            expires_in: field(expires_col),
+            expires_in: expires_col.map(field).unwrap_or_default(),
+            approved,
             comment: comment_col.map(field).filter(|c| !c.is_empty()),
         });
     }

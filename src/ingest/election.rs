@@ -7,6 +7,7 @@
 //! window = { start = "2015-03-04T00:00:00Z", end = "2016-03-04T00:00:00Z" }  # [start, end)
 //! as_of = "2016-03-04T00:00:00Z"   # optional, defaults to the window end
 //! policy = "openstack"             # a shipped policy name, or a path
+//! seats = { tc = 4 }               # optional: seats per roll name or roll id, default 1
 //!
 //! [inputs]
 //! changes = ["gerrit/changes.csv"] # .csv, .json (Gerrit REST), .jsonl (gerrit query)
@@ -99,6 +100,8 @@ pub struct ElectionFile {
     pub as_of: Instant,
     /// A shipped policy name or a path resolved against the election file.
     pub policy: Option<String>,
+    /// Seats to fill, by roll name (`tc`, `ptl-nova`) or roll id (`ptl`, for every team).
+    pub seats: std::collections::BTreeMap<String, u32>,
     pub inputs: Inputs,
 }
 
@@ -118,6 +121,8 @@ struct RawElection {
     as_of: Option<Spanned<toml::Value>>,
     #[serde(default)]
     policy: Option<String>,
+    #[serde(default)]
+    seats: Option<Spanned<std::collections::BTreeMap<String, u32>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -505,11 +510,32 @@ fn parse(
             p
         }
     });
+    let seats = raw.election.seats.map(|seats| {
+        let span = seats.span();
+        seats
+            .into_inner()
+            .into_iter()
+            .filter(|(roll, n)| {
+                if *n == 0 {
+                    diagnostics.push(
+                        at(
+                            span.clone(),
+                            format!("roll \"{roll}\" has 0 seats, expected at least 1"),
+                        )
+                        .in_field("election.seats"),
+                    );
+                    ok = false;
+                }
+                *n > 0
+            })
+            .collect()
+    });
     if !ok {
         return None;
     }
     let window = window?;
     Some(ElectionFile {
+        seats: seats.unwrap_or_default(),
         file: file.clone(),
         digest,
         name: raw.election.name,

@@ -239,6 +239,7 @@ pub fn load_election(
                 as_of: election.as_of,
             },
             policy: election.policy.clone(),
+            seats: election.seats.clone(),
             sources,
             changes: log,
             governance,

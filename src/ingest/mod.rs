@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod applications;
+pub mod candidates;
 pub mod changes_csv;
 pub mod declarations;
 pub mod election;
@@ -16,6 +17,8 @@ pub mod git;
 pub mod governance;
 pub mod inputs;
 pub mod members;
+pub mod roll_digest;
+pub mod rolls;
 pub mod timestamp;
 
 use std::fs::File;

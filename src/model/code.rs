@@ -139,6 +139,22 @@ codes! {
         "Nobody in the inputs matches the candidate as given (an address, account id, username or name).";
     CandidateAmbiguous = "candidate-ambiguous", Candidacy:
         "Several people match the candidate as given; name them by address or account id.";
+    CandidateMember = "candidate-member", Candidacy:
+        "The candidate is on the membership list, which is all the roll's candidacy rule (`candidates = \"members\"`) asks.";
+    CandidateNotMember = "candidate-not-member", Candidacy:
+        "The roll's candidacy rule asks for a Foundation member, and none of the candidate's addresses is on the membership list.";
+    CandidateMembershipUnknown = "candidate-membership-unknown", Candidacy:
+        "The roll's candidacy rule asks for a Foundation member, but the election gives no membership list to check against.";
+    CandidateHoldsStatus = "candidate-holds-status", Candidacy:
+        "The candidate holds one of the statuses the roll's candidacy rule names (earned in the team, for a team roll) and passes the roll's membership check.";
+    CandidateNoElection = "candidate-no-election", Candidacy:
+        "The roll elects nobody: its candidacy rule is `candidates = \"none\"`, or the team's leadership type holds no election for it (a team with distributed leadership elects no PTL).";
+    CandidateFileNotAddress = "candidate-file-not-address", Candidacy:
+        "A file of the candidates tree is not named by an e-mail address (`candidates/<release>/<Team_Dir>/<email>`).";
+    CandidateUnknownTeam = "candidate-unknown-team", Candidacy:
+        "A directory of the candidates tree names no project team and no election-wide roll of the policy (`TC`).";
+    CandidateFileMisplaced = "candidate-file-misplaced", Candidacy:
+        "A file of the candidates tree sits directly in the release directory, outside any team directory.";
     ApplicationOk = "application-ok", Application:
         "Nothing stands in the way of the application.";
     ApplicationAlreadyAtc = "application-already-atc", Application:
@@ -189,6 +205,12 @@ codes! {
         "A TC repository lists extra-ACs under `extra_acs` (the spelling the reference tooling reads there); it is read as `extra-acs`.";
     ExtraAtcInvalid = "extra-atc-invalid", Problem:
         "An extra-ATC entry lacks a name, an address or an `expires-in` month, or one of them does not parse; it is left out.";
+    ExtraAtcListedTwice = "extra-atc-listed-twice", Problem:
+        "One address is listed twice among the extra-ATC entries of one team.";
+    ExtraAtcExpiredListed = "extra-atc-expired-listed", Problem:
+        "An extra-ATC entry is still listed although its `expires-in` month began on or before the date checked.";
+    ExtraAtcExpiring = "extra-atc-expiring", Problem:
+        "An extra-ATC entry expires within the period looked ahead (`review --expiring`): a reminder to renew or remove it.";
     YamlInvalid = "yaml-invalid", Problem:
         "A governance file is not valid YAML.";
     YamlDuplicateKey = "yaml-duplicate-key", Problem:

@@ -64,6 +64,8 @@ pub struct Election {
     pub dates: Dates,
     /// The policy the election file names (a shipped name or a path), if any.
     pub policy: Option<String>,
+    /// Seats to fill, by roll name (`tc`, `ptl-nova`) or roll id (`ptl`); 1 when absent.
+    pub seats: std::collections::BTreeMap<String, u32>,
     /// The input files, by [`crate::model::FileId`], as the user named them.
     pub sources: Sources,
     pub changes: ChangeLog,
@@ -77,6 +79,17 @@ pub struct Election {
 }
 
 impl Election {
+    /// The seats roll `name`, an instance of roll definition `id`, fills: the number the
+    /// election file gives for the name, else for the id, else 1.
+    #[must_use]
+    pub fn seats(&self, name: &str, id: &str) -> u32 {
+        self.seats
+            .get(name)
+            .or_else(|| self.seats.get(id))
+            .copied()
+            .unwrap_or(1)
+    }
+
     /// Records rejected across all inputs.
     #[must_use]
     pub fn rejected(&self) -> u64 {
@@ -107,7 +120,11 @@ pub struct Application {
     pub team: String,
     pub name: String,
     pub email: String,
-    /// `expires-in` as written (a month such as "February 2017", unchecked).
+    /// `expires-in` as written (a month such as "February 2017", unchecked); may be empty
+    /// when `approved` is given.
     pub expires_in: String,
+    /// When the TC approved the application: the entry then expires a set number of
+    /// months later.
+    pub approved: Option<chrono::NaiveDate>,
     pub comment: Option<String>,
 }

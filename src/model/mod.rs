@@ -8,6 +8,7 @@
 
 pub mod activity;
 pub mod address;
+pub mod candidates;
 pub mod changes;
 pub mod code;
 pub mod compat;
@@ -17,11 +18,13 @@ pub mod governance;
 pub mod members;
 pub mod origin;
 pub mod problem;
+pub mod roll_file;
 pub mod symbols;
 pub mod time;
 
 pub use activity::{Activities, Attendance, Meeting, MetricEntry, RosterEntry, normalize_nick};
 pub use address::{EmailFolding, is_plausible_email, parse_person};
+pub use candidates::{CandidateFile, CandidateTree, TeamDir, dir_key};
 pub use changes::{
     Account, AccountIdx, AccountKey, AccountSighting, Change, ChangeLog, Credit, CreditRole,
     MergeTime, TextRef,
@@ -33,6 +36,7 @@ pub use election::{Application, ChangeFormat, Election, InputFile};
 pub use governance::{ExtraAtc, Governance, Repo, Team, TeamIdx, TeamKind, slug};
 pub use members::{Member, Members};
 pub use origin::{FileId, Origin, Position, Sources};
-pub use problem::{Diagnostics, LineCounter, Problem, Severity, line_column};
+pub use problem::{Diagnostics, LineCounter, Problem, Severity, excerpt, line_column};
+pub use roll_file::RollFile;
 pub use symbols::{Sym, Symbols};
 pub use time::{Dates, Instant, Month, Placement, Window, describe_duration, format_instant};

@@ -207,6 +207,17 @@ impl Diagnostics {
     }
 }
 
+/// A value quoted for a message: `{:?}` quoting (so spaces and control characters show),
+/// cut after 40 characters with `…` after the closing quote, so that a huge value makes a
+/// one-line message.
+#[must_use]
+pub fn excerpt(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!("{:?}…", value.get(..cut).unwrap_or(value)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,9 @@
 
 pub mod candidacy;
 pub mod compare;
+pub mod diff;
 pub mod explain;
+pub mod lint;
 pub mod review;
 
 use crate::identity::{People, PersonIdx};
@@ -259,9 +261,47 @@ pub fn decisive(
     def: &RollDef,
     team: Option<TeamIdx>,
 ) -> Decision {
-    let decision = decide(engine, person, def, team, evaluation.of(person));
+    grounds(engine, evaluation, dates, person, def, team).0
+}
+
+/// What a decision about a person and a roll rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    /// A contribution: the latest that counted, or the latest that did not (and the
+    /// decision's code says why).
+    Contribution(Instant, Evidence),
+    /// An extra-ATC entry, by its index in the governance list: the one that counted, or
+    /// the one that expired.
+    ExtraAtc(usize),
+}
+
+/// [`decisive`], with what the decision rests on when there is one thing to point at.
+#[must_use]
+pub fn grounds(
+    engine: &Engine<'_>,
+    evaluation: &Evaluation,
+    dates: &Dates,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+) -> (Decision, Option<Ground>) {
+    let grants = evaluation.of(person);
+    let decision = decide(engine, person, def, team, grants);
     if decision != Decision::Off(Code::ExcludedNoStatus) {
-        return decision;
+        // The latest contribution that counted, else the extra-ATC entry that did.
+        let counted: Vec<&Grant> = counting(engine.policy(), def, team, grants).collect();
+        let ground = counted
+            .iter()
+            .filter_map(|g| g.last)
+            .max()
+            .map(|(at, evidence)| Ground::Contribution(at, evidence))
+            .or_else(|| {
+                counted
+                    .iter()
+                    .find_map(|g| g.extra_atc)
+                    .map(Ground::ExtraAtc)
+            });
+        return (decision, ground);
     }
     let criteria = engine.criteria();
     let in_roll = |criterion: usize| def.statuses.contains(&criteria[criterion].status);
@@ -270,13 +310,16 @@ pub fn decisive(
         .iter()
         .find(|m| in_roll(m.criterion) && (team.is_none() || m.team.is_none() || m.team == team))
     {
-        return Decision::Off(miss.code);
+        return (
+            Decision::Off(miss.code),
+            miss.extra_atc.map(Ground::ExtraAtc),
+        );
     }
     let code_criteria: Vec<usize> = (0..criteria.len())
         .filter(|&c| in_roll(c) && matches!(criteria[c].rule, Rule::CodeChange(_)))
         .collect();
     let changes = &engine.election().changes.changes;
-    let mut latest: Option<(Option<Instant>, Code)> = None;
+    let mut latest: Option<(Option<Instant>, Code, u32)> = None;
     for change in engine.people().changes_of(person) {
         if team.is_some() && engine.change_team(change) != team {
             continue;
@@ -284,12 +327,18 @@ pub fn decisive(
         let at = changes[change as usize].merged_at;
         for &criterion in &code_criteria {
             let code = engine.classify(change, criterion, person, dates).code;
-            if code != Code::ChangeQualifies && latest.is_none_or(|(when, _)| at > when) {
-                latest = Some((at, code));
+            if code != Code::ChangeQualifies && latest.is_none_or(|(when, _, _)| at > when) {
+                latest = Some((at, code, change));
             }
         }
     }
-    latest.map_or(decision, |(_, code)| Decision::Off(code))
+    match latest {
+        Some((at, code, change)) => (
+            Decision::Off(code),
+            at.map(|at| Ground::Contribution(at, Evidence::Change(change))),
+        ),
+        None => (decision, None),
+    }
 }
 
 /// Whether [`decide`] would put the person on the roll, without building the voter: the
@@ -368,8 +417,16 @@ pub fn all_instances<'p>(
 /// the team that makes the second name; no roll can be written while there is one.
 #[must_use]
 pub fn name_collisions(policy: &Policy, election: &Election) -> Vec<Problem> {
-    let governance = &election.governance;
-    let sources = &election.sources;
+    team_name_collisions(policy, &election.governance, &election.sources)
+}
+
+/// [`name_collisions`] for governance files read on their own.
+#[must_use]
+pub fn team_name_collisions(
+    policy: &Policy,
+    governance: &Governance,
+    sources: &crate::model::Sources,
+) -> Vec<Problem> {
     let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
     for def in &policy.rolls {
@@ -397,7 +454,8 @@ pub fn name_collisions(policy: &Policy, election: &Election) -> Vec<Problem> {
                             sources.name(team.origin.file),
                             message,
                         )
-                        .at_line(u64::from(team.origin.position)),
+                        .at_line(u64::from(team.origin.position))
+                        .at_column(u64::from(team.column)),
                         None => Problem::error(
                             Code::RollNameCollision,
                             format!("policy {}", policy.name),
