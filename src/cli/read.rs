@@ -98,6 +98,7 @@ pub(super) fn governance(paths: &[std::path::PathBuf]) -> anyhow::Result<Governa
             records: None,
             rejected: None,
             ignored: None,
+            duplicates: None,
             commit: None,
         });
     }

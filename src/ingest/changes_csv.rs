@@ -3,7 +3,7 @@
 //! so a misspelt optional column does not go unnoticed).
 //!
 //! Required: `project, branch, owner_email, merged_at`. Optional: `owner_name,
-//! owner_account_id, owner_username, change_id, change_number, status, co_authors`.
+//! owner_account_id, owner_username, change_id, change_number, status, co_authors, commit`.
 //! `merged_at` is RFC 3339 with an offset. `status`, when present, must be `MERGED` for a
 //! row to count. `co_authors` is `Name <email>; Name <email>`.
 
@@ -30,9 +30,10 @@ enum Column {
     ChangeNumber,
     Status,
     CoAuthors,
+    Commit,
 }
 
-const COLUMNS: [(&str, Column); 11] = [
+const COLUMNS: [(&str, Column); 12] = [
     ("project", Column::Project),
     ("branch", Column::Branch),
     ("owner_email", Column::OwnerEmail),
@@ -44,6 +45,7 @@ const COLUMNS: [(&str, Column); 11] = [
     ("change_number", Column::ChangeNumber),
     ("status", Column::Status),
     ("co_authors", Column::CoAuthors),
+    ("commit", Column::Commit),
 ];
 
 const REQUIRED: [&str; 4] = ["project", "branch", "owner_email", "merged_at"];
@@ -487,6 +489,7 @@ fn read_row(
     let number = text(Column::ChangeNumber, "change_number").filter(|s| !s.is_empty());
     let status = text(Column::Status, "status");
     let co_authors = text(Column::CoAuthors, "co_authors").filter(|s| !s.is_empty());
+    let commit = text(Column::Commit, "commit").filter(|s| !s.is_empty());
 
     let mut problems: Vec<(Code, &str, String)> = Vec::new();
     if project == Some("") {
@@ -629,6 +632,7 @@ fn read_row(
         },
         number,
         change_id: change_id.map(|id| log.store_text(id)),
+        commit: commit.map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,
@@ -668,12 +672,12 @@ mod tests {
     #[test]
     fn reads_rows_with_case_insensitive_header_and_extra_columns() {
         let (log, d, rows) = parse(
-            b"Project,BRANCH,owner_email,merged_at,Owner_Name,commit\n\
+            b"Project,BRANCH,owner_email,merged_at,Owner_Name,sha\n\
               openstack/nova,master,jane@example.org,2015-06-01T12:00:00+02:00,Jane Doe,abc\n",
         );
         assert_eq!(
             messages(&d),
-            ["changes.csv:1: ignoring unknown column: commit"]
+            ["changes.csv:1: ignoring unknown column: sha"]
         );
         assert_eq!(
             rows,

@@ -339,6 +339,7 @@ fn read_change(
         merge_time,
         number,
         change_id: change.id.as_deref().map(|id| log.store_text(id)),
+        commit: None,
         credits_start,
         credits_len,
         origin,

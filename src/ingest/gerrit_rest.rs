@@ -437,6 +437,10 @@ fn read_change(
         },
         number: change.number,
         change_id: change.change_id.as_deref().map(|id| log.store_text(id)),
+        commit: change
+            .current_revision
+            .as_deref()
+            .map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,

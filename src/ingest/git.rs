@@ -177,6 +177,7 @@ pub fn read(
             .unwrap_or_else(|| id.clone());
         let (credits_start, credits_len) = log.add_credits(credits);
         let change_id = log.store_text(&change_id);
+        let commit_id = log.store_text(&id);
         log.changes.push(Change {
             repo: project,
             branch,
@@ -188,6 +189,7 @@ pub fn read(
             merge_time: MergeTime::Submitted,
             number: None,
             change_id: Some(change_id),
+            commit: Some(commit_id),
             credits_start,
             credits_len,
             origin,

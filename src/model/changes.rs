@@ -100,6 +100,9 @@ pub struct Change {
     /// The Change-Id, kept in the change log's text arena: nearly every change has its own, so
     /// interning them would only cost hashing.
     pub change_id: Option<TextRef>,
+    /// The commit id, when the export has one: it tells apart changes that carry neither a
+    /// number nor a Change-Id (history from before code review).
+    pub commit: Option<TextRef>,
     /// Range in [`ChangeLog::credits`].
     pub credits_start: u32,
     pub credits_len: u16,
@@ -409,6 +412,10 @@ impl ChangeLog {
                 email: change.email.map(sym),
                 status: change.status.map(sym),
                 change_id: change.change_id.map(|t| TextRef {
+                    start: t.start + text_offset,
+                    len: t.len,
+                }),
+                commit: change.commit.map(|t| TextRef {
                     start: t.start + text_offset,
                     len: t.len,
                 }),

@@ -187,6 +187,10 @@ codes! {
         "A CSV header has columns the reader does not use; they are ignored.";
     RowMalformed = "row-malformed", Problem:
         "A record's structure is broken: a CSV row that does not parse, a line that is not JSON, a JSON value that is not a change.";
+    ChangeDuplicate = "change-duplicate", Problem:
+        "A change was read more than once (a file listed twice, repeated rows, overlapping pages, two exports of the same changes); it is counted once, and the warning names where each copy is.";
+    ChangeConflict = "change-conflict", Problem:
+        "Two records of one change (same number in the same repository, or same Change-Id on the same branch) disagree about its branch, owner, status or merge time; the error names both (with `--skip-bad-rows` the later record is left out).";
     RecordNotAChange = "record-not-a-change", Problem:
         "A record holds no change to count (a Gerrit stream event other than change-merged); it is skipped.";
     FieldMissing = "field-missing", Problem:

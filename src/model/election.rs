@@ -52,6 +52,9 @@ pub struct InputFile {
     pub rejected: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<u64>,
+    /// Records of changes already read (from this file or an earlier one), counted once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<u64>,
     /// For git inputs: the commit the history was read from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
@@ -98,17 +101,26 @@ impl Election {
 
     /// Records read and rejected across the change inputs.
     #[must_use]
-    pub fn change_records(&self) -> (u64, u64) {
+    pub fn change_records(&self) -> ChangeRecords {
         self.inputs
             .iter()
             .filter(|f| f.role == "changes" || f.role == "git")
-            .fold((0, 0), |(read, rejected), f| {
-                (
-                    read + f.records.unwrap_or(0),
-                    rejected + f.rejected.unwrap_or(0),
-                )
+            .fold(ChangeRecords::default(), |total, f| ChangeRecords {
+                read: total.read + f.records.unwrap_or(0),
+                rejected: total.rejected + f.rejected.unwrap_or(0),
+                duplicates: total.duplicates + f.duplicates.unwrap_or(0),
             })
     }
+}
+
+/// The change records of every change input, summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeRecords {
+    pub read: u64,
+    /// Rows that could not be used (see the problems).
+    pub rejected: u64,
+    /// Records of a change already read, counted once.
+    pub duplicates: u64,
 }
 
 /// An application for extra-ATC status, as the TC chair receives it: one row of an

@@ -13,6 +13,7 @@ pub mod changes;
 pub mod code;
 pub mod compat;
 pub mod declared;
+pub mod duplicates;
 pub mod election;
 pub mod governance;
 pub mod members;
@@ -32,6 +33,7 @@ pub use changes::{
 pub use code::{Code, CodeKind};
 pub use compat::Compat;
 pub use declared::Declared;
+pub use duplicates::{Conflict, Deduplicated, Disagreement, Duplicate};
 pub use election::{Application, ChangeFormat, Election, InputFile};
 pub use governance::{ExtraAtc, Governance, Repo, Team, TeamIdx, TeamKind, slug};
 pub use members::{Member, Members};

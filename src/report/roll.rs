@@ -199,6 +199,8 @@ pub struct ManifestPolicy {
 pub struct ChangeAccounting {
     pub records: u64,
     pub rejected: u64,
+    /// Records of a change already read (see [`crate::model::duplicates`]), counted once.
+    pub duplicates: u64,
     #[serde(flatten)]
     pub counts: ChangeCounts,
 }
@@ -230,7 +232,7 @@ pub struct Manifest {
 pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenFile>]) -> Manifest {
     let election = rolls.election;
     let policy = rolls.policy;
-    let (records, rejected) = election.change_records();
+    let records = election.change_records();
     let dates = rolls.dates;
     Manifest {
         tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
@@ -250,8 +252,9 @@ pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenF
         membership_checked: rolls.membership_checked,
         inputs: election.inputs.clone(),
         changes: ChangeAccounting {
-            records,
-            rejected,
+            records: records.read,
+            rejected: records.rejected,
+            duplicates: records.duplicates,
             counts: rolls.changes.clone(),
         },
         people: rolls.people.len(),
@@ -360,6 +363,9 @@ pub fn write_summary(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()>
         c.counts.branch_excluded,
         c.rejected,
     )?;
+    if c.duplicates > 0 {
+        write!(out, ", {} duplicates counted once", c.duplicates)?;
+    }
     if c.counts.repo_not_selected > 0 {
         write!(
             out,
