@@ -4,12 +4,19 @@ mod common;
 
 use common::electorate_in;
 
-/// Every `cargo run --release -- ARGS` line in the README, as argument lists.
+/// The README's test command, which CI runs too.
+const TEST_COMMAND: &str = "cargo test --release --locked";
+
+/// Every `cargo run --release [--locked] -- ARGS` line in the README, as argument lists.
 fn readme_commands() -> Vec<Vec<String>> {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
     readme
         .lines()
-        .filter_map(|line| line.trim().strip_prefix("cargo run --release -- "))
+        .filter_map(|line| {
+            let line = line.trim();
+            line.strip_prefix("cargo run --release --locked -- ")
+                .or_else(|| line.strip_prefix("cargo run --release -- "))
+        })
         .map(|args| args.split_whitespace().map(str::to_owned).collect())
         .collect()
 }
@@ -53,7 +60,17 @@ fn the_readme_commands_run() {
 }
 
 #[test]
-fn the_readme_names_the_test_command() {
+fn the_readme_names_the_test_command_and_ci_runs_it() {
     let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
-    assert!(readme.contains("\ncargo test\n"));
+    assert!(readme.contains(&format!("\n{TEST_COMMAND}\n")));
+    // The two commands share one build: the same profile, the same lock file.
+    assert!(readme.contains(
+        "\ncargo run --release --locked -- roll --election examples/newton-tc/election.toml --out rolls\n"
+    ));
+    assert!(readme.contains("\ncargo install --locked --path .\n"));
+    let ci = std::fs::read_to_string(common::root().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|line| line.trim() == TEST_COMMAND),
+        "CI runs the README's test command"
+    );
 }

@@ -7,10 +7,12 @@ use clap::Args;
 
 use crate::cli::Outcome;
 use crate::cli::settings::{ElectionArgs, Format};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
 use crate::report::candidacy::{self as render, CandidacyReport};
 use crate::roll::candidacy;
+use crate::roll::explain::{self, Lookup};
 
 /// Check candidates against a roll: TC candidates must be on the TC roll, a team's PTL
 /// candidates on that team's roll.
@@ -46,7 +48,7 @@ pub struct CandidacyArgs {
     pub format: Format,
 }
 
-pub fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &CandidacyArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
     if loaded.diagnostics.has_errors() {
         anyhow::bail!("the inputs have problems; run `electorate check` and fix them first");
@@ -66,9 +68,24 @@ pub fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
             &args.candidates,
         ),
     };
+    for verdict in &report.candidates {
+        if verdict.code == crate::model::Code::CandidateAmbiguous
+            && let Lookup::Several(people) | Lookup::Found(people) =
+                explain::find(&engine, &verdict.candidate)
+        {
+            eprintln!(
+                "\"{}\" matches {} people; give one of these:",
+                verdict.candidate,
+                people.len()
+            );
+            for line in crate::cli::explain::candidates(&engine, &people) {
+                eprintln!("  {line}");
+            }
+        }
+    }
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Table => render::write_text(&report, &mut stdout)?,
+        Format::Table => render::write_text(&report, &terminal.out, &mut stdout)?,
         Format::Csv => render::write_csv(&report, &mut stdout)?,
         Format::Json => render::write_json(&report, &mut stdout)?,
     }

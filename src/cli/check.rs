@@ -5,7 +5,10 @@ use std::io::Write;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{ElectionArgs, Format, election_problems, read_election_quietly};
+use crate::cli::settings::{
+    ElectionArgs, Format, UserPaths, election_file, election_problems, read_election_quietly,
+};
+use crate::cli::terminal::Terminal;
 use crate::model::{Code, Problem};
 use crate::report::check::{self as render, CheckReport};
 
@@ -29,9 +32,12 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let report = match read_election_quietly(&args.election.election) {
+pub fn run(args: &CheckArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let file = election_file(args.election.election.as_deref())?;
+    let mut paths = UserPaths::default();
+    let report = match read_election_quietly(&file) {
         Ok(read) => {
+            paths = UserPaths::of(&read.file);
             let mut problems: Vec<Problem> = read.diagnostics.all().to_vec();
             let name = args
                 .election
@@ -66,7 +72,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     };
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Table => render::write_text(&report, &mut stdout)?,
+        Format::Table => {
+            // For a person, files as they would open them from here; CSV and JSON keep
+            // the names the election file gives, as the manifest does.
+            let shown = CheckReport {
+                problems: report.problems.iter().map(|p| paths.show(p)).collect(),
+                ..report.clone()
+            };
+            render::write_text(&shown, &terminal.out, &mut stdout)?;
+        }
         Format::Csv => render::write_csv(&report, &mut stdout)?,
         Format::Json => render::write_json(&report, &mut stdout)?,
     }

@@ -13,6 +13,9 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
+use crate::cli::progress::{Bar, thousands};
+use crate::cli::terminal::Terminal;
+use crate::publish::{DirOptions, Output, publish_dir};
 use crate::report;
 use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
@@ -172,6 +175,14 @@ pub struct TallyArgs {
     /// repeatable); without it ties are reported and the command exits 1.
     #[arg(long, value_name = "TEXT")]
     pub tie_seed: Option<String>,
+
+    /// Also write a results page into DIR: index.html (self-contained) with SVG charts
+    /// beside it (the pairwise matrix as a heat map, with the strongest paths for Schulze;
+    /// the rounds for IRV and STV), the options, every tie's draw and the SHA-256 of the
+    /// ballot file. The directory is written as `roll --out` writes: whole, and only when it
+    /// is new, empty or the tool's own.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
 
     /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
     /// people not on the roll and second ballots are rejected and listed, and turnout
@@ -428,32 +439,33 @@ fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     Ok((n, m))
 }
 
-pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
+pub fn run(args: &TallyArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
     let method = args.method()?;
     if args.tie_seed.as_deref() == Some("") {
         bail!(
             "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
         );
     }
+    let bar = Bar::new(terminal);
     let candidates = args
         .candidates
         .as_deref()
         .map(|path| {
             let name = display(path);
-            let bytes = read_file(path, "candidates file")?;
+            let bytes = read_file(path, "candidates file", &Bar::new(&Terminal::default()))?;
             let text = decode(&name, &bytes)?;
             Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
         })
         .transpose()?;
 
-    let set = read_ballot_file(args, candidates.as_ref())?;
+    let (set, ballots_sha256) = read_ballot_file(args, candidates.as_ref(), &bar)?;
 
     let roll_check = args
         .roll
         .as_deref()
         .map(|path| {
             let roll_name = display(path);
-            let bytes = read_file(path, "roll")?;
+            let bytes = read_file(path, "roll", &Bar::new(&Terminal::default()))?;
             let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
             Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
         })
@@ -474,15 +486,55 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
             quorum: args.quorum.unwrap_or(0),
         }),
     };
-    let mut result = tally(counted, &method, &contest)?;
+    let mut result = bar.phase(
+        format!(
+            "counting {} ballots by {}",
+            thousands(counted.ballots.len()),
+            args.method.name()
+        ),
+        || tally(counted, &method, &contest),
+    )?;
     if let Some(check) = &roll_check {
         check.record_in(&mut result);
+    }
+
+    if let Some(dir) = &args.report {
+        let page = report::tally_page::Page {
+            result: &result,
+            ballots_sha256: &ballots_sha256,
+        };
+        let outputs: Vec<Output> = bar
+            .phase("drawing the results page", || {
+                report::tally_page::files(&page)
+            })
+            .map_err(|message| anyhow!("cannot draw the results page: {message}"))?
+            .into_iter()
+            .map(|(name, bytes)| Output::new(name, bytes))
+            .collect();
+        let inputs = [
+            Some(&args.ballots),
+            args.candidates.as_ref(),
+            args.roll.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        let options = DirOptions {
+            keep_foreign: false,
+            inputs,
+        };
+        publish_dir(dir, &outputs, &options)?;
+        eprintln!(
+            "wrote the results page to {}",
+            dir.join("index.html").display()
+        );
     }
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
-        OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
+        OutputFormat::Table => report::tally::write_table(&result, &terminal.out, &mut out)?,
         OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
         OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
         OutputFormat::Markdown => report::tally::write_markdown(&result, &mut out)?,
@@ -500,9 +552,11 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
 fn read_ballot_file(
     args: &TallyArgs,
     candidates: Option<&CandidateFile>,
-) -> anyhow::Result<BallotSet> {
+    bar: &Bar,
+) -> anyhow::Result<(BallotSet, String)> {
     let name = display(&args.ballots);
-    let bytes = read_file(&args.ballots, "ballot file")?;
+    let bytes = read_file(&args.ballots, "ballot file", bar)?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
     let text = decode(&name, &bytes)?;
     let detection = match args.input_format {
         Some(format) => Detection {
@@ -511,7 +565,11 @@ fn read_ballot_file(
         },
         None => detect(&name, text, candidates),
     };
-    read_as(&name, text, detection.format, candidates).map_err(|error| {
+    let set = bar
+        .phase(format!("reading ballots as {detection}"), || {
+            read_as(&name, text, detection.format, candidates)
+        })
+        .map_err(|error| {
         if detection.by == DetectedBy::Forced {
             anyhow!(error)
         } else {
@@ -519,7 +577,8 @@ fn read_ballot_file(
                 "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
             )
         }
-    })
+    })?;
+    Ok((set, sha256))
 }
 
 fn display(path: &Path) -> String {
@@ -529,10 +588,13 @@ fn display(path: &Path) -> String {
 /// Read a whole input file, refusing it at its first line longer than
 /// [`MAX_LINE_BYTES`](crate::tally::format::limits::MAX_LINE_BYTES) before memory grows
 /// with it.
-fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+fn read_file(path: &Path, what: &str, bar: &Bar) -> anyhow::Result<Vec<u8>> {
     let name = display(path);
     let could_not = || format!("could not read the {what} {name:?}");
     let file = fs::File::open(path).with_context(could_not)?;
     let size = file.metadata().ok().map(|metadata| metadata.len());
-    Ok(read_bounded(&name, file, size).with_context(could_not)??)
+    bar.start_reading(size.unwrap_or(0));
+    let bytes = read_bounded(&name, bar.reader(file), size);
+    bar.done_reading();
+    Ok(bytes.with_context(could_not)??)
 }

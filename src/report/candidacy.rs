@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::report::style::{Meaning, Style};
 use crate::roll::candidacy::Verdict;
 
 /// Every candidate's verdict against one roll.
@@ -17,7 +18,7 @@ pub struct CandidacyReport {
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_text(report: &CandidacyReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_text(report: &CandidacyReport, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for v in &report.candidates {
         let who = v
             .name
@@ -25,9 +26,9 @@ pub fn write_text(report: &CandidacyReport, out: &mut dyn Write) -> io::Result<(
             .map(|n| format!(" ({n})"))
             .unwrap_or_default();
         let mark = if v.eligible {
-            "eligible"
+            style.paint(Meaning::Good, "eligible")
         } else {
-            "NOT eligible"
+            style.paint(Meaning::Bad, "NOT eligible")
         };
         writeln!(
             out,

@@ -5,6 +5,7 @@
 //! else.
 
 pub mod candidacy;
+pub mod chart;
 pub mod check;
 pub mod codes;
 pub mod compare;
@@ -13,5 +14,7 @@ pub mod json;
 pub mod policy;
 pub mod review;
 pub mod roll;
+pub mod style;
 pub mod table;
 pub mod tally;
+pub mod tally_page;

@@ -149,7 +149,7 @@ pub fn check(
                         email: profile.email.clone(),
                     }
                 }
-                Lookup::Found(_) => unknown(Code::CandidateAmbiguous),
+                Lookup::Found(_) | Lookup::Several(_) => unknown(Code::CandidateAmbiguous),
                 Lookup::NotFound(_) => unknown(Code::CandidateNotFound),
             }
         })
