@@ -6,7 +6,13 @@ use common::{electorate, electorate_in};
 
 #[test]
 fn usage_errors_exit_2() {
+    // No --election, no ELECTORATE_ELECTION and no election.toml in the repository root.
     let run = electorate(&["roll"]).code(2);
+    assert_eq!(
+        run.stderr,
+        "error: no election file: --election is not given, ELECTORATE_ELECTION is not set and there is no election.toml in the current directory\nhint: pass --election FILE, or run where the election's election.toml is\n"
+    );
+    let run = electorate(&["roll", "--election"]).code(2);
     assert!(run.stderr.contains("--election <FILE>"), "{}", run.stderr);
     electorate(&["frobnicate"]).code(2);
 }

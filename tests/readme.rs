@@ -14,6 +14,9 @@ use std::path::Path;
 
 use common::{electorate_in, root};
 
+/// The README's test command, which CI runs too.
+const TEST_COMMAND: &str = "cargo test --release --locked";
+
 /// A scratch directory that sees the repository's shipped files.
 fn sandbox() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -310,5 +313,21 @@ fn the_readme_commands_run() {
     assert!(
         dir.path().join("rolls/tc.txt").exists(),
         "the main command writes the rolls"
+    );
+}
+
+#[test]
+fn the_readme_names_the_test_command_and_ci_runs_it() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(readme.contains(&format!("\n{TEST_COMMAND}\n")));
+    // The two commands share one build: the same profile, the same lock file.
+    assert!(readme.contains(
+        "\ncargo run --release --locked -- roll --election examples/newton-tc/election.toml --out rolls\n"
+    ));
+    assert!(readme.contains("\ncargo install --locked --path .\n"));
+    let ci = std::fs::read_to_string(common::root().join(".ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|line| line.trim() == TEST_COMMAND),
+        "CI runs the README's test command"
     );
 }

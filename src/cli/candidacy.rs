@@ -10,10 +10,12 @@ use clap::Args;
 use crate::cli::Outcome;
 use crate::cli::read;
 use crate::cli::settings::{ElectionArgs, Format};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
 use crate::report::candidacy::{self as render, CandidacyReport};
 use crate::roll::candidacy;
+use crate::roll::explain::{self, Lookup};
 
 /// Check candidates, or a candidates tree, by each roll's candidacy rule.
 ///
@@ -71,7 +73,7 @@ pub struct CandidacyArgs {
     pub format: Format,
 }
 
-pub(super) fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
+pub(super) fn run(args: &CandidacyArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
     let loaded = args.election.load_quietly()?;
     if loaded.diagnostics.has_errors() {
         anyhow::bail!("the inputs have problems; run `electorate check` and fix them first");
@@ -85,7 +87,7 @@ pub(super) fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
         let tree = read::candidate_tree(dir)?;
         let checked = candidacy::check_tree(&engine, &evaluation, &election.dates, &tree);
         match args.format {
-            Format::Table => render::write_tree_text(&checked, &mut stdout)?,
+            Format::Table => render::write_tree_text(&checked, &terminal.out, &mut stdout)?,
             Format::Csv => render::write_tree_csv(&checked, &mut stdout)?,
             Format::Json => render::write_tree_json(&checked, &mut stdout)?,
         }
@@ -103,8 +105,23 @@ pub(super) fn run(args: &CandidacyArgs) -> anyhow::Result<Outcome> {
             &args.candidates,
         ),
     };
+    for verdict in &report.candidates {
+        if verdict.code == crate::model::Code::CandidateAmbiguous
+            && let Lookup::Several(people) | Lookup::Found(people) =
+                explain::find(&engine, &verdict.candidate)
+        {
+            eprintln!(
+                "\"{}\" matches {} people; give one of these:",
+                verdict.candidate,
+                people.len()
+            );
+            for line in crate::cli::explain::candidates(&engine, &people) {
+                eprintln!("  {line}");
+            }
+        }
+    }
     match args.format {
-        Format::Table => render::write_text(&report, &mut stdout)?,
+        Format::Table => render::write_text(&report, &terminal.out, &mut stdout)?,
         Format::Csv => render::write_csv(&report, &mut stdout)?,
         Format::Json => render::write_json(&report, &mut stdout)?,
     }

@@ -8,7 +8,10 @@ use clap::Args;
 
 use crate::cli::Outcome;
 use crate::cli::read;
-use crate::cli::settings::{ElectionArgs, Format, election_problems, read_election_quietly};
+use crate::cli::settings::{
+    ElectionArgs, Format, UserPaths, election_file, election_problems, read_election_quietly,
+};
+use crate::cli::terminal::Terminal;
 use crate::model::{Code, Problem};
 use crate::report::check::{self as render, CheckReport};
 
@@ -34,10 +37,10 @@ use crate::report::check::{self as render, CheckReport};
 #[command(verbatim_doc_comment)]
 pub struct CheckArgs {
     #[command(flatten)]
-    pub election: Option<ElectionArgs>,
+    pub election: ElectionArgs,
 
     /// Lint governance files alone: a directory of them, or the files.
-    #[arg(long, value_name = "DIR|FILE", num_args = 1.., conflicts_with = "election", required_unless_present = "election")]
+    #[arg(long, value_name = "DIR|FILE", num_args = 1.., conflicts_with_all = ["election", "policy", "compat"])]
     pub governance: Vec<PathBuf>,
 
     /// With --governance: the date expiry is checked at (YYYY-MM-DD) [default: today, UTC].
@@ -49,14 +52,23 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let report = match &args.election {
-        Some(election) => check_election(election)?,
-        None => lint_governance(args)?,
+pub(super) fn run(args: &CheckArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let (report, paths) = if args.governance.is_empty() {
+        check_election(&args.election)?
+    } else {
+        (lint_governance(args)?, UserPaths::default())
     };
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Table => render::write_text(&report, &mut stdout)?,
+        Format::Table => {
+            // For a person, files as they would open them from here; CSV and JSON keep
+            // the names the election file gives, as the manifest does.
+            let shown = CheckReport {
+                problems: report.problems.iter().map(|p| paths.show(p)).collect(),
+                ..report.clone()
+            };
+            render::write_text(&shown, &terminal.out, &mut stdout)?;
+        }
         Format::Csv => render::write_csv(&report, &mut stdout)?,
         Format::Json => render::write_json(&report, &mut stdout)?,
     }
@@ -68,9 +80,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-fn check_election(args: &ElectionArgs) -> anyhow::Result<CheckReport> {
-    Ok(match read_election_quietly(&args.election) {
+fn check_election(args: &ElectionArgs) -> anyhow::Result<(CheckReport, UserPaths)> {
+    let file = election_file(args.election.as_deref())?;
+    let mut paths = UserPaths::default();
+    let report = match read_election_quietly(&file) {
         Ok(read) => {
+            paths = UserPaths::of(&read.file);
             let mut problems: Vec<Problem> = read.diagnostics.all().to_vec();
             let name = args
                 .policy
@@ -101,7 +116,8 @@ fn check_election(args: &ElectionArgs) -> anyhow::Result<CheckReport> {
             Some(diagnostics) => CheckReport::new(Vec::new(), diagnostics.all().to_vec()),
             None => return Err(err),
         },
-    })
+    };
+    Ok((report, paths))
 }
 
 fn lint_governance(args: &CheckArgs) -> anyhow::Result<CheckReport> {

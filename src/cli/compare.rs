@@ -8,7 +8,11 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{Format, parse_compat, print_problems, read_election_quietly};
+use crate::cli::progress::{Bar, thousands};
+use crate::cli::settings::{
+    Format, UserPaths, election_file, parse_compat, print_problems, read_election,
+};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::model::Compat;
 use crate::policy::{self, Engine, Policy};
@@ -36,9 +40,10 @@ use crate::roll::compare::{self, Run, Series, Step};
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CompareArgs {
-    /// The election file (election.toml).
+    /// The election file [default: $ELECTORATE_ELECTION, else election.toml in the
+    /// current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// A policy to compare (a shipped name or a file); give two or more, the first is the
     /// baseline. With one, only over-time series make sense.
@@ -78,13 +83,22 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
-    let read = read_election_quietly(&args.election)?;
+pub(super) fn run(args: &CompareArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let file = election_file(args.election.as_deref())?;
+    let bar = Bar::new(terminal);
+    let read = read_election(&file, &bar)?;
+    let paths = UserPaths::of(&read.file);
     if !args.quiet {
-        print_problems(read.diagnostics.warnings(), "warning", 20);
+        print_problems(read.diagnostics.warnings(), "warning", 20, terminal, &paths);
     }
     if read.diagnostics.has_errors() {
-        print_problems(read.diagnostics.errors(), "error", usize::MAX);
+        print_problems(
+            read.diagnostics.errors(),
+            "error",
+            usize::MAX,
+            terminal,
+            &paths,
+        );
         bail!("the inputs have problems; fix them first (run `electorate check`)");
     }
     let election = &read.election;
@@ -94,7 +108,13 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
     // Who is who does not depend on the policy: one identity stage serves every engine.
-    let people = People::resolve(election, args.compat);
+    let people = bar.phase(
+        format!(
+            "identity: {} changes",
+            thousands(election.changes.changes.len())
+        ),
+        || People::resolve(election, args.compat),
+    );
     let engines: Vec<Engine<'_>> = policies
         .iter()
         .map(|policy| Engine::new(policy, election, &people))
@@ -113,16 +133,30 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         } else {
             args.roll.clone()
         };
-        let series = Series {
-            points: compare::over_time(&engine_refs, &dates, &at, &|name| {
-                wanted.iter().any(|w| w == name)
-            }),
-        };
+        // One date at a time, so that the bar moves with the work.
+        let steps = bar.steps(
+            format!("{} policies at {} dates", engines.len(), at.len()),
+            at.len() as u64,
+        );
+        let mut points = Vec::new();
+        for date in &at {
+            points.extend(compare::over_time(
+                &engine_refs,
+                &dates,
+                std::slice::from_ref(date),
+                &|name| wanted.iter().any(|w| w == name),
+            ));
+            steps.step();
+        }
+        drop(steps);
+        let series = Series { points };
         if series.points.is_empty() {
             bail!("no roll named {} in these policies", wanted.join(", "));
         }
         match args.format {
-            Format::Table => render::write_series_table(&series.points, &mut stdout)?,
+            Format::Table => {
+                render::write_series_table(&series.points, &terminal.out, &mut stdout)?;
+            }
             Format::Csv => render::write_series_csv(&series.points, &mut stdout)?,
             Format::Json => crate::report::json::write(&series, &mut stdout)?,
         }
@@ -144,10 +178,26 @@ pub(super) fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     if engines.len() < 2 {
         bail!("give two or more --policy to compare, or --from, --to and --every for a series");
     }
-    let runs: Vec<Run<'_, '_>> = engines.iter().map(|e| Run::new(e, &dates)).collect();
+    let steps = bar.steps(
+        format!(
+            "{} policies over {} people",
+            engines.len(),
+            thousands(people.len())
+        ),
+        engines.len() as u64,
+    );
+    let runs: Vec<Run<'_, '_>> = engines
+        .iter()
+        .map(|e| {
+            let run = Run::new(e, &dates);
+            steps.step();
+            run
+        })
+        .collect();
+    drop(steps);
     let comparison = compare::compare(&runs);
     match args.format {
-        Format::Table => render::write_table(&comparison, &mut stdout)?,
+        Format::Table => render::write_table(&comparison, &terminal.out, &mut stdout)?,
         Format::Csv => render::write_csv(&comparison, &mut stdout)?,
         Format::Json => crate::report::json::write(&comparison, &mut stdout)?,
     }

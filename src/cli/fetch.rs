@@ -9,10 +9,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::cli::Outcome;
+use crate::cli::settings::election_file;
 use crate::cli::settings::parse_compat;
 use crate::fetch::http::{CREDENTIALS_VARIABLE, Credentials, Http, Server, Timeouts};
 use crate::fetch::retry::{Retry, Retrying};
@@ -94,9 +94,10 @@ impl NetArgs {
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ChangesArgs {
-    /// The election file: its window, and the governance files that list repositories.
+    /// The election file: its window, and the governance files that list repositories
+    /// [default: $ELECTORATE_ELECTION, else election.toml in the current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// The directory to fetch into (created; only an empty one or a previous fetch's).
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -141,9 +142,10 @@ pub struct ChangesArgs {
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct MembersArgs {
-    /// The election file (its changes must be there: fetch them first).
+    /// The election file (its changes must be there: fetch them first) [default:
+    /// $ELECTORATE_ELECTION, else election.toml in the current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// A shipped policy name or a policy file [default: the election's, else openstack].
     #[arg(long, short = 'p', value_name = "NAME|FILE")]
@@ -190,8 +192,8 @@ fn netrc_path(flag: Option<&Path>) -> Option<PathBuf> {
 
 fn run_changes(args: &ChangesArgs) -> anyhow::Result<Outcome> {
     let server = Server::parse(&args.server).map_err(anyhow::Error::msg)?;
-    let election = scope::read_election(&args.election)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let file = election_file(args.election.as_deref())?;
+    let election = scope::read_election(&file)?;
     let governance = scope::governance(&election)?;
     let days = scope::query_days(&election.window, args.margin_days);
     let repos = scope::repositories(&governance, days, &args.repo)?;
@@ -247,22 +249,18 @@ fn run_changes(args: &ChangesArgs) -> anyhow::Result<Outcome> {
 fn run_members(args: &MembersArgs) -> anyhow::Result<Outcome> {
     let server = Server::parse(&args.server).map_err(anyhow::Error::msg)?;
     let mut diagnostics = Diagnostics::default();
-    let read = crate::ingest::election::read(&args.election, &mut diagnostics)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let file = election_file(args.election.as_deref())?;
+    let read = crate::ingest::election::read(&file, &mut diagnostics)?;
     let Some(mut election) = read.filter(|_| !diagnostics.has_errors()) else {
+        // Each problem names the file and the place.
         let problems: Vec<String> = diagnostics.errors().map(ToString::to_string).collect();
-        anyhow::bail!(
-            "cannot read election {}:\n{}",
-            args.election.display(),
-            problems.join("\n")
-        );
+        anyhow::bail!("{}", problems.join("\n"));
     };
     // The members file is what this command writes; the roll it would check is not
     // needed to know whom to look up.
     election.inputs.members = None;
     let record = scope::election_file(&election);
-    let bundle = inputs::load_election(election, diagnostics, &Silent)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let bundle = inputs::load_election(election, diagnostics, &Silent)?;
     if bundle.diagnostics.has_errors() {
         let problems: Vec<String> = bundle
             .diagnostics

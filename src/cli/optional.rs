@@ -31,7 +31,7 @@ impl OptionalElection {
     #[must_use]
     pub fn given(&self) -> Option<ElectionArgs> {
         self.election.as_ref().map(|election| ElectionArgs {
-            election: election.clone(),
+            election: Some(election.clone()),
             policy: self.policy.clone(),
             compat: self.compat.unwrap_or_default(),
         })

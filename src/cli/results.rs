@@ -7,7 +7,9 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use crate::cli::optional::OptionalElection;
+use crate::cli::progress::Bar;
 use crate::cli::tally::CountArgs;
+use crate::cli::terminal::Terminal;
 use crate::cli::{Outcome, read};
 use crate::identity::People;
 use crate::policy::Engine;
@@ -139,7 +141,9 @@ pub(super) fn run(args: &ResultsArgs) -> anyhow::Result<Outcome> {
                 .and_then(|t| t.elections.iter().find(|e| e.roll == roll))
                 .map(|e| e.seats);
         }
-        let result = count.count(&path, None)?;
+        let result = count
+            .count(&path, None, &Bar::new(&Terminal::default()))?
+            .result;
         counted.push(Counted {
             roll,
             ballots: Digested {

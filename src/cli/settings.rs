@@ -2,21 +2,31 @@
 //! settings: the election read into the model, the policy resolved, the compatibility rules
 //! chosen. This is the only place outside `ingest` that talks to the readers.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use crate::cli::terminal::Terminal;
+use crate::ingest::election::ElectionFile;
 use crate::ingest::inputs::{self, LoadError};
 use crate::ingest::{Progress, Silent};
 use crate::model::{Compat, Diagnostics, Election, Problem};
 use crate::policy::{self, Policy};
 
+/// The variable that names the election file when `--election` is not given.
+pub(super) const ELECTION_VARIABLE: &str = "ELECTORATE_ELECTION";
+
+/// The file looked for in the current directory when neither `--election` nor
+/// [`ELECTION_VARIABLE`] names one.
+pub(super) const ELECTION_FILE: &str = "election.toml";
+
 #[derive(Debug, Clone, Args)]
 pub struct ElectionArgs {
-    /// The election file (election.toml): window, policy and input files.
+    /// The election file: window, policy and input files [default: $ELECTORATE_ELECTION,
+    /// else election.toml in the current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// A shipped policy name (see `electorate policy list`) or a policy file; overrides
     /// the election file's `policy` [default: the election's, else openstack].
@@ -45,8 +55,95 @@ pub enum Format {
     Json,
 }
 
+/// The election file to read: `--election`, else [`ELECTION_VARIABLE`], else
+/// [`ELECTION_FILE`] in the current directory; a choice the user did not type is said on
+/// standard error.
+///
+/// # Errors
+/// None of the three names a file.
+pub(super) fn election_file(given: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let (file, note) = choose_election_file(
+        given,
+        std::env::var_os(ELECTION_VARIABLE).filter(|v| !v.is_empty()),
+        Path::new(ELECTION_FILE).is_file(),
+    )?;
+    if let Some(note) = note {
+        eprintln!("{note}");
+    }
+    Ok(file)
+}
+
+/// [`election_file`]'s decision, without the environment: the file and what to say
+/// about a choice the user did not type.
+///
+/// # Errors
+/// None of the three names a file.
+pub(super) fn choose_election_file(
+    given: Option<&Path>,
+    variable: Option<std::ffi::OsString>,
+    here: bool,
+) -> anyhow::Result<(PathBuf, Option<String>)> {
+    if let Some(given) = given {
+        return Ok((given.to_path_buf(), None));
+    }
+    if let Some(value) = variable {
+        let file = PathBuf::from(value);
+        let note = format!(
+            "using election file {} (from {ELECTION_VARIABLE})",
+            file.display()
+        );
+        return Ok((file, Some(note)));
+    }
+    if here {
+        return Ok((
+            PathBuf::from(ELECTION_FILE),
+            Some(format!(
+                "using election file {ELECTION_FILE} (in the current directory)"
+            )),
+        ));
+    }
+    anyhow::bail!(
+        "no election file: --election is not given, {ELECTION_VARIABLE} is not set and there is no {ELECTION_FILE} in the current directory\nhint: pass --election FILE, or run where the election's {ELECTION_FILE} is"
+    )
+}
+
+/// Input files as the user would name them from the current directory. Problems record an
+/// input by its name in the election file (relative to it), which is what manifests keep;
+/// messages on the terminal show the path that opens from where the command ran.
+#[derive(Debug, Clone, Default)]
+pub struct UserPaths {
+    by_name: HashMap<String, String>,
+}
+
+impl UserPaths {
+    /// The inputs of an election file.
+    #[must_use]
+    pub fn of(file: &ElectionFile) -> Self {
+        let by_name = file
+            .inputs
+            .named()
+            .map(|input| (input.display.clone(), input.shown()))
+            .collect();
+        Self { by_name }
+    }
+
+    /// A problem with its file as the user would name it.
+    #[must_use]
+    pub fn show(&self, problem: &Problem) -> Problem {
+        let mut shown = problem.clone();
+        if let Some(path) = self.by_name.get(&problem.file) {
+            shown.file.clone_from(path);
+        }
+        shown
+    }
+}
+
 /// An election read and a policy chosen, ready for identity and the engine.
 pub struct Loaded {
+    /// The election file read.
+    pub file: PathBuf,
+    /// Its inputs as the user would name them, for messages.
+    pub paths: UserPaths,
     pub election: Election,
     /// Every file the election reads (the election file first), for the writer to protect.
     pub input_paths: Vec<PathBuf>,
@@ -61,7 +158,8 @@ impl ElectionArgs {
     /// # Errors
     /// An unreadable or invalid election file, an unreadable input, or a bad policy.
     pub fn load(&self, progress: &dyn Progress) -> anyhow::Result<Loaded> {
-        let read = read_election(&self.election, progress)?;
+        let file = election_file(self.election.as_deref())?;
+        let read = read_election(&file, progress)?;
         let name = self
             .policy
             .clone()
@@ -71,6 +169,8 @@ impl ElectionArgs {
         let mut input_paths = vec![read.file.file.path.clone()];
         input_paths.extend(read.file.inputs.paths());
         Ok(Loaded {
+            file,
+            paths: UserPaths::of(&read.file),
             election: read.election,
             input_paths,
             diagnostics: read.diagnostics,
@@ -88,22 +188,23 @@ impl ElectionArgs {
     }
 }
 
-/// Read an election file and its inputs, with the file named once in any error.
+/// Read an election file and its inputs. Errors name the file they are about once (the
+/// readers do), as the user would name it.
 ///
 /// # Errors
 /// An unreadable or invalid election file, or an unreadable input.
 pub(super) fn read_election(
-    path: &std::path::Path,
+    path: &Path,
     progress: &dyn Progress,
 ) -> anyhow::Result<inputs::Loaded> {
-    inputs::load(path, progress).with_context(|| format!("cannot read election {}", path.display()))
+    Ok(inputs::load(path, progress)?)
 }
 
 /// [`read_election`] without a progress bar.
 ///
 /// # Errors
 /// See [`read_election`].
-pub(super) fn read_election_quietly(path: &std::path::Path) -> anyhow::Result<inputs::Loaded> {
+pub(super) fn read_election_quietly(path: &Path) -> anyhow::Result<inputs::Loaded> {
     read_election(path, &Silent)
 }
 
@@ -111,9 +212,7 @@ pub(super) fn read_election_quietly(path: &std::path::Path) -> anyhow::Result<in
 ///
 /// # Errors
 /// The file cannot be read, or its header or a row is malformed.
-pub(super) fn read_applications(
-    path: &std::path::Path,
-) -> anyhow::Result<Vec<crate::model::Application>> {
+pub(super) fn read_applications(path: &Path) -> anyhow::Result<Vec<crate::model::Application>> {
     let file = path.display().to_string();
     Ok(crate::ingest::applications::read(
         &crate::ingest::InputPath::new(path, file),
@@ -130,24 +229,28 @@ pub(super) fn election_problems(err: &anyhow::Error) -> Option<&Diagnostics> {
     }
 }
 
-/// Print problems to stderr, at most `limit` of each severity, with a count of the rest.
+/// Print problems to stderr, at most `limit`, with a count of the rest: each after its
+/// label (`error`, `warning`, coloured on a terminal), its file as the user names it.
 pub(super) fn print_problems<'a>(
     problems: impl Iterator<Item = &'a Problem>,
     prefix: &str,
     limit: usize,
+    terminal: &Terminal,
+    paths: &UserPaths,
 ) {
     let mut shown = 0;
     let mut hidden = 0;
+    let label = terminal.label(prefix);
     for problem in problems {
         if shown < limit {
-            eprintln!("{prefix}: {problem}");
+            eprintln!("{label}: {}", paths.show(problem));
             shown += 1;
         } else {
             hidden += 1;
         }
     }
     if hidden > 0 {
-        eprintln!("{prefix}: ... and {hidden} more");
+        eprintln!("{label}: ... and {hidden} more");
     }
 }
 
@@ -156,16 +259,27 @@ pub(super) fn print_problems<'a>(
 ///
 /// # Errors
 /// The inputs have errors and `skip_bad_rows` is off.
-pub(super) fn stop_on_errors(diagnostics: &Diagnostics, skip_bad_rows: bool) -> anyhow::Result<()> {
+pub(super) fn stop_on_errors(
+    loaded: &Loaded,
+    skip_bad_rows: bool,
+    terminal: &Terminal,
+) -> anyhow::Result<()> {
+    let diagnostics = &loaded.diagnostics;
     if !diagnostics.has_errors() {
         return Ok(());
     }
     let count = diagnostics.errors().count();
     if skip_bad_rows {
-        print_problems(diagnostics.errors(), "skipped", 20);
+        print_problems(diagnostics.errors(), "skipped", 20, terminal, &loaded.paths);
         return Ok(());
     }
-    print_problems(diagnostics.errors(), "error", usize::MAX);
+    print_problems(
+        diagnostics.errors(),
+        "error",
+        usize::MAX,
+        terminal,
+        &loaded.paths,
+    );
     anyhow::bail!(
         "{count} problem{} in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows to leave them out knowingly (they are then listed in manifest.json)",
         if count == 1 { "" } else { "s" }

@@ -13,6 +13,9 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
+use crate::cli::progress::{Bar, thousands};
+use crate::cli::terminal::Terminal;
+use crate::publish::{DirOptions, Output, publish_dir};
 use crate::report;
 use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
@@ -85,6 +88,14 @@ pub struct TallyArgs {
     /// is reported.
     #[arg(long, value_name = "ROLL")]
     pub roll: Option<PathBuf>,
+
+    /// Also write a results page into DIR: index.html (self-contained) with SVG charts
+    /// beside it (the pairwise matrix as a heat map, with the strongest paths for Schulze;
+    /// the rounds for IRV and STV), the options, every tie's draw and the SHA-256 of the
+    /// ballot file. The directory is written as `roll --out` writes: whole, and only when it
+    /// is new, empty or the tool's own.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
 }
 
 /// How to count: the method, the seats, the options and the ballot reading, shared by
@@ -439,15 +450,22 @@ fn parse_majority(text: &str) -> Result<(u32, u32), String> {
 /// # Errors
 /// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
 /// write to standard output.
-pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
-    let result = args.count.count(&args.ballots, args.roll.as_deref())?;
+pub fn run(args: &TallyArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let bar = Bar::new(terminal);
+    let counted = args
+        .count
+        .count(&args.ballots, args.roll.as_deref(), &bar)?;
+    let result = &counted.result;
+    if let Some(dir) = &args.report {
+        write_report(args, &counted, dir, &bar)?;
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
-        OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
-        OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
-        OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
-        OutputFormat::Markdown => report::tally::write_markdown(&result, &mut out)?,
+        OutputFormat::Table => report::tally::write_table(result, &terminal.out, &mut out)?,
+        OutputFormat::Json => report::tally::write_json(result, &mut out)?,
+        OutputFormat::Csv => report::tally::write_csv(result, &mut out)?,
+        OutputFormat::Markdown => report::tally::write_markdown(result, &mut out)?,
     }
     out.flush()?;
     Ok(if result.has_problems() {
@@ -457,12 +475,59 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The results page of `tally --report`, written as `roll --out` writes.
+fn write_report(args: &TallyArgs, counted: &Counted, dir: &Path, bar: &Bar) -> anyhow::Result<()> {
+    let page = report::tally_page::Page {
+        result: &counted.result,
+        ballots_sha256: &counted.ballots_sha256,
+    };
+    let outputs: Vec<Output> = bar
+        .phase("drawing the results page", || {
+            report::tally_page::files(&page)
+        })
+        .map_err(|message| anyhow!("cannot draw the results page: {message}"))?
+        .into_iter()
+        .map(|(name, bytes)| Output::new(name, bytes))
+        .collect();
+    let inputs = [
+        Some(&args.ballots),
+        args.count.candidates.as_ref(),
+        args.roll.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    let options = DirOptions {
+        keep_foreign: false,
+        inputs,
+    };
+    publish_dir(dir, &outputs, &options)?;
+    eprintln!(
+        "wrote the results page to {}",
+        dir.join("index.html").display()
+    );
+    Ok(())
+}
+
+/// A count, with the digest of the ballot file it read.
+pub(super) struct Counted {
+    pub(super) result: TallyResult,
+    /// SHA-256 of the ballot file's bytes, in hex.
+    pub(super) ballots_sha256: String,
+}
+
 impl CountArgs {
     /// Read a ballot file, check it against a roll when one is given, and count it.
     ///
     /// # Errors
     /// Bad flags, unreadable or invalid input, or a count that cannot be run.
-    pub fn count(&self, ballots: &Path, roll: Option<&Path>) -> anyhow::Result<TallyResult> {
+    pub(super) fn count(
+        &self,
+        ballots: &Path,
+        roll: Option<&Path>,
+        bar: &Bar,
+    ) -> anyhow::Result<Counted> {
         let method = self.method()?;
         if self.tie_seed.as_deref() == Some("") {
             bail!(
@@ -474,18 +539,18 @@ impl CountArgs {
             .as_deref()
             .map(|path| {
                 let name = display(path);
-                let bytes = read_file(path, "candidates file")?;
+                let bytes = read_file(path, "candidates file", bar)?;
                 let text = decode(&name, &bytes)?;
                 Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
             })
             .transpose()?;
 
-        let set = read_ballot_file(ballots, self, candidates.as_ref())?;
+        let (set, ballots_sha256) = read_ballot_file(ballots, self, candidates.as_ref(), bar)?;
 
         let roll_check = roll
             .map(|path| {
                 let roll_name = display(path);
-                let bytes = read_file(path, "roll")?;
+                let bytes = read_file(path, "roll", bar)?;
                 let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
                 Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
             })
@@ -506,11 +571,21 @@ impl CountArgs {
                 quorum: self.quorum.unwrap_or(0),
             }),
         };
-        let mut result = tally(counted, &method, &contest)?;
+        let mut result = bar.phase(
+            format!(
+                "counting {} ballots by {}",
+                thousands(counted.ballots.len()),
+                self.method.name()
+            ),
+            || tally(counted, &method, &contest),
+        )?;
         if let Some(check) = &roll_check {
             check.record_in(&mut result);
         }
-        Ok(result)
+        Ok(Counted {
+            result,
+            ballots_sha256,
+        })
     }
 }
 
@@ -520,9 +595,11 @@ fn read_ballot_file(
     ballots: &Path,
     args: &CountArgs,
     candidates: Option<&CandidateFile>,
-) -> anyhow::Result<BallotSet> {
+    bar: &Bar,
+) -> anyhow::Result<(BallotSet, String)> {
     let name = display(ballots);
-    let bytes = read_file(ballots, "ballot file")?;
+    let bytes = read_file(ballots, "ballot file", bar)?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
     let text = decode(&name, &bytes)?;
     let detection = match args.input_format {
         Some(format) => Detection {
@@ -531,15 +608,20 @@ fn read_ballot_file(
         },
         None => detect(&name, text, candidates),
     };
-    read_as(&name, text, detection.format, candidates).map_err(|error| {
-        if detection.by == DetectedBy::Forced {
-            anyhow!(error)
-        } else {
-            anyhow!(
-                "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
-            )
-        }
-    })
+    let set = bar
+        .phase(format!("reading ballots as {detection}"), || {
+            read_as(&name, text, detection.format, candidates)
+        })
+        .map_err(|error| {
+            if detection.by == DetectedBy::Forced {
+                anyhow!(error)
+            } else {
+                anyhow!(
+                    "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
+                )
+            }
+        })?;
+    Ok((set, sha256))
 }
 
 fn display(path: &Path) -> String {
@@ -549,10 +631,13 @@ fn display(path: &Path) -> String {
 /// Read a whole input file, refusing it at its first line longer than
 /// [`MAX_LINE_BYTES`](crate::tally::format::limits::MAX_LINE_BYTES) before memory grows
 /// with it.
-fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+fn read_file(path: &Path, what: &str, bar: &Bar) -> anyhow::Result<Vec<u8>> {
     let name = display(path);
     let could_not = || format!("could not read the {what} {name:?}");
     let file = fs::File::open(path).with_context(could_not)?;
     let size = file.metadata().ok().map(|metadata| metadata.len());
-    Ok(read_bounded(&name, file, size).with_context(could_not)??)
+    bar.start_reading(size.unwrap_or(0));
+    let bytes = read_bounded(&name, bar.reader(file), size);
+    bar.done_reading();
+    Ok(bytes.with_context(could_not)??)
 }

@@ -64,6 +64,11 @@ impl Inputs {
     /// writer to protect: no output may replace an input.
     #[must_use]
     pub fn paths(&self) -> Vec<std::path::PathBuf> {
+        self.named().map(|input| input.path.clone()).collect()
+    }
+
+    /// Every input the election names (git repositories by their directory).
+    pub fn named(&self) -> impl Iterator<Item = &InputPath> {
         let g = &self.governance;
         self.changes
             .iter()
@@ -84,8 +89,6 @@ impl Inputs {
             .chain(&self.meetings)
             .chain(&self.rosters)
             .chain(&self.auc_metrics)
-            .map(|input| input.path.clone())
-            .collect()
     }
 }
 

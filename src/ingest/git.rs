@@ -10,16 +10,25 @@
 //! - co-authors: `Co-Authored-By:` trailers;
 //! - merge commits (two or more parents) are not contributions of their own and are
 //!   counted as ignored.
+//!
+//! gix is most of the binary's dependencies, for an input most officials never use, so it
+//! is behind the `git` cargo feature (on by default). Built without it, an election that
+//! names a repository is refused with a message that says how to get the feature.
 
+#[cfg(feature = "git")]
 use sha2::{Digest, Sha256};
 
+#[cfg(feature = "git")]
 use crate::digest::hex;
 use crate::ingest::FileRows;
+#[cfg(feature = "git")]
 use crate::ingest::gerrit_rest::co_authors;
 use crate::ingest::{FileDigest, InputPath};
-use crate::model::{AccountSighting, Change, ChangeLog, MergeTime, is_plausible_email};
-use crate::model::{Code, FileId, Origin, Position};
-use crate::model::{Diagnostics, Problem};
+#[cfg(feature = "git")]
+use crate::model::{AccountSighting, Change, MergeTime, is_plausible_email};
+use crate::model::{ChangeLog, Diagnostics, FileId};
+#[cfg(feature = "git")]
+use crate::model::{Code, Origin, Position, Problem};
 
 /// A repository to read, as the election file names it.
 #[derive(Debug, Clone)]
@@ -41,11 +50,29 @@ pub struct GitRead {
     pub head: String,
 }
 
+/// Built without the `git` feature: every repository is refused, by name.
+///
+/// # Errors
+/// Always: this build cannot read git repositories.
+#[cfg(not(feature = "git"))]
+pub fn read(
+    git: &GitInput,
+    _file: FileId,
+    _log: &mut ChangeLog,
+    _diagnostics: &mut Diagnostics,
+) -> Result<GitRead, String> {
+    Err(format!(
+        "cannot read git repository {}: this electorate was built without the `git` feature\nhint: install it with `cargo install --locked --path . --features git`",
+        git.input.shown()
+    ))
+}
+
 /// Read a repository's history into `log`.
 ///
 /// # Errors
 /// The repository cannot be opened or the revision cannot be resolved; the message names
 /// the repository.
+#[cfg(feature = "git")]
 pub fn read(
     git: &GitInput,
     file: FileId,
@@ -53,32 +80,38 @@ pub fn read(
     diagnostics: &mut Diagnostics,
 ) -> Result<GitRead, String> {
     let name = git.input.display.as_str();
+    let shown = git.input.shown();
+    if !git.input.path.exists() {
+        return Err(format!(
+            "cannot open git repository {shown}: no such file or directory"
+        ));
+    }
     let repo = gix::open(&git.input.path)
-        .map_err(|err| format!("cannot open git repository {name}: {err}"))?;
+        .map_err(|err| format!("cannot open git repository {shown}: {err}"))?;
     let start = match &git.rev {
         Some(rev) => match gix::ObjectId::from_hex(rev.as_bytes()) {
             Ok(id) => id,
             Err(_) => repo
                 .find_reference(rev.as_str())
                 .and_then(gix::Reference::into_fully_peeled_id)
-                .map_err(|err| format!("cannot resolve \"{rev}\" in {name}, expected a branch, tag or commit id: {err}"))?
+                .map_err(|err| format!("cannot resolve \"{rev}\" in {shown}, expected a branch, tag or commit id: {err}"))?
                 .detach(),
         },
         None => repo
             .head_id()
-            .map_err(|err| format!("cannot read HEAD of {name}: {err}"))?
+            .map_err(|err| format!("cannot read HEAD of {shown}: {err}"))?
             .detach(),
     };
     let walk = repo
         .rev_walk([start])
         .all()
-        .map_err(|err| format!("cannot walk the history of {name}: {err}"))?;
+        .map_err(|err| format!("cannot walk the history of {shown}: {err}"))?;
     let mut rows = FileRows::default();
     let mut hasher = Sha256::new();
     let project = log.symbols.intern(&git.project);
     let branch = log.symbols.intern(&git.branch);
     for (index, info) in walk.enumerate() {
-        let info = info.map_err(|err| format!("cannot walk the history of {name}: {err}"))?;
+        let info = info.map_err(|err| format!("cannot walk the history of {shown}: {err}"))?;
         let record = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let id = info.id.to_string();
         hasher.update(id.as_bytes());
@@ -210,4 +243,26 @@ pub fn read(
         },
         head: start.to_string(),
     })
+}
+
+#[cfg(all(test, not(feature = "git")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_the_feature_a_repository_is_refused_by_name() {
+        let git = GitInput {
+            input: InputPath::new("elections/ops/osops", "osops"),
+            project: "openstack/osops".to_owned(),
+            branch: "master".to_owned(),
+            rev: None,
+        };
+        let mut log = ChangeLog::new();
+        let mut diagnostics = Diagnostics::default();
+        let err = read(&git, FileId::default(), &mut log, &mut diagnostics).unwrap_err();
+        assert_eq!(
+            err,
+            "cannot read git repository elections/ops/osops: this electorate was built without the `git` feature\nhint: install it with `cargo install --locked --path . --features git`"
+        );
+    }
 }

@@ -59,7 +59,8 @@ pub struct FileRows {
 #[derive(Debug, Clone)]
 pub struct InputPath {
     pub path: PathBuf,
-    /// As written in the election file (relative to it), or as given on the command line.
+    /// As written in the election file (relative to it), or as given on the command line:
+    /// the name problems and manifests record.
     pub display: String,
 }
 
@@ -70,6 +71,14 @@ impl InputPath {
             path: path.into(),
             display: display.into(),
         }
+    }
+
+    /// The path as the user would type it from the current directory (the election file's
+    /// directory joined with the name it gives), for error messages.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        let path = self.path.display().to_string();
+        path.strip_prefix("./").map_or(path.clone(), str::to_owned)
     }
 }
 
@@ -204,7 +213,7 @@ pub fn open<'p>(
     input: &InputPath,
     progress: &'p dyn Progress,
 ) -> io::Result<HashingReader<'p, BufReader<File>>> {
-    let file = File::open(&input.path).map_err(|err| with_path(&err, &input.display))?;
+    let file = File::open(&input.path).map_err(|err| with_path(&err, &input.shown()))?;
     Ok(HashingReader::new(
         BufReader::with_capacity(1 << 16, file),
         progress,
@@ -221,7 +230,7 @@ pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
     let mut bytes = Vec::new();
     reader
         .read_to_end(&mut bytes)
-        .map_err(|err| with_path(&err, &input.display))?;
+        .map_err(|err| with_path(&err, &input.shown()))?;
     let digest = reader.finish()?;
     let bytes = strip_bom(&bytes);
     match String::from_utf8(bytes.to_vec()) {
@@ -233,7 +242,7 @@ pub fn read_text(input: &InputPath) -> io::Result<(String, FileDigest)> {
                 io::ErrorKind::InvalidData,
                 format!(
                     "{}:{line}: invalid UTF-8 (byte {at}), expected UTF-8 text",
-                    input.display
+                    input.shown()
                 ),
             ))
         }

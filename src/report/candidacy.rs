@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::report::style::{Meaning, Style};
 use crate::roll::candidacy::{CandidateEvidence, Poll, TreeCheck, Verdict};
 
 /// Every candidate's verdict against one roll.
@@ -46,7 +47,7 @@ fn detail(v: &Verdict) -> Option<String> {
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_text(report: &CandidacyReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_text(report: &CandidacyReport, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for v in &report.candidates {
         let who = v
             .name
@@ -54,9 +55,9 @@ pub fn write_text(report: &CandidacyReport, out: &mut dyn Write) -> io::Result<(
             .map(|n| format!(" ({n})"))
             .unwrap_or_default();
         let mark = if v.eligible {
-            "eligible"
+            style.paint(Meaning::Good, "eligible")
         } else {
-            "NOT eligible"
+            style.paint(Meaning::Bad, "NOT eligible")
         };
         let detail = detail(v).map(|d| format!("; {d}")).unwrap_or_default();
         writeln!(
@@ -128,7 +129,7 @@ pub fn write_json(report: &CandidacyReport, out: &mut dyn Write) -> io::Result<(
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_tree_text(check: &TreeCheck, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_tree_text(check: &TreeCheck, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for f in &check.files {
         let who = f
             .name
@@ -136,9 +137,11 @@ pub fn write_tree_text(check: &TreeCheck, out: &mut dyn Write) -> io::Result<()>
             .map(|n| format!(" ({n})"))
             .unwrap_or_default();
         let verdict = match (&f.roll, f.eligible) {
-            (Some(roll), true) => format!("eligible for {roll}"),
-            (Some(roll), false) => format!("NOT eligible for {roll}"),
-            (None, _) => "NOT a candidacy".to_owned(),
+            (Some(roll), true) => format!("{} for {roll}", style.paint(Meaning::Good, "eligible")),
+            (Some(roll), false) => {
+                format!("{} for {roll}", style.paint(Meaning::Bad, "NOT eligible"))
+            }
+            (None, _) => style.paint(Meaning::Bad, "NOT a candidacy").to_string(),
         };
         let detail = f
             .evidence

@@ -5,6 +5,7 @@
 //! else.
 
 pub mod candidacy;
+pub mod chart;
 pub mod check;
 pub mod codes;
 pub mod compare;
@@ -16,6 +17,8 @@ pub mod policy;
 pub mod results;
 pub mod review;
 pub mod roll;
+pub mod style;
 pub mod table;
 pub mod tally;
+pub mod tally_page;
 pub mod yaml;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::model::{Code, Diagnostics, InputFile, Problem, format_instant};
 use crate::policy::ChangeCounts;
+use crate::report::style::Style;
 use crate::report::table::{self, Align};
 use crate::roll::{ExtraAtcCounts, NotBuilt, Roll, Rolls};
 
@@ -296,8 +297,8 @@ const TEAM_ROWS_SHOWN: usize = 25;
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_summary(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()> {
-    let mut t = table::new(["roll", "voters", "not members", "no e-mail"]);
+pub fn write_summary(manifest: &Manifest, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut t = table::new(style, ["roll", "voters", "not members", "no e-mail"]);
     let team_rolls = manifest.rolls.iter().filter(|r| r.team.is_some()).count();
     let mut summarised = (0usize, 0usize, 0usize, 0usize);
     for roll in &manifest.rolls {

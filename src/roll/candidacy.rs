@@ -188,7 +188,7 @@ pub fn check(
                         verdict.evidence = evidence;
                     }
                 }
-                Lookup::Found(_) if target.no_election.is_none() => {
+                Lookup::Found(_) | Lookup::Several(_) if target.no_election.is_none() => {
                     verdict.code = Code::CandidateAmbiguous;
                 }
                 _ => {}

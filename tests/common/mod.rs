@@ -51,12 +51,33 @@ pub(crate) fn electorate(args: &[&str]) -> Run {
 
 /// Run `electorate` with arguments, from `dir`.
 pub(crate) fn electorate_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_electorate"))
+    electorate_with(dir, args, &[])
+}
+
+/// Variables that change how the tool looks or which election it reads: removed, so that
+/// a test sees the same thing on every machine unless it sets them.
+pub(crate) const STYLE_VARIABLES: [&str; 7] = [
+    "LANG",
+    "ELECTORATE_ELECTION",
+    "NO_COLOR",
+    "COLUMNS",
+    "TERM",
+    "LC_ALL",
+    "LC_CTYPE",
+];
+
+/// Run `electorate` with arguments and environment variables, from `dir`.
+pub(crate) fn electorate_with(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_electorate"));
+    command
         .args(args)
         .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("the binary runs");
+        .env_remove("RUST_BACKTRACE");
+    for name in STYLE_VARIABLES {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().copied());
+    let output = command.output().expect("the binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
