@@ -160,3 +160,107 @@ fn a_missing_repository_is_named() {
         "error: cannot open git repository nowhere: no such file or directory\n"
     );
 }
+
+/// Run git with output, for plumbing commands whose answer the test needs.
+fn git_output(dir: &Path, args: &[&str], input: Option<&str>) -> Option<String> {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()?
+        .write_all(input.unwrap_or("").as_bytes())
+        .ok()?;
+    let output = child.wait_with_output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+#[test]
+fn only_the_trailer_block_credits_and_an_unreadable_commit_time_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    if git_output(&repo, &["init", "-q", "-b", "master"], None).is_none() {
+        eprintln!("skipped: git is not available to build the test repository");
+        return;
+    }
+    let tree = git_output(&repo, &["mktree"], Some("")).unwrap();
+    // A revert quoting the reverted change's trailers in its body, then a commit whose
+    // committer time is 2^64 - 1, written as raw objects (git commit would refuse it).
+    let revert = format!(
+        "tree {tree}\nauthor Ann Operator <ann@example.org> 1475323200 +0000\ncommitter Gate Keeper <gate@example.org> 1475323200 +0000\n\nRevert \"Add b\"\n\nThis reverts commit 0123, which said:\n\n    Co-Authored-By: Cy Helper <cy@example.org>\n    Change-Id: Iold\n\nChange-Id: I3333333333333333333333333333333333333333\n"
+    );
+    let first = git_output(
+        &repo,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ],
+        Some(&revert),
+    )
+    .unwrap();
+    let broken = format!(
+        "tree {tree}\nparent {first}\nauthor Bo Operator <bo@example.org> 1475323300 +0000\ncommitter Gate Keeper <gate@example.org> 18446744073709551615 +0000\n\nAdd c\n"
+    );
+    let second = git_output(
+        &repo,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ],
+        Some(&broken),
+    )
+    .unwrap();
+    git_output(&repo, &["update-ref", "refs/heads/master", &second], None).unwrap();
+
+    let policy = "[policy]\nname = \"ops\"\n[[status]]\nid = \"ops\"\n[[status.criterion]]\nid = \"ops-change\"\nkind = \"code-change\"\nrepos = [\"openstack/osops-*\"]\ncredit = [\"owner\", \"co-author\"]\nwindow = \"election\"\n[[roll]]\nid = \"ops\"\nstatuses = [\"ops\"]\n";
+    let election = "[election]\nname = \"git\"\nwindow = { start = \"2016-02-01T00:00:00Z\", end = \"2017-02-01T00:00:00Z\" }\npolicy = \"policy.toml\"\n[inputs]\ngit = [{ path = \"repo\", project = \"openstack/osops-tools-generic\" }]\n";
+    write_tree(
+        dir.path(),
+        &[("election.toml", election), ("policy.toml", policy)],
+    );
+    let election_path = dir.path().join("election.toml").display().to_string();
+    let run = electorate(&["check", "--election", &election_path]).code(1);
+    assert!(
+        run.stdout.contains(&format!(
+            "/repo: record 1: field committer: commit {second}: committer time \"18446744073709551615 +0000\" cannot be read"
+        )),
+        "{}",
+        run.stdout
+    );
+    let out = dir.path().join("out");
+    electorate(&[
+        "roll",
+        "--election",
+        &election_path,
+        "--out",
+        &out.display().to_string(),
+        "--skip-bad-rows",
+        "--quiet",
+    ])
+    .success();
+    assert_eq!(
+        std::fs::read_to_string(out.join("ops.txt")).unwrap(),
+        "ann@example.org\n",
+        "the co-author quoted in the revert's body is not credited; the broken commit is left out"
+    );
+}

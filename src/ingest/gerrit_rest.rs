@@ -470,15 +470,10 @@ pub(crate) fn sight(
     )
 }
 
-/// The values of `Co-Authored-By:` trailers in a commit message (case-insensitive key).
+/// The values of `Co-Authored-By:` trailers in a commit message (case-insensitive key),
+/// from its trailer block only (see [`crate::ingest::trailers`]).
 pub fn co_authors(message: &str) -> impl Iterator<Item = &str> {
-    message.lines().filter_map(|line| {
-        let line = line.trim();
-        let (key, value) = line.split_once(':')?;
-        key.trim()
-            .eq_ignore_ascii_case("co-authored-by")
-            .then(|| value.trim())
-    })
+    crate::ingest::trailers::values(message, "co-authored-by")
 }
 
 #[cfg(test)]

@@ -154,13 +154,36 @@ pub fn read(
             continue;
         }
         rows.read += 1;
-        let (Ok(author), Ok(committed)) = (commit.author(), commit.time()) else {
+        let (Ok(author), Ok(committer)) = (commit.author(), commit.committer()) else {
             rows.rejected += 1;
             diagnostics.push(problem(
                 Code::GitUnreadable,
-                "has no readable author or committer time".to_owned(),
+                "has no readable author or committer".to_owned(),
             ));
             continue;
+        };
+        // `CommitRef::time` reads an unparsable time as 1970; read it here, and refuse it.
+        let committed = match committer.time() {
+            Ok(time) if time.seconds >= 0 => time,
+            parsed => {
+                rows.rejected += 1;
+                let why = if parsed.is_ok() {
+                    "is before 1970"
+                } else {
+                    "cannot be read"
+                };
+                diagnostics.push(
+                    problem(
+                        Code::FieldInvalid,
+                        format!(
+                            "committer time \"{}\" {why}, expected seconds since 1970 and an offset such as \"1456790400 +0000\"",
+                            committer.time
+                        ),
+                    )
+                    .in_field("committer"),
+                );
+                continue;
+            }
         };
         let email = author.email.to_string();
         let author_name = author.name.to_string();
@@ -198,16 +221,9 @@ pub fn read(
         let mut credits = Vec::new();
         // Entries without an address have nobody to credit; exports carry free text here.
         let _ = log.credit_co_authors(co_authors(&message), origin, Some(merged_at), &mut credits);
-        let change_id = message
-            .lines()
-            .filter_map(|line| {
-                let (key, value) = line.trim().split_once(':')?;
-                key.trim()
-                    .eq_ignore_ascii_case("change-id")
-                    .then(|| value.trim().to_owned())
-            })
-            .next_back()
-            .unwrap_or_else(|| id.clone());
+        let change_id = crate::ingest::trailers::values(&message, "change-id")
+            .last()
+            .map_or_else(|| id.clone(), str::to_owned);
         let (credits_start, credits_len) = log.add_credits(credits);
         let change_id = log.store_text(&change_id);
         let commit_id = log.store_text(&id);

@@ -20,6 +20,7 @@ pub mod members;
 pub mod roll_digest;
 pub mod rolls;
 pub mod timestamp;
+pub mod trailers;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
