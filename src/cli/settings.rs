@@ -134,8 +134,31 @@ impl UserPaths {
         if let Some(path) = self.by_name.get(&problem.file) {
             shown.file.clone_from(path);
         }
+        // Another place the message names ("... (at gerrit/changes.csv:202)").
+        for (name, path) in &self.by_name {
+            if name != path && shown.message.contains(name.as_str()) {
+                shown.message = replace_places(&shown.message, name, path);
+            }
+        }
         shown
     }
+}
+
+/// `text` with each `name:` that starts a word (after a space or an opening parenthesis)
+/// written as `path:`.
+fn replace_places(text: &str, name: &str, path: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find(name) {
+        let before = rest[..found].chars().next_back();
+        let starts = before.is_none_or(|c| c == ' ' || c == '(');
+        let place = rest[found + name.len()..].starts_with(':');
+        out.push_str(&rest[..found]);
+        out.push_str(if starts && place { path } else { name });
+        rest = &rest[found + name.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// An election read and a policy chosen, ready for identity and the engine.
@@ -284,4 +307,21 @@ pub(super) fn stop_on_errors(
         "{count} problem{} in the inputs; no roll was written\nhint: fix the rows, or pass --skip-bad-rows to leave them out knowingly (they are then listed in manifest.json)",
         if count == 1 { "" } else { "s" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_places;
+
+    #[test]
+    fn places_in_messages_are_named_from_here_and_only_whole_names() {
+        assert_eq!(
+            replace_places(
+                "differs from \"x\" (at changes.csv:202) and gerrit/changes.csv:3, changes.csv",
+                "changes.csv",
+                "examples/changes.csv",
+            ),
+            "differs from \"x\" (at examples/changes.csv:202) and gerrit/changes.csv:3, changes.csv"
+        );
+    }
 }

@@ -12,7 +12,7 @@ use crate::ingest::{
 };
 use crate::model::{
     Activities, ChangeFormat, ChangeLog, Code, Dates, Deduplicated, Diagnostics, Election, FileId,
-    Governance, InputFile, Origin, Position, Problem, Sources,
+    Governance, InputFile, Members, Origin, Position, Problem, Sources,
 };
 
 /// Why an election could not be read at all.
@@ -258,6 +258,7 @@ pub fn load_election(
         }
         None => Vec::new(),
     };
+    report_case_variants(&log, members.as_ref(), &sources, &mut diagnostics);
     Ok(Loaded {
         election: Election {
             name: election.name.clone(),
@@ -285,6 +286,55 @@ fn at(problem: Problem, origin: Origin) -> Problem {
     match origin.kind {
         Position::Line => problem.at_line(u64::from(origin.position)),
         Position::Record => problem.at_record(u64::from(origin.position)),
+    }
+}
+
+/// Warn where two spellings of an address differ only in ASCII case: they are compared as
+/// one (see [`crate::model::EmailFolding`]), which is right for nearly every mail system
+/// but merges two people where one is not. One warning per extra spelling, at its first
+/// sighting, naming the first sighting of the spelling it joins.
+fn report_case_variants(
+    log: &ChangeLog,
+    members: Option<&Members>,
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    // Folded address -> each exact spelling with where it was first seen, in order.
+    let mut spellings: std::collections::BTreeMap<String, Vec<(&str, Origin)>> =
+        std::collections::BTreeMap::new();
+    let from_changes = log
+        .changes
+        .iter()
+        .filter_map(|c| c.email.map(|e| (log.symbols.resolve(e), c.origin)));
+    let from_members = members
+        .into_iter()
+        .flat_map(|m| &m.members)
+        .flat_map(|m| m.emails.iter().map(move |e| (e.as_str(), m.origin)));
+    for (email, origin) in from_changes.chain(from_members) {
+        if !seen.insert(email) {
+            continue;
+        }
+        spellings
+            .entry(email.trim().to_ascii_lowercase())
+            .or_default()
+            .push((email, origin));
+    }
+    for variants in spellings.values().filter(|v| v.len() > 1) {
+        let (first, first_at) = variants[0];
+        for &(other, origin) in &variants[1..] {
+            diagnostics.push(at(
+                Problem::warning(
+                    Code::AddressCaseVariant,
+                    sources.name(origin.file),
+                    format!(
+                        "address \"{other}\" differs from \"{first}\" (at {}) only in the case of letters; both are taken as one person's address",
+                        sources.locate(first_at)
+                    ),
+                ),
+                origin,
+            ));
+        }
     }
 }
 

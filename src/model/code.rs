@@ -199,6 +199,8 @@ codes! {
         "A field's value does not parse: a timestamp, a number, a month, a nick count.";
     AddressInvalid = "address-invalid", Problem:
         "A field that must hold an e-mail address holds something else.";
+    AddressCaseVariant = "address-case-variant", Problem:
+        "Two spellings of an address differ only in the case of ASCII letters; they are compared as one address, so they are one person (the warning names where each spelling is, to check that they are one mailbox).";
     CoAuthorUnusable = "co-author-unusable", Problem:
         "A Co-Authored-By value names no e-mail address, so nobody can be credited.";
     MergeTimeApproximate = "merge-time-approximate", Problem:
