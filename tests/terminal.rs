@@ -196,7 +196,10 @@ fn the_election_file_is_found_and_the_choice_said() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.ends_with("8 files checked: 0 errors, 1 warning\n"));
+    assert!(
+        run.stdout
+            .ends_with("8 files checked: 0 errors, 1 warning\n")
+    );
     let run = electorate_with(
         &root(),
         &["check"],
