@@ -113,9 +113,15 @@ fn run_in(dir: &Path, args: &[String]) -> common::Run {
 #[test]
 fn the_tour_of_docs_fetch_md_runs_as_written_against_a_loopback_server() {
     let (toml, commands) = tour();
-    assert!(toml.contains("[inputs]"), "docs/fetch.md gives the election file");
+    assert!(
+        toml.contains("[inputs]"),
+        "docs/fetch.md gives the election file"
+    );
     let (_, readme) = tour_of("README.md");
-    assert_eq!(readme, commands, "the README shows the commands this test runs");
+    assert_eq!(
+        readme, commands,
+        "the README shows the commands this test runs"
+    );
     assert_eq!(commands.len(), 3, "fetch changes, fetch members, roll");
     assert!(commands[0].contains(&"https://review.opendev.org".to_owned()));
     let server = fetch_server::Server::start(instance(12));

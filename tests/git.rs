@@ -264,3 +264,160 @@ fn only_the_trailer_block_credits_and_an_unreadable_commit_time_is_an_error() {
         "the co-author quoted in the revert's body is not credited; the broken commit is left out"
     );
 }
+
+#[test]
+fn governance_is_read_at_the_election_tag_whatever_is_checked_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::root().join("examples/newton-tc");
+    let gov = dir.path().join("governance");
+    let reference = gov.join("reference");
+    std::fs::create_dir_all(&reference).unwrap();
+    let who = ("Gov Clerk", "clerk@example.org");
+    let date = "2016-03-01T00:00:00+00:00";
+    if !git(&gov, &["init", "-q", "-b", "master"], date, who) {
+        eprintln!("skipped: git is not available to build the test repository");
+        return;
+    }
+    for (name, from) in [
+        ("projects.yaml", "projects.yaml"),
+        ("legacy.yaml", "legacy.yaml"),
+        (
+            "technical-committee-repos.yaml",
+            "technical-committee-repos.yaml",
+        ),
+    ] {
+        std::fs::copy(example.join("governance").join(from), reference.join(name)).unwrap();
+    }
+    assert!(git(&gov, &["add", "."], date, who));
+    assert!(git(
+        &gov,
+        &["commit", "-q", "-m", "As at the election"],
+        date,
+        who
+    ));
+    assert!(git(&gov, &["tag", "march-2016-elections"], date, who));
+    // Later: the Nova team is gone from projects.yaml, and that is what is checked out.
+    let projects = std::fs::read_to_string(reference.join("projects.yaml")).unwrap();
+    let without_nova = projects.split("\nGlance:").nth(1).unwrap();
+    std::fs::write(
+        reference.join("projects.yaml"),
+        format!("Glance:{without_nova}"),
+    )
+    .unwrap();
+    let later = "2016-06-01T00:00:00+00:00";
+    assert!(git(&gov, &["commit", "-q", "-am", "Later"], later, who));
+    let tagged = git_output(&gov, &["rev-parse", "march-2016-elections^{commit}"], None).unwrap();
+
+    let election = std::fs::read_to_string(example.join("election.toml"))
+        .unwrap()
+        .replace(
+            "changes = [\"gerrit/changes.csv\"",
+            &format!(
+                "changes = [{:?}",
+                example.join("gerrit/changes.csv").display().to_string()
+            ),
+        )
+        .replace(
+            "\"gerrit/glance-rest.json\"",
+            &format!(
+                "{:?}",
+                example
+                    .join("gerrit/glance-rest.json")
+                    .display()
+                    .to_string()
+            ),
+        )
+        .replace(
+            "members = \"members.csv\"",
+            &format!(
+                "members = {:?}",
+                example.join("members.csv").display().to_string()
+            ),
+        );
+    let at_tag = election
+        .lines()
+        .map(|line| {
+            if line.starts_with("governance =") {
+                "governance = { git = \"governance\", ref = \"march-2016-elections\" }"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write_tree(dir.path(), &[("election.toml", &at_tag)]);
+    let out = dir.path().join("rolls");
+    let run = electorate(&[
+        "roll",
+        "--election",
+        &dir.path().join("election.toml").display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--format",
+        "json",
+        "--quiet",
+    ])
+    .success();
+    let manifest: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let projects: Vec<&serde_json::Value> = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["role"] == "governance-projects")
+        .collect();
+    assert_eq!(projects.len(), 1);
+    assert_eq!(
+        projects[0]["path"],
+        "governance@march-2016-elections:reference/projects.yaml"
+    );
+    assert_eq!(projects[0]["commit"], tagged.as_str());
+    assert!(
+        !manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["role"] == "governance-sigs"),
+        "the tag has no sigs-repos.yaml, and none is made up"
+    );
+    assert!(out.join("ptl-nova.txt").exists(), "Nova as at the tag");
+    // The same rolls as from the example's files, but for the SIG roll they list.
+    let shipped = tempfile::tempdir().unwrap();
+    let shipped_out = shipped.path().join("rolls");
+    electorate(&[
+        "roll",
+        "--election",
+        &example.join("election.toml").display().to_string(),
+        "--out",
+        &shipped_out.display().to_string(),
+        "--quiet",
+    ])
+    .success();
+    for roll in ["ptl-nova.txt", "ptl-glance.txt"] {
+        let a = std::fs::read_to_string(out.join(roll)).unwrap();
+        let b = std::fs::read_to_string(shipped_out.join(roll)).unwrap();
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "{roll}");
+    }
+    // A tag the clone does not have is an error naming the repository and the tag.
+    write_tree(
+        dir.path(),
+        &[(
+            "election.toml",
+            &at_tag.replace("march-2016-elections", "no-such-tag"),
+        )],
+    );
+    let run = electorate(&[
+        "roll",
+        "--election",
+        &dir.path().join("election.toml").display().to_string(),
+    ])
+    .code(2);
+    assert!(
+        run.stderr.contains("cannot resolve \"no-such-tag\" in ")
+            && run
+                .stderr
+                .contains("governance, expected a branch, tag or commit id"),
+        "{}",
+        run.stderr
+    );
+}

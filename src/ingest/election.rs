@@ -41,6 +41,47 @@ pub struct GovernanceInputs {
     pub legacy: Option<InputPath>,
     pub sigs: Option<InputPath>,
     pub technical_committee: Option<InputPath>,
+    /// The four files read from a clone of the governance repository at a revision,
+    /// instead of from the working tree.
+    pub git: Option<GovernanceAtRevision>,
+}
+
+/// `governance = { git = "../governance", ref = "march-2016-elections" }`: the governance
+/// files as they were at a tag (or branch, or commit) of a local clone, whatever is
+/// checked out.
+#[derive(Debug, Clone)]
+pub struct GovernanceAtRevision {
+    pub repo: InputPath,
+    /// A tag, branch or full commit id.
+    pub rev: String,
+    /// The directory of the files inside the repository (`reference`).
+    pub dir: String,
+}
+
+impl GovernanceAtRevision {
+    /// The four files' paths inside the repository, with the role each plays.
+    #[must_use]
+    pub fn files(&self) -> [(&'static str, String); 4] {
+        let at = |name: &str| {
+            if self.dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{}/{name}", self.dir.trim_end_matches('/'))
+            }
+        };
+        [
+            ("projects", at("projects.yaml")),
+            ("legacy", at("legacy.yaml")),
+            ("sigs", at("sigs-repos.yaml")),
+            ("tc-repos", at("technical-committee-repos.yaml")),
+        ]
+    }
+
+    /// How problems and the manifest name a file of it: `repo@rev:path`.
+    #[must_use]
+    pub fn name(&self, path: &str) -> String {
+        format!("{}@{}:{path}", self.repo.display, self.rev)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +115,7 @@ impl Inputs {
             .iter()
             .map(|c| &c.input)
             .chain(self.git.iter().map(|g| &g.input))
+            .chain(g.git.iter().map(|git| &git.repo))
             .chain(
                 [
                     &g.projects,
@@ -204,6 +246,17 @@ enum RawChangeInput {
 enum RawGovernance {
     Projects(String),
     Files(RawGovernanceFiles),
+    Git(RawGovernanceGit),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGovernanceGit {
+    git: String,
+    #[serde(rename = "ref")]
+    rev: String,
+    #[serde(default)]
+    path: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -430,6 +483,15 @@ fn parse(
             legacy: files.legacy.as_deref().map(input),
             sigs: files.sigs.as_deref().map(input),
             technical_committee: files.tc_repos.as_deref().map(input),
+            git: None,
+        },
+        Some(RawGovernance::Git(git)) => GovernanceInputs {
+            git: Some(GovernanceAtRevision {
+                repo: input(&git.git),
+                rev: git.rev,
+                dir: git.path.unwrap_or_else(|| "reference".to_owned()),
+            }),
+            ..GovernanceInputs::default()
         },
     };
     let members = raw.inputs.members.as_ref().map(|m| input(m.get_ref()));

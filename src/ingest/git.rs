@@ -50,6 +50,90 @@ pub struct GitRead {
     pub head: String,
 }
 
+/// Files read from a repository at a revision, without a checkout.
+#[derive(Debug, Clone)]
+pub struct TreeFiles {
+    /// The commit the revision resolved to.
+    pub commit: String,
+    /// Each path asked for, with its contents when the commit has it.
+    pub files: Vec<(String, Option<Vec<u8>>)>,
+}
+
+/// Built without the `git` feature: a repository cannot be read.
+///
+/// # Errors
+/// Always: this build cannot read git repositories.
+#[cfg(not(feature = "git"))]
+pub fn read_files(repo: &InputPath, _rev: &str, _paths: &[String]) -> Result<TreeFiles, String> {
+    Err(format!(
+        "cannot read git repository {}: this electorate was built without the `git` feature\nhint: install it with `cargo install --locked --path . --features git`",
+        repo.shown()
+    ))
+}
+
+/// Read `paths` from the tree of `rev` (a tag, branch or commit id) of a repository,
+/// whatever is checked out.
+///
+/// # Errors
+/// The repository cannot be opened, the revision not resolved, or a file not read; the
+/// message names the repository and the revision.
+#[cfg(feature = "git")]
+pub fn read_files(repo: &InputPath, rev: &str, paths: &[String]) -> Result<TreeFiles, String> {
+    let shown = repo.shown();
+    if !repo.path.exists() {
+        return Err(format!(
+            "cannot open git repository {shown}: no such file or directory"
+        ));
+    }
+    let opened = gix::open(&repo.path)
+        .map_err(|err| format!("cannot open git repository {shown}: {err}"))?;
+    let start = resolve(&opened, rev, &shown)?;
+    let not_a_commit =
+        |err: &dyn std::fmt::Display| format!("\"{rev}\" in {shown} is not a commit: {err}");
+    let commit = opened
+        .find_object(start)
+        .map_err(|err| not_a_commit(&err))?
+        .peel_to_commit()
+        .map_err(|err| not_a_commit(&err))?;
+    let tree = commit
+        .tree()
+        .map_err(|err| format!("cannot read the tree of \"{rev}\" in {shown}: {err}"))?;
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let entry = tree
+            .lookup_entry_by_path(path)
+            .map_err(|err| format!("cannot read {path} at \"{rev}\" in {shown}: {err}"))?;
+        let bytes = match entry {
+            Some(entry) => Some(
+                entry
+                    .object()
+                    .map_err(|err| format!("cannot read {path} at \"{rev}\" in {shown}: {err}"))?
+                    .detach()
+                    .data,
+            ),
+            None => None,
+        };
+        files.push((path.clone(), bytes));
+    }
+    Ok(TreeFiles {
+        commit: commit.id.to_string(),
+        files,
+    })
+}
+
+/// A revision as a commit id: a full id, else a branch or tag name, peeled.
+#[cfg(feature = "git")]
+fn resolve(repo: &gix::Repository, rev: &str, shown: &str) -> Result<gix::ObjectId, String> {
+    match gix::ObjectId::from_hex(rev.as_bytes()) {
+        Ok(id) => Ok(id),
+        Err(_) => Ok(repo
+            .find_reference(rev)
+            .and_then(gix::Reference::into_fully_peeled_id)
+            .map_err(|err| format!("cannot resolve \"{rev}\" in {shown}, expected a branch, tag or commit id: {err}"))?
+            .detach()),
+    }
+}
+
 /// Built without the `git` feature: every repository is refused, by name.
 ///
 /// # Errors
@@ -89,14 +173,7 @@ pub fn read(
     let repo = gix::open(&git.input.path)
         .map_err(|err| format!("cannot open git repository {shown}: {err}"))?;
     let start = match &git.rev {
-        Some(rev) => match gix::ObjectId::from_hex(rev.as_bytes()) {
-            Ok(id) => id,
-            Err(_) => repo
-                .find_reference(rev.as_str())
-                .and_then(gix::Reference::into_fully_peeled_id)
-                .map_err(|err| format!("cannot resolve \"{rev}\" in {shown}, expected a branch, tag or commit id: {err}"))?
-                .detach(),
-        },
+        Some(rev) => resolve(&repo, rev, &shown)?,
         None => repo
             .head_id()
             .map_err(|err| format!("cannot read HEAD of {shown}: {err}"))?

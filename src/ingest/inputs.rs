@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::ingest::declarations;
-use crate::ingest::election::{self, ElectionFile};
+use crate::ingest::election::{self, ElectionFile, GovernanceAtRevision};
 use crate::ingest::governance::GovernanceFile;
 use crate::ingest::members;
 use crate::ingest::{
@@ -196,7 +196,16 @@ pub fn load_election(
             files.push(record(role, input, digest, None, None));
         }
     }
-    if g.projects.is_none() {
+    if let Some(at) = &g.git {
+        read_governance_at(
+            at,
+            &mut governance,
+            &mut sources,
+            &mut files,
+            &mut diagnostics,
+        )?;
+    }
+    if g.projects.is_none() && g.git.is_none() {
         diagnostics.push(Problem::warning(
             Code::InputMissing,
             election.file.display.clone(),
@@ -279,6 +288,58 @@ pub fn load_election(
         file: election,
         diagnostics,
     })
+}
+
+/// The four governance files from a clone at a revision: each read as if from disk, named
+/// `repo@rev:path`, and recorded in the manifest with the commit the revision named.
+/// `projects.yaml` must be there; the others are read when the commit has them (older
+/// tags have no `sigs-repos.yaml`).
+fn read_governance_at(
+    at: &GovernanceAtRevision,
+    governance: &mut Governance,
+    sources: &mut Sources,
+    files: &mut Vec<InputFile>,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), LoadError> {
+    let wanted = at.files();
+    let paths: Vec<String> = wanted.iter().map(|(_, path)| path.clone()).collect();
+    let read = git::read_files(&at.repo, &at.rev, &paths)
+        .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
+    for ((role, path), (_, bytes)) in wanted.iter().zip(read.files) {
+        let (role, which) = match *role {
+            "projects" => ("governance-projects", GovernanceFile::Projects),
+            "legacy" => ("governance-legacy", GovernanceFile::Legacy),
+            "sigs" => ("governance-sigs", GovernanceFile::Sigs),
+            _ => ("governance-tc-repos", GovernanceFile::TechnicalCommittee),
+        };
+        let name = at.name(path);
+        let Some(bytes) = bytes else {
+            if which == GovernanceFile::Projects {
+                return Err(LoadError::Io(std::io::Error::other(format!(
+                    "{name}: commit {} has no {path}, expected the governance repository's projects file there (set `path` in `governance` if the files are elsewhere)",
+                    read.commit
+                ))));
+            }
+            continue;
+        };
+        let digest = FileDigest {
+            bytes: bytes.len() as u64,
+            sha256: crate::digest::sha256_hex(&bytes),
+        };
+        let text = std::str::from_utf8(crate::ingest::strip_bom(&bytes)).map_err(|err| {
+            LoadError::Io(std::io::Error::other(format!(
+                "{name}: invalid UTF-8 (byte {}), expected UTF-8 text",
+                err.valid_up_to()
+            )))
+        })?;
+        let file = sources.add(name.clone());
+        governance.read_str(&name, text, file, which, diagnostics);
+        let input = InputPath::new(at.repo.path.join(path), name);
+        let mut entry = record(role, &input, digest, None, None);
+        entry.commit = Some(read.commit.clone());
+        files.push(entry);
+    }
+    Ok(())
 }
 
 /// Where a problem about a record goes: its file, and its line or record number.
