@@ -154,3 +154,22 @@ pub(super) fn ballot_dir(dir: &Path) -> anyhow::Result<Vec<(String, std::path::P
     }
     Ok(found)
 }
+
+/// A members CSV on its own (for `tally --members`): every problem is an error here, as
+/// the count depends on each row.
+///
+/// # Errors
+/// The file cannot be read, or has problems (all listed).
+pub(super) fn members(path: &Path) -> anyhow::Result<crate::model::Members> {
+    let name = path.display().to_string();
+    let input = InputPath::new(path, name.clone());
+    let mut diagnostics = crate::model::Diagnostics::default();
+    let (members, _) =
+        crate::ingest::members::read(&input, crate::model::FileId::default(), &mut diagnostics)
+            .map_err(|err| anyhow::anyhow!("cannot read the members file {name}: {err}"))?;
+    if diagnostics.has_errors() {
+        let problems: Vec<String> = diagnostics.errors().map(ToString::to_string).collect();
+        anyhow::bail!("{}", problems.join("\n"));
+    }
+    Ok(members)
+}

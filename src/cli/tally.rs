@@ -59,7 +59,10 @@ Examples:
       Scottish STV; the seats come from the BLT header unless --seats is given.
   electorate tally fixtures/ballots/board.toml --method approval \\
       --roll fixtures/ballots/roll.txt --tie-seed 'board 2026'
-      Approval, ballots checked against the roll, ties settled by a seeded draw.";
+      Approval, ballots checked against the roll, ties settled by a seeded draw.
+  electorate tally fixtures/ballots/affiliations/tc.toml --seats 3 \\
+      --max-per-affiliation 1 --members fixtures/ballots/affiliations/members.csv
+      The TC charter's cap, with each candidate's employer from the membership list.";
 
 /// Count a ballot file: winners, ranking, and the working.
 #[derive(Debug, Args)]
@@ -124,6 +127,14 @@ pub struct CountArgs {
     /// candidate of the ballot file needs a row.
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
+
+    /// A members CSV (as `fetch members` writes it) giving each candidate's affiliation
+    /// for --max-per-affiliation: its `affiliations` column, matched by the candidate's
+    /// address (an id or name that is one) or else by full name. An affiliation the
+    /// ballots or --candidates give is kept; a candidate no member matches, a name two
+    /// members share, or a member with several current affiliations is an error.
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<PathBuf>,
 
     /// What a candidate left unranked means in a pairwise comparison [default: ignore].
     ///
@@ -545,7 +556,10 @@ impl CountArgs {
             })
             .transpose()?;
 
-        let (set, ballots_sha256) = read_ballot_file(ballots, self, candidates.as_ref(), bar)?;
+        let (mut set, ballots_sha256) = read_ballot_file(ballots, self, candidates.as_ref(), bar)?;
+        if let Some(path) = &self.members {
+            affiliations_from(path, &mut set)?;
+        }
 
         let roll_check = roll
             .map(|path| {
@@ -587,6 +601,13 @@ impl CountArgs {
             ballots_sha256,
         })
     }
+}
+
+/// Give the candidates of `set` the affiliations of a members CSV.
+fn affiliations_from(path: &Path, set: &mut BallotSet) -> anyhow::Result<()> {
+    let members = crate::cli::read::members(path)?;
+    crate::tally::affiliation::from_members(set, &members, &display(path))
+        .map_err(|message| anyhow!(message))
 }
 
 /// Read, detect and parse the ballot file; the raw text is dropped on return, before

@@ -3,7 +3,9 @@
 //! A CSV with a header: `member_id` (or `id`), optional `name`, and one or more address
 //! columns, any column whose name starts with `email` (`email`, `email2`,
 //! `secondary_emails`, ...). An address field may hold several addresses separated by
-//! `;`, `,` or spaces. Unknown columns are ignored with a warning.
+//! `;`, `,` or spaces. An optional `affiliations` column holds the organisations of the
+//! member's current affiliations, separated by `;`. Unknown columns are ignored with a
+//! warning.
 
 use std::io::Read;
 
@@ -73,6 +75,7 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
         .collect();
     let id_col = header.iter().position(|h| h == "member_id" || h == "id");
     let name_col = header.iter().position(|h| h == "name");
+    let affiliations_col = header.iter().position(|h| h == "affiliations");
     let email_cols: Vec<usize> = header
         .iter()
         .enumerate()
@@ -100,7 +103,12 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
     let unknown: Vec<&str> = header
         .iter()
         .enumerate()
-        .filter(|(i, _)| Some(*i) != id_col && Some(*i) != name_col && !email_cols.contains(i))
+        .filter(|(i, _)| {
+            Some(*i) != id_col
+                && Some(*i) != name_col
+                && Some(*i) != affiliations_col
+                && !email_cols.contains(i)
+        })
         .map(|(_, h)| h.as_str())
         .collect();
     if !unknown.is_empty() {
@@ -216,6 +224,17 @@ fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnostics) 
                 .filter(|n| !n.is_empty())
                 .map(str::to_owned),
             emails,
+            affiliations: affiliations_col
+                .and_then(|c| record.get(c))
+                .map(|field| {
+                    field
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
             origin: Origin {
                 file,
                 position: u32::try_from(line).unwrap_or(u32::MAX),
