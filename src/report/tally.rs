@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::report::style::{Meaning, Style};
 use crate::tally::result::{
-    Audit, CandidateState, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit,
-    RunoffRound, StrengthMatrix, TallyResult, VoteCounts,
+    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, RunoffRound,
+    StrengthMatrix, TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
@@ -564,18 +564,7 @@ fn markdown_rounds(audit: &RoundsAudit, out: &mut dyn Write) -> io::Result<()> {
         grid.add_row(row);
     }
     // Withdrawn candidates take no part (the page lists them at the top).
-    let names: Vec<&str> = audit
-        .rounds
-        .first()
-        .map(|round| {
-            round
-                .tallies
-                .iter()
-                .filter(|tally| tally.state != CandidateState::Withdrawn)
-                .map(|tally| tally.candidate.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = audit.standing();
     for name in names {
         let mut row = vec![cell(name)];
         row.extend(audit.rounds.iter().map(|round| {

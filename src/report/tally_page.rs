@@ -395,12 +395,7 @@ fn rounds_svg(audit: &RoundsAudit) -> Result<String, String> {
     if rounds.is_empty() {
         return Err("no rounds to chart".to_owned());
     }
-    let names: Vec<&str> = rounds[0]
-        .tallies
-        .iter()
-        .filter(|tally| tally.state != CandidateState::Withdrawn)
-        .map(|tally| tally.candidate.as_str())
-        .collect();
+    let names = audit.standing();
     let last = i32::try_from(rounds.len()).map_err(|_| "too many rounds".to_owned())?;
     let mut top: f64 = 1.0;
     for round in rounds {
@@ -878,18 +873,7 @@ fn rounds_table(audit: &RoundsAudit, out: &mut String) {
         }
         let _ = writeln!(out, "</tr>");
     }
-    let names: Vec<&str> = audit
-        .rounds
-        .first()
-        .map(|round| {
-            round
-                .tallies
-                .iter()
-                .filter(|tally| tally.state != CandidateState::Withdrawn)
-                .map(|tally| tally.candidate.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = audit.standing();
     for name in names {
         let _ = write!(out, "<tr><td>{}</td>", escape(name));
         for round in &audit.rounds {

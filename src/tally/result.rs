@@ -480,6 +480,21 @@ pub struct RoundsAudit {
     pub rounds: Vec<Round>,
 }
 
+impl RoundsAudit {
+    /// The candidates who took part in the count (not withdrawn), in input order.
+    #[must_use]
+    pub fn standing(&self) -> Vec<&str> {
+        self.rounds.first().map_or_else(Vec::new, |round| {
+            round
+                .tallies
+                .iter()
+                .filter(|tally| tally.state != CandidateState::Withdrawn)
+                .map(|tally| tally.candidate.as_str())
+                .collect()
+        })
+    }
+}
+
 /// One round of an IRV or STV count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Round {
