@@ -55,7 +55,7 @@ pub struct InputFile {
     /// Records of changes already read (from this file or an earlier one), counted once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<u64>,
-    /// For git inputs: the commit the history was read from.
+    /// For git inputs, and governance files read at a tag: the commit they were read from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
 }
