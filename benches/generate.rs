@@ -12,14 +12,14 @@ use std::path::{Path, PathBuf};
 
 /// The shape of a generated election.
 #[derive(Debug, Clone, Copy)]
-pub struct Shape {
+pub(crate) struct Shape {
     pub changes: usize,
     pub teams: usize,
     pub repos: usize,
     pub people: usize,
 }
 
-pub const FULL: Shape = Shape {
+pub(crate) const FULL: Shape = Shape {
     changes: 1_000_000,
     teams: 500,
     repos: 2_000,
@@ -43,7 +43,7 @@ impl Rng {
 }
 
 /// Generate (or reuse) the election; returns the path of its election.toml.
-pub fn election(shape: Shape) -> PathBuf {
+pub(crate) fn election(shape: Shape) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-data")
         .join(format!(

@@ -66,7 +66,13 @@ fn governance(dir: &Path) {
 
 /// The `From Gerrit to a roll` section of docs/fetch.md: its election file and commands.
 fn tour() -> (String, Vec<Vec<String>>) {
-    let doc = std::fs::read_to_string(common::root().join("docs/fetch.md")).unwrap();
+    tour_of("docs/fetch.md")
+}
+
+/// The `From Gerrit to a roll` section of a Markdown file: its election file, if it has
+/// one, and its commands.
+fn tour_of(file: &str) -> (String, Vec<Vec<String>>) {
+    let doc = std::fs::read_to_string(common::root().join(file)).unwrap();
     let section = doc
         .split("## From Gerrit to a roll")
         .nth(1)
@@ -75,7 +81,7 @@ fn tour() -> (String, Vec<Vec<String>>) {
         .split("```toml\n")
         .nth(1)
         .and_then(|rest| rest.split("```").next())
-        .expect("an election file")
+        .unwrap_or_default()
         .to_owned();
     let commands = section
         .lines()
@@ -107,6 +113,15 @@ fn run_in(dir: &Path, args: &[String]) -> common::Run {
 #[test]
 fn the_tour_of_docs_fetch_md_runs_as_written_against_a_loopback_server() {
     let (toml, commands) = tour();
+    assert!(
+        toml.contains("[inputs]"),
+        "docs/fetch.md gives the election file"
+    );
+    let (_, readme) = tour_of("README.md");
+    assert_eq!(
+        readme, commands,
+        "the README shows the commands this test runs"
+    );
     assert_eq!(commands.len(), 3, "fetch changes, fetch members, roll");
     assert!(commands[0].contains(&"https://review.opendev.org".to_owned()));
     let server = fetch_server::Server::start(instance(12));

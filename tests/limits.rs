@@ -186,7 +186,7 @@ fn a_line_past_its_limit_makes_the_file_unreadable_and_is_not_quoted() {
         assert_eq!(
             run.stderr,
             format!(
-                "error: cannot read election election.toml: {file}:2: the line is longer than {max} bytes, expected at most {human} per line\n"
+                "error: {file}:2: the line is longer than {max} bytes, expected at most {human} per line\n"
             ),
             "{inputs}"
         );
@@ -280,7 +280,7 @@ fn a_file_of_another_kind_is_never_quoted() {
     .code(2);
     assert_eq!(
         run.stderr,
-        "error: s.csv:1: expected the columns team, name, email, expires-in (found 1 column, none of them known)\n"
+        "error: s.csv:1: expected the columns team, name, email, and expires-in or approved (found 1 column, none of them known)\n"
     );
     let binary: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\xff\xfe\n";
     let run = check("members = \"b.csv\"", &[("b.csv", binary)]).code(1);
@@ -293,7 +293,7 @@ fn a_file_of_another_kind_is_never_quoted() {
     let run = check("identity = \"b.toml\"", &[("b.toml", binary)]).code(2);
     assert_eq!(
         run.stderr,
-        "error: cannot read election election.toml: b.toml:1: invalid UTF-8 (byte 10), expected UTF-8 text\n"
+        "error: b.toml:1: invalid UTF-8 (byte 10), expected UTF-8 text\n"
     );
 }
 
@@ -303,7 +303,7 @@ fn a_toml_file_past_four_mebibytes_is_refused() {
     let run = check("identity = \"p.toml\"", &[("p.toml", people.as_bytes())]).code(2);
     assert_eq!(
         run.stderr,
-        "error: cannot read election election.toml: p.toml: the file is larger than 4194304 bytes, expected at most 4 MiB for a TOML file\n"
+        "error: p.toml: the file is larger than 4194304 bytes, expected at most 4 MiB for a TOML file\n"
     );
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "election.toml", HEAD.as_bytes());
@@ -371,9 +371,10 @@ fn fields_past_their_limit_reject_their_record_and_are_quoted_by_their_start() {
     let long_address =
         format!("{quoted_address} is 255 bytes long, expected an e-mail address of at most 254");
     let changes = format!(
-        "project,branch,owner_email,merged_at,owner_name\n\
-         p/r,master,a@example.org,2015-06-01T00:00:00Z,{name}\n\
-         p/r,master,{address},2015-06-01T00:00:00Z,Ann\n"
+        "project,branch,owner_email,merged_at,owner_name,commit\n\
+         p/r,master,a@example.org,2015-06-01T00:00:00Z,{name},\n\
+         p/r,master,{address},2015-06-01T00:00:00Z,Ann,\n\
+         p/r,master,b@example.org,2015-06-01T00:00:00Z,Bo,{name}\n"
     );
     let rest = format!(
         "[{{\"project\":\"p/r\",\"branch\":\"master\",\"status\":\"MERGED\",\"submitted\":\"2015-06-01 00:00:00.000000000\",\"owner\":{{\"_account_id\":1,\"name\":\"{name}\"}}}}]"
@@ -381,7 +382,9 @@ fn fields_past_their_limit_reject_their_record_and_are_quoted_by_their_start() {
     let query = format!(
         "{{\"project\":\"p/r\",\"branch\":\"master\",\"status\":\"MERGED\",\"lastUpdated\":1433116800,\"owner\":{{\"email\":\"{address}\"}}}}\n"
     );
-    let members = format!("id,name,email\n7,{name},a@example.org\n8,Bo,{address}\n");
+    let members = format!(
+        "id,name,email,affiliations\n7,{name},a@example.org,\n8,Bo,{address},\n9,Cy,c@example.org,ACME; {name}\n"
+    );
     let roster =
         format!("role,email,date,evidence\nuser-group-organiser,a@example.org,2015-06-01,{name}\n");
     let metrics = format!("identifier,member_email,value\nTRACK_CHAIR,a@example.org,{name}\n");
@@ -396,6 +399,7 @@ fn fields_past_their_limit_reject_their_record_and_are_quoted_by_their_start() {
             vec![
                 format!("error: c.csv:2: field owner_name: {long_name}"),
                 format!("error: c.csv:3: field owner_email: {long_address}"),
+                format!("error: c.csv:4: field commit: {long_name}"),
             ],
         ),
         (
@@ -417,6 +421,7 @@ fn fields_past_their_limit_reject_their_record_and_are_quoted_by_their_start() {
             vec![
                 format!("error: m.csv:2: field name: {long_name}"),
                 format!("error: m.csv:3: field email: {long_address}"),
+                format!("error: m.csv:4: field affiliations: {long_name}"),
             ],
         ),
         (

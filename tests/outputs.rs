@@ -342,10 +342,10 @@ fn teams_whose_rolls_share_a_file_name_are_an_error_before_anything_is_written()
         ],
     );
     let election = dir.join("election.toml").display().to_string();
-    let run = electorate(&["check", "--election", &election]).code(1);
+    let run = common::electorate_in(dir, &["check", "--election", "election.toml"]).code(1);
     assert!(
         run.stdout.contains(
-            "error: projects.yaml:6: team \"NOVA\" (projects.yaml:6) makes roll ptl-nova, and so does team \"Nova\" (projects.yaml:1): two rolls cannot share a file name"
+            "error: projects.yaml:6:1: team \"NOVA\" (projects.yaml:6) makes roll ptl-nova, and so does team \"Nova\" (projects.yaml:1): two rolls cannot share a file name"
         ),
         "{}",
         run.stdout

@@ -166,28 +166,69 @@ fn membership_duplicates_and_extra_atcs_in_the_example() {
     );
 }
 
-#[test]
-fn compat_reference_reproduces_the_reference_tooling() {
+/// The TC roll under a compatibility mode, against this tool's own: who it adds, who it
+/// leaves off.
+fn compat_difference(mode: &str) -> (Vec<String>, Vec<String>) {
     let (_a, ours) = roll_example(&[]);
-    let (_b, reference) = roll_example(&["--compat", "reference"]);
+    let (_b, theirs) = roll_example(&["--compat", mode]);
     let ours: Vec<&str> = txt(&ours, "tc.txt").lines().collect();
-    let reference: Vec<&str> = txt(&reference, "tc.txt").lines().collect();
-    let added: Vec<&&str> = reference.iter().filter(|l| !ours.contains(l)).collect();
-    let removed: Vec<&&str> = ours.iter().filter(|l| !reference.contains(l)).collect();
-    // No expiry check: the expired extra-ATC comes back. Domain-only folding: the
-    // case-variant accounts are two people, and the member lookup finds only the
-    // lower-case one. Accounts without a full name vanish. TC extra-ACs are ignored.
+    let theirs: Vec<&str> = txt(&theirs, "tc.txt").lines().collect();
+    let added = theirs
+        .iter()
+        .filter(|l| !ours.contains(l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    let removed = ours
+        .iter()
+        .filter(|l| !theirs.contains(l))
+        .map(|l| (*l).to_owned())
+        .collect();
+    (added, removed)
+}
+
+#[test]
+fn compat_reference_reproduces_the_reference_tooling_as_it_is_now() {
+    // Domain-only folding: the case-variant accounts are two people, and the member lookup
+    // finds only the lower-case one. Accounts without a full name vanish. Only the
+    // `extra-acs` key is read (since 2023): the projects.yaml entries under `extra-atcs`
+    // are ignored, the SIG's `extra-acs` counts, the TC's is read as `extra_acs` and never
+    // matches.
     assert_eq!(
-        added,
-        [&"ilario.dunmore@example.org", &"yara.haddad@example.org"]
+        compat_difference("reference"),
+        (
+            vec!["yara.haddad@example.org".to_owned()],
+            [
+                "Yara.haddad@example.org",
+                "maren.belhaj@example.org",
+                "ottilie.vance@example.org",
+                "runa.calloway@example.org",
+                "vesna.quarrie@example.org",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
     );
+}
+
+#[test]
+fn compat_reference_replays_the_tooling_of_2016() {
+    // In April 2016: `extra-atcs` read and never expired (the expired one comes back), SIG
+    // and TC repositories and their extra-ACs not counted, no membership check, every
+    // account its own person unless an address matches (domain folded).
     assert_eq!(
-        removed,
-        [
-            &"Yara.haddad@example.org",
-            &"maren.belhaj@example.org",
-            &"runa.calloway@example.org"
-        ]
+        compat_difference("reference@2016-04-01"),
+        (
+            ["ilario.dunmore@example.org", "yara.haddad@example.org"]
+                .map(str::to_owned)
+                .to_vec(),
+            [
+                "baptiste.orrin@example.org",
+                "maren.belhaj@example.org",
+                "runa.calloway@example.org",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        )
     );
 }
 
@@ -267,6 +308,7 @@ fn the_summary_accounts_for_every_row() {
         "branch_excluded",
         "dropped_duplicate_account",
         "rejected",
+        "duplicates",
     ];
     let sum: u64 = parts.iter().map(|p| c[p].as_u64().unwrap()).sum();
     assert_eq!(sum, c["records"].as_u64().unwrap());
@@ -410,6 +452,8 @@ fn distributed_leadership_teams_get_no_ptl_roll() {
             "reason": "the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl"
         }])
     );
+    // A team with distributed leadership holds no PTL election: a candidacy for it is a
+    // finding (exit 1), not a failure to run.
     let candidacy = electorate(&[
         "candidacy",
         "--election",
@@ -417,14 +461,28 @@ fn distributed_leadership_teams_get_no_ptl_roll() {
         "--team",
         "Oslo",
         "someone@example.org",
-    ]);
-    assert_eq!(candidacy.code, 2, "{}", candidacy.stderr);
+    ])
+    .code(1);
+    assert_eq!(
+        candidacy.stdout,
+        "someone@example.org: NOT eligible for ptl-oslo (candidate-no-election; team Oslo: the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl)\n"
+    );
+    write_tree(
+        dir.path(),
+        &[
+            ("candidates/Oslo/someone@example.org", "fictional"),
+            ("candidates/Swift/.placeholder", ""),
+        ],
+    );
+    let tree = dir.path().join("candidates").display().to_string();
+    let run = electorate(&["candidacy", "--election", &election, "--dir", &tree]).code(1);
     assert!(
-        candidacy.stderr.contains(
-            "roll \"ptl-oslo\" is not built: the team's leadership_type is \"distributed\""
-        ),
-        "{}",
-        candidacy.stderr
+        run.stdout.starts_with(&format!(
+            "{tree}/Oslo/someone@example.org: NOT eligible for ptl-oslo (candidate-no-election; team Oslo: the team's leadership_type is \"distributed\"; roll \"ptl\" is built for teams led by ptl)\n\
+             elections:\n  ptl-nova: no eligible candidate: leaderless\n  ptl-swift: no eligible candidate: leaderless\n"
+        )),
+        "the distributed team has no election to list: {}",
+        run.stdout
     );
 }
 
@@ -488,4 +546,106 @@ fn a_team_led_another_way_can_have_its_own_roll() {
         candidacy.stdout,
         candidacy.stderr
     );
+}
+
+/// The example's election with its change files listed as given, and the openstack policy
+/// asking for `min_count` merged changes, rolled into a temporary directory.
+fn roll_with_changes(changes: &[&str], min_count: u32) -> (tempfile::TempDir, common::Run) {
+    roll_with_changes_and(changes, min_count, &[])
+}
+
+/// [`roll_with_changes`], with more files written into the election's directory.
+fn roll_with_changes_and(
+    changes: &[&str],
+    min_count: u32,
+    extra: &[(&str, &str)],
+) -> (tempfile::TempDir, common::Run) {
+    let dir = tempfile::tempdir().unwrap();
+    let example = common::root().join("examples/newton-tc");
+    let election = std::fs::read_to_string(example.join("election.toml"))
+        .unwrap()
+        .replace("policy = \"openstack\"", "policy = \"policy.toml\"");
+    let listed: Vec<String> = changes.iter().map(|c| format!("{c:?}")).collect();
+    let election = election.replace(
+        "changes = [\"gerrit/changes.csv\", \"gerrit/glance-rest.json\"]",
+        &format!("changes = [{}]", listed.join(", ")),
+    );
+    let policy = std::fs::read_to_string(common::root().join("policies/openstack.toml"))
+        .unwrap()
+        .replace("min_count = 1", &format!("min_count = {min_count}"));
+    for entry in ["gerrit", "governance"] {
+        for file in std::fs::read_dir(example.join(entry)).unwrap() {
+            let file = file.unwrap();
+            std::fs::create_dir_all(dir.path().join(entry)).unwrap();
+            std::fs::copy(file.path(), dir.path().join(entry).join(file.file_name())).unwrap();
+        }
+    }
+    std::fs::copy(example.join("members.csv"), dir.path().join("members.csv")).unwrap();
+    write_tree(
+        dir.path(),
+        &[("election.toml", &election), ("policy.toml", &policy)],
+    );
+    write_tree(dir.path(), extra);
+    let run = electorate_in(
+        dir.path(),
+        &["roll", "--election", "election.toml", "--out", "rolls"],
+    );
+    (dir, run)
+}
+
+#[test]
+fn a_change_file_listed_twice_counts_each_change_once() {
+    let once = ["gerrit/changes.csv", "gerrit/glance-rest.json"];
+    let twice = [
+        "gerrit/changes.csv",
+        "gerrit/glance-rest.json",
+        "gerrit/changes.csv",
+    ];
+    let (a, first) = roll_with_changes(&once, 2);
+    let first = first.success();
+    let (b, second) = roll_with_changes(&twice, 2);
+    let second = second.success();
+    let tc =
+        |dir: &tempfile::TempDir| std::fs::read_to_string(dir.path().join("rolls/tc.txt")).unwrap();
+    assert_eq!(tc(&a), tc(&b), "the TC roll does not grow");
+    assert!(tc(&a).lines().count() > 0);
+    assert!(!first.stderr.contains("repeat"), "{}", first.stderr);
+    assert!(
+        second
+            .stderr
+            .contains("gerrit/changes.csv:2: this file is listed more than once among the change inputs: 230 changes of it were already read at its first listing; each is counted once"),
+        "{}",
+        second.stderr
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(b.path().join("rolls/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = std::fs::read_to_string(a.path().join("gerrit/changes.csv"))
+        .unwrap()
+        .lines()
+        .count() as u64
+        - 1;
+    assert_eq!(manifest["changes"]["duplicates"], rows);
+}
+
+#[test]
+fn two_records_of_one_change_that_disagree_are_an_error_naming_both() {
+    let csv = std::fs::read_to_string(path("examples/newton-tc/gerrit/changes.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    // Change 100001, merged a year earlier by the second file's account.
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.starts_with("100001,"));
+    let again = format!("{header}\n{}\n", row.replace("2015-09-16", "2014-09-16"));
+    let extra = [("gerrit/again.csv", again.as_str())];
+    let (_dir, run) = roll_with_changes_and(&["gerrit/changes.csv", "gerrit/again.csv"], 1, &extra);
+    let run = run.code(2);
+    assert!(
+        run.stderr.contains("gerrit/again.csv:2")
+            && run.stderr.contains("gerrit/changes.csv:2")
+            && run.stderr.contains("merged_at"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("2014-09-16") && run.stderr.contains("2015-09-16"));
 }

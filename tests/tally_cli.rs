@@ -879,3 +879,50 @@ fn names_cannot_break_the_markdown_page() {
         "{page}"
     );
 }
+
+#[test]
+fn affiliations_from_the_membership_list_feed_the_cap() {
+    let run = tally("affiliations/tc.toml")
+        .args(&[
+            "--seats",
+            "3",
+            "--max-per-affiliation",
+            "1",
+            "--members",
+            "affiliations/members.csv",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    let winners: Vec<&str> = result["winners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(winners, ["Ann Lee", "Di Moe"], "Bo and Cy are Acme's too");
+
+    let dir = tempfile::tempdir().unwrap();
+    let members = dir.path().join("members.csv");
+    std::fs::write(
+        &members,
+        "member_id,name,email,affiliations\n101,Ann Lee,ann.lee@example.org,Acme\n102,Bo Roe,bo.roe@example.org,Acme;Initech\n",
+    )
+    .unwrap();
+    let shown = members.display().to_string();
+    let run = tally("affiliations/tc.toml")
+        .args(&["--max-per-affiliation", "1", "--members", &shown])
+        .run();
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(&format!(
+            "candidate \"Bo Roe\" (member 102 at {shown}:3) has 2 current affiliations (Acme; Initech)"
+        )) && run
+            .stderr
+            .contains(&format!("candidate \"Cy Poe\" matches no member of {shown} by name")),
+        "{}",
+        run.stderr
+    );
+}

@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashSet};
 
 use electorate::tally::ballot::{
-    BallotSet, Ballots, Candidates, Origin, RankedBallots, RankingBuilder, Unranked,
+    BallotOrigin, BallotSet, Ballots, Candidates, RankedBallots, RankingBuilder, Unranked,
 };
 use electorate::tally::method::{
     CondorcetIrvOptions, CondorcetOptions, Contest, Method, RankingRule, SchulzeOptions, Strength,
@@ -61,7 +61,7 @@ fn ballot_set(election: &Election, names: &[String]) -> BallotSet {
     for (line, (ranks, weight)) in (1u32..).zip(&election.ballots) {
         builder.set_from_ranks(ranks);
         ballots
-            .push(*weight, &builder, None, Origin { line })
+            .push(*weight, &builder, None, BallotOrigin { line })
             .expect("small weights");
     }
     BallotSet {

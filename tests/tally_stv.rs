@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use electorate::tally::ballot::{
-    BallotSet, Ballots, CandidateIndex, Candidates, Origin, RankedBallots, RankingBuilder,
+    BallotOrigin, BallotSet, Ballots, CandidateIndex, Candidates, RankedBallots, RankingBuilder,
 };
 use electorate::tally::method::{
     CumulativeOptions, IrvOptions, Method, StvOptions, StvVariant, TiedRank,
@@ -76,7 +76,7 @@ fn ranked_set(names: &[&str], rows: &[(u64, &[Option<u32>])]) -> BallotSet {
         let mut builder = RankingBuilder::new(names.len());
         builder.set_from_ranks(ranks);
         ballots
-            .push(*weight, &builder, None, Origin { line })
+            .push(*weight, &builder, None, BallotOrigin { line })
             .unwrap();
     }
     BallotSet {

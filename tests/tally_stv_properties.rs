@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 
 use electorate::tally::ballot::{
-    BallotSet, Ballots, Candidates, Origin, RankedBallots, RankingBuilder, ScoredBallots,
+    BallotOrigin, BallotSet, Ballots, Candidates, RankedBallots, RankingBuilder, ScoredBallots,
 };
 use electorate::tally::method::{
     CumulativeOptions, IrvOptions, Method, StvOptions, StvVariant, TiedRank,
@@ -70,7 +70,7 @@ fn ranked_set(names: &[String], ballots: &[Generated]) -> BallotSet {
     for (line, ballot) in (1u32..).zip(ballots) {
         let mut builder = RankingBuilder::new(names.len());
         builder.set_from_ranks(&ballot.ranks);
-        set.push(ballot.weight, &builder, None, Origin { line })
+        set.push(ballot.weight, &builder, None, BallotOrigin { line })
             .unwrap();
     }
     BallotSet {
@@ -331,13 +331,13 @@ proptest! {
             }
             let mut builder = RankingBuilder::new(size);
             builder.set_from_ranks(&ranks);
-            ranked.push(*weight, &builder, None, Origin { line }).unwrap();
+            ranked.push(*weight, &builder, None, BallotOrigin { line }).unwrap();
             // Cumulative: one vote for each marked candidate.
             let votes: Vec<(CandidateIndex, u32)> = marked
                 .iter()
                 .map(|c| (CandidateIndex::new(*c).unwrap(), 1))
                 .collect();
-            scored.push(*weight, &votes, None, Origin { line }).unwrap();
+            scored.push(*weight, &votes, None, BallotOrigin { line }).unwrap();
         }
         let set = |ballots| BallotSet {
             file: "generated".to_owned(),

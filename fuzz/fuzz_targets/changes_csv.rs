@@ -5,7 +5,7 @@
 
 use electorate::ingest::changes_csv;
 use electorate::model::{ChangeLog, Code, Diagnostics, FileId};
-use electorate_fuzz::{check_address, check_field, check_problems};
+use electorate_fuzz::{check_field, check_log, check_problems};
 use libfuzzer_sys::fuzz_target;
 
 fn read(data: &[u8], halves: bool) -> (ChangeLog, Diagnostics, electorate::ingest::FileRows) {
@@ -27,17 +27,7 @@ fuzz_target!(|data: &[u8]| {
     check_problems(diagnostics.all(), "input.csv", data, &[Code::InputEmpty]);
     assert_eq!(rows.read, log.changes.len() as u64 + rows.rejected);
     assert_eq!(rows.ignored, 0);
-    for i in 0..log.symbols.len() {
-        check_field(
-            log.symbols.resolve(electorate::model::Sym::from_index(i)),
-            "symbol",
-        );
-    }
-    for account in &log.accounts {
-        for &email in &account.emails {
-            check_address(log.symbols.resolve(email), "account address");
-        }
-    }
+    check_log(&log);
     for change in &log.changes {
         if let Some(label) = change.label(&log) {
             check_field(&label, "change label");
@@ -60,6 +50,10 @@ fn fingerprint(log: &ChangeLog) -> String {
             (
                 a.gerrit_id,
                 a.emails.iter().map(|&e| text(e)).collect::<Vec<_>>(),
+                a.unusable_emails
+                    .iter()
+                    .map(|&e| text(e))
+                    .collect::<Vec<_>>(),
                 a.name.map(text),
                 a.username.map(text),
                 a.first_seen,
@@ -79,6 +73,7 @@ fn fingerprint(log: &ChangeLog) -> String {
                 c.status.map(text),
                 c.merged_at,
                 c.label(log),
+                c.commit.map(|t| log.text(t).to_owned()),
                 log.credits_of(c).to_vec(),
                 c.origin,
             )

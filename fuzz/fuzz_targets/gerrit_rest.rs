@@ -5,7 +5,7 @@
 
 use electorate::ingest::{gerrit_rest, strip_bom};
 use electorate::model::{ChangeLog, Code, Diagnostics, FileId};
-use electorate_fuzz::{check_address, check_field, check_problems};
+use electorate_fuzz::{check_log, check_problems};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,15 +25,5 @@ fuzz_target!(|data: &[u8]| {
         &[Code::InputEmpty, Code::RecordNotAChange],
     );
     assert_eq!(rows.read, log.changes.len() as u64 + rows.rejected);
-    for i in 0..log.symbols.len() {
-        check_field(
-            log.symbols.resolve(electorate::model::Sym::from_index(i)),
-            "symbol",
-        );
-    }
-    for account in &log.accounts {
-        for &email in &account.emails {
-            check_address(log.symbols.resolve(email), "account address");
-        }
-    }
+    check_log(&log);
 });

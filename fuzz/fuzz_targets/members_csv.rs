@@ -21,6 +21,10 @@ fuzz_target!(|data: &[u8]| {
         for email in &member.emails {
             check_address(email, "member address");
         }
+        for affiliation in &member.affiliations {
+            check_field(affiliation, "member affiliation");
+            assert!(!affiliation.is_empty());
+        }
         assert!(u64::from(member.origin.position) <= last_line(data));
     }
 });

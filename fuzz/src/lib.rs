@@ -113,6 +113,38 @@ pub fn check_address(value: &str, what: &str) {
     );
 }
 
+/// What a change reader stored: every interned string within the field limit, every
+/// address of an account an address, every text kept for it a malformed address (within
+/// the limit of one), Change-Ids and commit ids within the field limit.
+///
+/// # Panics
+/// When a rule is broken.
+pub fn check_log(log: &electorate::model::ChangeLog) {
+    for i in 0..log.symbols.len() {
+        check_field(
+            log.symbols.resolve(electorate::model::Sym::from_index(i)),
+            "symbol",
+        );
+    }
+    for account in &log.accounts {
+        for &email in &account.emails {
+            check_address(log.symbols.resolve(email), "account address");
+        }
+        for &raw in &account.unusable_emails {
+            let raw = log.symbols.resolve(raw);
+            assert!(
+                !raw.is_empty() && raw.len() <= MAX_ADDRESS_BYTES,
+                "unusable address {raw:?} stored"
+            );
+        }
+    }
+    for change in &log.changes {
+        for text in [change.change_id, change.commit].into_iter().flatten() {
+            check_field(log.text(text), "change id or commit");
+        }
+    }
+}
+
 /// Text the readers that want text are given: `None` when the bytes are not UTF-8 (the
 /// file readers refuse those before parsing).
 #[must_use]

@@ -8,8 +8,13 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::settings::{CompatArg, Format, print_problems, read_election_quietly};
+use crate::cli::progress::{Bar, thousands};
+use crate::cli::settings::{
+    Format, UserPaths, election_file, parse_compat, print_problems, read_election,
+};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
+use crate::model::Compat;
 use crate::policy::{self, Engine, Policy};
 use crate::publish;
 use crate::report::compare::{self as render, Chart};
@@ -27,14 +32,18 @@ use crate::roll::compare::{self, Run, Series, Step};
 /// date is the `as_of`. --chart writes the series as an SVG line chart.
 ///
 /// Examples:
-///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy ops-as-atc --policy ops-status
-///   electorate compare --election examples/ops-recognition/election.toml --policy openstack --policy auc-2016 --from 2015-09-01 --to 2016-09-01 --every 1month --chart chart.svg
+///   electorate compare --election examples/ops-recognition/election.toml \
+///       --policy openstack --policy ops-as-atc --policy ops-status
+///   electorate compare --election examples/ops-recognition/election.toml \
+///       --policy openstack --policy auc-2016 \
+///       --from 2015-09-01 --to 2016-09-01 --every 1month --chart chart.svg
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct CompareArgs {
-    /// The election file (election.toml).
+    /// The election file [default: $ELECTORATE_ELECTION, else election.toml in the
+    /// current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// A policy to compare (a shipped name or a file); give two or more, the first is the
     /// baseline. With one, only over-time series make sense.
@@ -42,8 +51,8 @@ pub struct CompareArgs {
     pub policy: Vec<String>,
 
     /// Reproduce the reference tooling's known behaviour.
-    #[arg(long, value_enum, default_value_t = CompatArg::None)]
-    pub compat: CompatArg,
+    #[arg(long, value_name = "MODE", default_value = "none", value_parser = parse_compat)]
+    pub compat: Compat,
 
     /// First date of a series (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", requires_all = ["to", "every"])]
@@ -74,13 +83,22 @@ pub struct CompareArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
-    let read = read_election_quietly(&args.election)?;
+pub(super) fn run(args: &CompareArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let file = election_file(args.election.as_deref())?;
+    let bar = Bar::new(terminal);
+    let read = read_election(&file, &bar)?;
+    let paths = UserPaths::of(&read.file);
     if !args.quiet {
-        print_problems(read.diagnostics.warnings(), "warning", 20);
+        print_problems(read.diagnostics.warnings(), "warning", 20, terminal, &paths);
     }
     if read.diagnostics.has_errors() {
-        print_problems(read.diagnostics.errors(), "error", usize::MAX);
+        print_problems(
+            read.diagnostics.errors(),
+            "error",
+            usize::MAX,
+            terminal,
+            &paths,
+        );
         bail!("the inputs have problems; fix them first (run `electorate check`)");
     }
     let election = &read.election;
@@ -90,7 +108,13 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
     // Who is who does not depend on the policy: one identity stage serves every engine.
-    let people = People::resolve(election, args.compat.into());
+    let people = bar.phase(
+        format!(
+            "identity: {} changes",
+            thousands(election.changes.changes.len())
+        ),
+        || People::resolve(election, args.compat),
+    );
     let engines: Vec<Engine<'_>> = policies
         .iter()
         .map(|policy| Engine::new(policy, election, &people))
@@ -109,16 +133,30 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
         } else {
             args.roll.clone()
         };
-        let series = Series {
-            points: compare::over_time(&engine_refs, &dates, &at, &|name| {
-                wanted.iter().any(|w| w == name)
-            }),
-        };
+        // One date at a time, so that the bar moves with the work.
+        let steps = bar.steps(
+            format!("{} policies at {} dates", engines.len(), at.len()),
+            at.len() as u64,
+        );
+        let mut points = Vec::new();
+        for date in &at {
+            points.extend(compare::over_time(
+                &engine_refs,
+                &dates,
+                std::slice::from_ref(date),
+                &|name| wanted.iter().any(|w| w == name),
+            ));
+            steps.step();
+        }
+        drop(steps);
+        let series = Series { points };
         if series.points.is_empty() {
             bail!("no roll named {} in these policies", wanted.join(", "));
         }
         match args.format {
-            Format::Table => render::write_series_table(&series.points, &mut stdout)?,
+            Format::Table => {
+                render::write_series_table(&series.points, &terminal.out, &mut stdout)?;
+            }
             Format::Csv => render::write_series_csv(&series.points, &mut stdout)?,
             Format::Json => crate::report::json::write(&series, &mut stdout)?,
         }
@@ -140,10 +178,26 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<Outcome> {
     if engines.len() < 2 {
         bail!("give two or more --policy to compare, or --from, --to and --every for a series");
     }
-    let runs: Vec<Run<'_, '_>> = engines.iter().map(|e| Run::new(e, &dates)).collect();
+    let steps = bar.steps(
+        format!(
+            "{} policies over {} people",
+            engines.len(),
+            thousands(people.len())
+        ),
+        engines.len() as u64,
+    );
+    let runs: Vec<Run<'_, '_>> = engines
+        .iter()
+        .map(|e| {
+            let run = Run::new(e, &dates);
+            steps.step();
+            run
+        })
+        .collect();
+    drop(steps);
     let comparison = compare::compare(&runs);
     match args.format {
-        Format::Table => render::write_table(&comparison, &mut stdout)?,
+        Format::Table => render::write_table(&comparison, &terminal.out, &mut stdout)?,
         Format::Csv => render::write_csv(&comparison, &mut stdout)?,
         Format::Json => crate::report::json::write(&comparison, &mut stdout)?,
     }

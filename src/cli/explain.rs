@@ -5,7 +5,9 @@ use std::io::Write;
 use clap::Args;
 
 use crate::cli::Outcome;
+use crate::cli::progress::{Bar, thousands};
 use crate::cli::settings::{ElectionArgs, Format};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
 use crate::report::explain as render;
@@ -18,7 +20,10 @@ use crate::roll::explain::{self, Explained, Lookup};
 /// and by how much, repository not governed, not merged), the statuses earned or missed,
 /// and each roll with its decisive reason as a stable code (see docs/codes.md).
 ///
-/// Exits 1 when WHO matches nobody, after suggesting close matches.
+/// WHO may also be a part of one person's name, username or address ("Zofia"); when it is
+/// a part of several people's, they are listed to choose from.
+///
+/// Exits 1 when WHO matches nobody (after suggesting close matches) or several people.
 ///
 /// Example:
 ///   electorate explain --election examples/newton-tc/election.toml zofia.farouk@example.org
@@ -37,8 +42,9 @@ pub struct ExplainArgs {
     pub format: Format,
 }
 
-pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
-    let loaded = args.election.load_quietly()?;
+pub(super) fn run(args: &ExplainArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let bar = Bar::new(terminal);
+    let loaded = args.election.load(&bar)?;
     let count = loaded.diagnostics.errors().count();
     if count > 0 {
         eprintln!(
@@ -47,7 +53,13 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
         );
     }
     let election = &loaded.election;
-    let people = People::resolve(election, loaded.compat);
+    let people = bar.phase(
+        format!(
+            "identity: {} changes",
+            thousands(election.changes.changes.len())
+        ),
+        || People::resolve(election, loaded.compat),
+    );
     let engine = Engine::new(&loaded.policy, election, &people);
     let found = match explain::find(&engine, &args.who) {
         Lookup::Found(found) => found,
@@ -62,8 +74,27 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
             }
             return Ok(Outcome::Problems);
         }
+        Lookup::Several(people) => {
+            eprintln!(
+                "\"{}\" is part of the names of {} people in the inputs of {}; give one of these:",
+                args.who,
+                people.len(),
+                election.name
+            );
+            for line in candidates(&engine, &people) {
+                eprintln!("  {line}");
+            }
+            return Ok(Outcome::Problems);
+        }
     };
-    let evaluation = engine.evaluate(&election.dates);
+    let evaluation = bar.phase(
+        format!(
+            "policy {}: {} people",
+            loaded.policy.name,
+            thousands(people.len())
+        ),
+        || engine.evaluate(&election.dates),
+    );
     let explained = Explained {
         query: args.who.clone(),
         people: found
@@ -73,10 +104,37 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     };
     let mut stdout = std::io::stdout().lock();
     match args.format {
-        Format::Table => render::write_text(&explained, &mut stdout)?,
+        Format::Table => render::write_text(&explained, &terminal.out, &mut stdout)?,
         Format::Csv => render::write_csv(&explained, &mut stdout)?,
         Format::Json => render::write_json(&explained, &mut stdout)?,
     }
     stdout.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// How many people a lookup lists before it summarises.
+const CANDIDATES_SHOWN: usize = 20;
+
+/// People a part of a name matched, one line each: name, address and key, which
+/// `explain` takes back exactly.
+pub(super) fn candidates(
+    engine: &Engine<'_>,
+    people: &[crate::identity::PersonIdx],
+) -> Vec<String> {
+    let mut lines: Vec<String> = people
+        .iter()
+        .take(CANDIDATES_SHOWN)
+        .map(|&idx| {
+            let person = engine.people().person(idx);
+            let name = person.name.as_deref().unwrap_or("(no name)");
+            match &person.email {
+                Some(email) => format!("{name} <{email}>  [{}]", person.key),
+                None => format!("{name}  [{}]", person.key),
+            }
+        })
+        .collect();
+    if people.len() > CANDIDATES_SHOWN {
+        lines.push(format!("... and {} more", people.len() - CANDIDATES_SHOWN));
+    }
+    lines
 }

@@ -9,15 +9,16 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use anyhow::Context;
 use clap::{Args, Subcommand};
 
 use crate::cli::Outcome;
-use crate::cli::settings::CompatArg;
+use crate::cli::settings::election_file;
+use crate::cli::settings::parse_compat;
 use crate::fetch::http::{CREDENTIALS_VARIABLE, Credentials, Http, Server, Timeouts};
 use crate::fetch::retry::{Retry, Retrying};
 use crate::fetch::{Progress, changes, members, scope};
 use crate::ingest::{Silent, inputs};
+use crate::model::Compat;
 use crate::model::Diagnostics;
 
 /// Download what `roll` reads, once, into files with a manifest.
@@ -88,13 +89,15 @@ impl NetArgs {
 /// never printed or written.
 ///
 /// Example:
-///   electorate fetch changes --election election.toml --server https://review.opendev.org --out gerrit
+///   electorate fetch changes --election election.toml \
+///       --server https://review.opendev.org --out gerrit
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct ChangesArgs {
-    /// The election file: its window, and the governance files that list repositories.
+    /// The election file: its window, and the governance files that list repositories
+    /// [default: $ELECTORATE_ELECTION, else election.toml in the current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// The directory to fetch into (created; only an empty one or a previous fetch's).
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -134,21 +137,23 @@ pub struct ChangesArgs {
 /// reads: name it as the election's [inputs] members.
 ///
 /// Example:
-///   electorate fetch members --election election.toml --server https://openstackid-resources.openstack.org --out members
+///   electorate fetch members --election election.toml \
+///       --server https://openstackid-resources.openstack.org --out members
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct MembersArgs {
-    /// The election file (its changes must be there: fetch them first).
+    /// The election file (its changes must be there: fetch them first) [default:
+    /// $ELECTORATE_ELECTION, else election.toml in the current directory].
     #[arg(long, short = 'e', value_name = "FILE")]
-    pub election: PathBuf,
+    pub election: Option<PathBuf>,
 
     /// A shipped policy name or a policy file [default: the election's, else openstack].
     #[arg(long, short = 'p', value_name = "NAME|FILE")]
     pub policy: Option<String>,
 
     /// Reproduce the reference tooling's known behaviour (as `roll --compat`).
-    #[arg(long, value_enum, default_value_t = CompatArg::None)]
-    pub compat: CompatArg,
+    #[arg(long, value_name = "MODE", default_value = "none", value_parser = parse_compat)]
+    pub compat: Compat,
 
     /// The directory to fetch into (created; only an empty one or a previous fetch's).
     #[arg(long, short = 'o', value_name = "DIR")]
@@ -166,7 +171,7 @@ pub struct MembersArgs {
     pub net: NetArgs,
 }
 
-pub fn run(command: &FetchCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(command: &FetchCommand) -> anyhow::Result<Outcome> {
     match command {
         FetchCommand::Changes(args) => run_changes(args),
         FetchCommand::Members(args) => run_members(args),
@@ -187,8 +192,8 @@ fn netrc_path(flag: Option<&Path>) -> Option<PathBuf> {
 
 fn run_changes(args: &ChangesArgs) -> anyhow::Result<Outcome> {
     let server = Server::parse(&args.server).map_err(anyhow::Error::msg)?;
-    let election = scope::read_election(&args.election)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let file = election_file(args.election.as_deref())?;
+    let election = scope::read_election(&file)?;
     let governance = scope::governance(&election)?;
     let days = scope::query_days(&election.window, args.margin_days);
     let repos = scope::repositories(&governance, days, &args.repo)?;
@@ -244,22 +249,18 @@ fn run_changes(args: &ChangesArgs) -> anyhow::Result<Outcome> {
 fn run_members(args: &MembersArgs) -> anyhow::Result<Outcome> {
     let server = Server::parse(&args.server).map_err(anyhow::Error::msg)?;
     let mut diagnostics = Diagnostics::default();
-    let read = crate::ingest::election::read(&args.election, &mut diagnostics)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let file = election_file(args.election.as_deref())?;
+    let read = crate::ingest::election::read(&file, &mut diagnostics)?;
     let Some(mut election) = read.filter(|_| !diagnostics.has_errors()) else {
+        // Each problem names the file and the place.
         let problems: Vec<String> = diagnostics.errors().map(ToString::to_string).collect();
-        anyhow::bail!(
-            "cannot read election {}:\n{}",
-            args.election.display(),
-            problems.join("\n")
-        );
+        anyhow::bail!("{}", problems.join("\n"));
     };
     // The members file is what this command writes; the roll it would check is not
     // needed to know whom to look up.
     election.inputs.members = None;
     let record = scope::election_file(&election);
-    let bundle = inputs::load_election(election, diagnostics, &Silent)
-        .with_context(|| format!("cannot read election {}", args.election.display()))?;
+    let bundle = inputs::load_election(election, diagnostics, &Silent)?;
     if bundle.diagnostics.has_errors() {
         let problems: Vec<String> = bundle
             .diagnostics
@@ -279,7 +280,7 @@ fn run_members(args: &MembersArgs) -> anyhow::Result<Outcome> {
         .or_else(|| bundle.election.policy.clone())
         .unwrap_or_else(|| crate::policy::DEFAULT_POLICY.to_owned());
     let policy = crate::policy::resolve(&name)?;
-    let addresses = members::addresses(&bundle.election, &policy, args.compat.into());
+    let addresses = members::addresses(&bundle.election, &policy, args.compat);
     let transport = Http::new(args.net.timeouts(), None);
     let settings = members::Settings {
         server: server.clone(),

@@ -7,6 +7,7 @@ use anyhow::bail;
 use clap::Subcommand;
 
 use crate::cli::Outcome;
+use crate::cli::terminal::Terminal;
 use crate::policy::{self, BUILTINS};
 
 /// Inspect, check and start policies.
@@ -36,7 +37,7 @@ pub enum PolicyCommand {
     },
 }
 
-pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
+pub(super) fn run(command: &PolicyCommand, terminal: &Terminal) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match command {
         PolicyCommand::List => {
@@ -44,7 +45,7 @@ pub fn run(command: &PolicyCommand) -> anyhow::Result<Outcome> {
                 .iter()
                 .map(|b| policy::builtin(b.name))
                 .collect::<Result<Vec<_>, _>>()?;
-            crate::report::policy::write_list(&policies, &mut stdout)?;
+            crate::report::policy::write_list(&policies, &terminal.out, &mut stdout)?;
         }
         PolicyCommand::Show { policy: name } => match BUILTINS.iter().find(|b| b.name == name) {
             Some(b) => write!(stdout, "{}", b.text)?,

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::Outcome;
-use crate::cli::progress::Bar;
+use crate::cli::progress::{Bar, thousands};
 use crate::cli::settings::{ElectionArgs, Format, print_problems, stop_on_errors};
+use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
 use crate::publish::{self, DirOptions, Output};
@@ -59,24 +60,54 @@ pub struct RollArgs {
     pub force: bool,
 }
 
-pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
-    let loaded = args.election.load(&Bar::new())?;
+pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let bar = Bar::new(terminal);
+    let loaded = args.election.load(&bar)?;
     if !args.quiet {
-        print_problems(loaded.diagnostics.warnings(), "warning", 20);
+        print_problems(
+            loaded.diagnostics.warnings(),
+            "warning",
+            20,
+            terminal,
+            &loaded.paths,
+        );
     }
-    stop_on_errors(&loaded.diagnostics, args.skip_bad_rows)?;
+    stop_on_errors(&loaded, args.skip_bad_rows, terminal)?;
     let collisions = roll::name_collisions(&loaded.policy, &loaded.election);
     if !collisions.is_empty() {
-        print_problems(collisions.iter(), "error", usize::MAX);
+        print_problems(
+            collisions.iter(),
+            "error",
+            usize::MAX,
+            terminal,
+            &loaded.paths,
+        );
         anyhow::bail!("roll names collide; no roll was written");
     }
     let election = &loaded.election;
-    let people = People::resolve(election, loaded.compat);
-    let engine = Engine::new(&loaded.policy, election, &people);
-    let evaluation = engine.evaluate(&election.dates);
-    let rolls = roll::build(&engine, &evaluation, &election.dates);
-    let render::RenderedRolls { files, manifest } =
-        render::render(&rolls, &loaded.diagnostics, args.out.is_some())?;
+    let people = bar.phase(
+        format!(
+            "identity: {} changes",
+            thousands(election.changes.changes.len())
+        ),
+        || People::resolve(election, loaded.compat),
+    );
+    let (engine, evaluation) = bar.phase(
+        format!(
+            "policy {}: {} people",
+            loaded.policy.name,
+            thousands(people.len())
+        ),
+        || {
+            let engine = Engine::new(&loaded.policy, election, &people);
+            let evaluation = engine.evaluate(&election.dates);
+            (engine, evaluation)
+        },
+    );
+    let render::RenderedRolls { files, manifest } = bar.phase("building the rolls", || {
+        let rolls = roll::build(&engine, &evaluation, &election.dates);
+        render::render(&rolls, &loaded.diagnostics, args.out.is_some())
+    })?;
     let written = files.len();
     if let Some(dir) = &args.out {
         let outputs: Vec<Output> = files
@@ -87,7 +118,16 @@ pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
             keep_foreign: args.force,
             inputs: loaded.input_paths.clone(),
         };
-        for left in publish::publish_dir(dir, &outputs, &options)?.left {
+        let bytes: usize = outputs.iter().map(|o| o.bytes.len()).sum();
+        let published = bar.phase(
+            format!(
+                "writing {written} files ({} kB) to {}",
+                thousands(bytes / 1000),
+                dir.display()
+            ),
+            || publish::publish_dir(dir, &outputs, &options),
+        )?;
+        for left in published.left {
             eprintln!(
                 "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
                 left.display()
@@ -97,7 +137,7 @@ pub fn run(args: &RollArgs) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         Format::Table => {
-            render::write_summary(&manifest, &mut stdout)?;
+            render::write_summary(&manifest, &terminal.out, &mut stdout)?;
             match &args.out {
                 Some(dir) => writeln!(stdout, "wrote {written} files to {}", dir.display())?,
                 None => writeln!(stdout, "nothing written: pass --out DIR to write the rolls")?,

@@ -1,7 +1,7 @@
 //! `electorate tally`: count a ballot file.
 //!
 //! The flags are turned into a checked [`Method`] and [`Contest`] in one step
-//! ([`TallyArgs::method`]): a flag that does not apply to the chosen method is an error,
+//! ([`CountArgs::method`]): a flag that does not apply to the chosen method is an error,
 //! never silently dropped. Then the files are read, the ballots checked against the roll
 //! if one is given, the count run and the result rendered on standard output.
 
@@ -13,6 +13,9 @@ use anyhow::{Context, anyhow, bail};
 use clap::{Args, ValueEnum};
 
 use super::Outcome;
+use crate::cli::progress::{Bar, thousands};
+use crate::cli::terminal::Terminal;
+use crate::publish::{DirOptions, Output, publish_dir};
 use crate::report;
 use crate::tally::ballot::Unranked;
 use crate::tally::format::candidates::CandidateFile;
@@ -23,7 +26,7 @@ use crate::tally::method::{
     MajorityRule, RankingRule, SchulzeOptions, Strength, StvOptions, StvVariant, TiedRank,
 };
 use crate::tally::roll_check::{VoterRoll, check_against_roll};
-use crate::tally::{BallotSet, Contest, Method, tally};
+use crate::tally::{BallotSet, Contest, Method, TallyResult, tally};
 
 const LONG_ABOUT: &str = "\
 Count a ballot file and report the winners, the ranking and the working.
@@ -42,18 +45,24 @@ rejected ballots; 2 could not count (usage, unreadable or invalid input).";
 
 const EXAMPLES: &str = "\
 Examples:
-  electorate tally ballots.csv
+  electorate tally fixtures/ballots/civs-export.csv
       Schulze, one seat, CIVS-style options, as OpenStack and Kubernetes count.
-  electorate tally ballots.csv --seats 3 --max-per-affiliation 1 --candidates people.csv
-      Top three, at most one winner per affiliation (people.csv: name,affiliation).
-  electorate tally elekto.csv --candidates ids.csv --ranking elekto --format json
+  electorate tally fixtures/ballots/condorcet/affiliations.toml \\
+      --seats 3 --max-per-affiliation 1
+      Top three, at most one winner per affiliation.
+  electorate tally fixtures/ballots/elekto.csv \\
+      --candidates fixtures/ballots/elekto-candidates.csv --ranking elekto --format json
       An Elekto export, ids mapped to names, Elekto's ranking rule, JSON out.
-  electorate tally debian.soi --unranked last
-      Debian: unranked candidates tied below every ranked one.
-  electorate tally city.blt --method stv --stv scottish
+  electorate tally fixtures/ballots/condorcet/default-option.soi --unranked last
+      Unranked candidates tied below every ranked one, as Debian counts.
+  electorate tally fixtures/ballots/example.blt --method stv --stv scottish
       Scottish STV; the seats come from the BLT header unless --seats is given.
-  electorate tally board.toml --method approval --roll roll.txt --tie-seed 'board 2026'
-      Approval, ballots checked against the roll, ties settled by a seeded draw.";
+  electorate tally fixtures/ballots/board.toml --method approval \\
+      --roll fixtures/ballots/roll.txt --tie-seed 'board 2026'
+      Approval, ballots checked against the roll, ties settled by a seeded draw.
+  electorate tally fixtures/ballots/affiliations/tc.toml --seats 3 \\
+      --max-per-affiliation 1 --members fixtures/ballots/affiliations/members.csv
+      The TC charter's cap, with each candidate's employer from the membership list.";
 
 /// Count a ballot file: winners, ranking, and the working.
 #[derive(Debug, Args)]
@@ -65,6 +74,37 @@ pub struct TallyArgs {
     )]
     pub ballots: PathBuf,
 
+    #[command(flatten)]
+    pub count: CountArgs,
+
+    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
+    /// results page.
+    ///
+    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
+    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
+    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
+    /// people not on the roll and second ballots are rejected and listed, and turnout
+    /// is reported.
+    #[arg(long, value_name = "ROLL")]
+    pub roll: Option<PathBuf>,
+
+    /// Also write a results page into DIR: index.html (self-contained) with SVG charts
+    /// beside it (the pairwise matrix as a heat map, with the strongest paths for Schulze;
+    /// the rounds for IRV and STV), the options, every tie's draw and the SHA-256 of the
+    /// ballot file. The directory is written as `roll --out` writes: whole, and only when it
+    /// is new, empty or the tool's own.
+    #[arg(long, value_name = "DIR")]
+    pub report: Option<PathBuf>,
+}
+
+/// How to count: the method, the seats, the options and the ballot reading, shared by
+/// `tally` and `results`.
+#[derive(Debug, Clone, Args)]
+pub struct CountArgs {
     /// How to count.
     ///
     /// Multi-seat Condorcet methods, plurality, approval and cumulative give the seats to
@@ -75,15 +115,6 @@ pub struct TallyArgs {
     /// Number of seats to fill [default: the file's (BLT, TOML), else 1].
     #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..))]
     pub seats: Option<u32>,
-
-    /// Output: tables for people, JSON for programs, the ranking as CSV, or a Markdown
-    /// results page.
-    ///
-    /// `json` is the documented contract (docs/schemas/tally.schema.json); `csv` is one
-    /// row per candidate: place, tier, winner, seat, affiliation, and the method's counts;
-    /// `markdown` is a results.md to publish (winners, ranking, working, options, ties).
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
 
     /// Read the ballots in this format instead of detecting it.
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -96,6 +127,14 @@ pub struct TallyArgs {
     /// candidate of the ballot file needs a row.
     #[arg(long, value_name = "FILE")]
     pub candidates: Option<PathBuf>,
+
+    /// A members CSV (as `fetch members` writes it) giving each candidate's affiliation
+    /// for --max-per-affiliation: its `affiliations` column, matched by the candidate's
+    /// address (an id or name that is one) or else by full name. An affiliation the
+    /// ballots or --candidates give is kept; a candidate no member matches, a name two
+    /// members share, or a member with several current affiliations is an error.
+    #[arg(long, value_name = "FILE")]
+    pub members: Option<PathBuf>,
 
     /// What a candidate left unranked means in a pairwise comparison [default: ignore].
     ///
@@ -172,12 +211,6 @@ pub struct TallyArgs {
     /// repeatable); without it ties are reported and the command exits 1.
     #[arg(long, value_name = "TEXT")]
     pub tie_seed: Option<String>,
-
-    /// Check the ballots' voter ids against a roll (one e-mail per line): ballots from
-    /// people not on the roll and second ballots are rejected and listed, and turnout
-    /// is reported.
-    #[arg(long, value_name = "ROLL")]
-    pub roll: Option<PathBuf>,
 }
 
 /// The counting methods, as the command line names them.
@@ -321,7 +354,7 @@ pub enum MajorityRuleArg {
     MoreThan,
 }
 
-impl TallyArgs {
+impl CountArgs {
     /// The method with its options, refusing flags that do not apply to it.
     ///
     /// # Errors
@@ -409,11 +442,6 @@ impl TallyArgs {
     }
 }
 
-/// Run `electorate tally`.
-///
-/// # Errors
-/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
-/// write to standard output.
 /// `N:M`, both whole numbers of at least 1.
 fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     let expected = || format!("{text:?} is not a ratio, expected N:M such as 3:1");
@@ -428,64 +456,27 @@ fn parse_majority(text: &str) -> Result<(u32, u32), String> {
     Ok((n, m))
 }
 
-pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
-    let method = args.method()?;
-    if args.tie_seed.as_deref() == Some("") {
-        bail!(
-            "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
-        );
+/// Run `electorate tally`.
+///
+/// # Errors
+/// Bad flags, unreadable or invalid input, a count that cannot be run, or a failed
+/// write to standard output.
+pub fn run(args: &TallyArgs, terminal: &Terminal) -> anyhow::Result<Outcome> {
+    let bar = Bar::new(terminal);
+    let counted = args
+        .count
+        .count(&args.ballots, args.roll.as_deref(), &bar)?;
+    let result = &counted.result;
+    if let Some(dir) = &args.report {
+        write_report(args, &counted, dir, &bar)?;
     }
-    let candidates = args
-        .candidates
-        .as_deref()
-        .map(|path| {
-            let name = display(path);
-            let bytes = read_file(path, "candidates file")?;
-            let text = decode(&name, &bytes)?;
-            Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
-        })
-        .transpose()?;
-
-    let set = read_ballot_file(args, candidates.as_ref())?;
-
-    let roll_check = args
-        .roll
-        .as_deref()
-        .map(|path| {
-            let roll_name = display(path);
-            let bytes = read_file(path, "roll")?;
-            let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
-            Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
-        })
-        .transpose()?;
-    let counted = roll_check.as_ref().map_or(&set, |check| &check.accepted);
-
-    let contest = Contest {
-        seats: args.seats.or(set.seats).unwrap_or(1),
-        tie_seed: args.tie_seed.clone(),
-        max_per_affiliation: args.max_per_affiliation,
-        default_option: args.default_option.as_ref().map(|name| DefaultOption {
-            name: name.clone(),
-            majority: args.majority.unwrap_or((1, 1)),
-            rule: match args.majority_rule {
-                Some(MajorityRuleArg::MoreThan) => MajorityRule::MoreThan,
-                Some(MajorityRuleArg::AtLeast) | None => MajorityRule::AtLeast,
-            },
-            quorum: args.quorum.unwrap_or(0),
-        }),
-    };
-    let mut result = tally(counted, &method, &contest)?;
-    if let Some(check) = &roll_check {
-        check.record_in(&mut result);
-    }
-
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match args.format {
-        OutputFormat::Table => report::tally::write_table(&result, &mut out)?,
-        OutputFormat::Json => report::tally::write_json(&result, &mut out)?,
-        OutputFormat::Csv => report::tally::write_csv(&result, &mut out)?,
-        OutputFormat::Markdown => report::tally::write_markdown(&result, &mut out)?,
+        OutputFormat::Table => report::tally::write_table(result, &terminal.out, &mut out)?,
+        OutputFormat::Json => report::tally::write_json(result, &mut out)?,
+        OutputFormat::Csv => report::tally::write_csv(result, &mut out)?,
+        OutputFormat::Markdown => report::tally::write_markdown(result, &mut out)?,
     }
     out.flush()?;
     Ok(if result.has_problems() {
@@ -495,14 +486,141 @@ pub fn run(args: &TallyArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The results page of `tally --report`, written as `roll --out` writes.
+fn write_report(args: &TallyArgs, counted: &Counted, dir: &Path, bar: &Bar) -> anyhow::Result<()> {
+    let page = report::tally_page::Page {
+        result: &counted.result,
+        ballots_sha256: &counted.ballots_sha256,
+    };
+    let outputs: Vec<Output> = bar
+        .phase("drawing the results page", || {
+            report::tally_page::files(&page)
+        })
+        .map_err(|message| anyhow!("cannot draw the results page: {message}"))?
+        .into_iter()
+        .map(|(name, bytes)| Output::new(name, bytes))
+        .collect();
+    let inputs = [
+        Some(&args.ballots),
+        args.count.candidates.as_ref(),
+        args.roll.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    let options = DirOptions {
+        keep_foreign: false,
+        inputs,
+    };
+    publish_dir(dir, &outputs, &options)?;
+    eprintln!(
+        "wrote the results page to {}",
+        dir.join("index.html").display()
+    );
+    Ok(())
+}
+
+/// A count, with the digest of the ballot file it read.
+pub(super) struct Counted {
+    pub(super) result: TallyResult,
+    /// SHA-256 of the ballot file's bytes, in hex.
+    pub(super) ballots_sha256: String,
+}
+
+impl CountArgs {
+    /// Read a ballot file, check it against a roll when one is given, and count it.
+    ///
+    /// # Errors
+    /// Bad flags, unreadable or invalid input, or a count that cannot be run.
+    pub(super) fn count(
+        &self,
+        ballots: &Path,
+        roll: Option<&Path>,
+        bar: &Bar,
+    ) -> anyhow::Result<Counted> {
+        let method = self.method()?;
+        if self.tie_seed.as_deref() == Some("") {
+            bail!(
+                "--tie-seed \"\" is empty, expected a seed text such as the election's name and date"
+            );
+        }
+        let candidates = self
+            .candidates
+            .as_deref()
+            .map(|path| {
+                let name = display(path);
+                let bytes = read_file(path, "candidates file", bar)?;
+                let text = decode(&name, &bytes)?;
+                Ok::<_, anyhow::Error>(CandidateFile::parse(&name, text)?)
+            })
+            .transpose()?;
+
+        let (mut set, ballots_sha256) = read_ballot_file(ballots, self, candidates.as_ref(), bar)?;
+        if let Some(path) = &self.members {
+            affiliations_from(path, &mut set)?;
+        }
+
+        let roll_check = roll
+            .map(|path| {
+                let roll_name = display(path);
+                let bytes = read_file(path, "roll", bar)?;
+                let roll = VoterRoll::parse(&roll_name, decode(&roll_name, &bytes)?)?;
+                Ok::<_, anyhow::Error>(check_against_roll(&set, &roll)?)
+            })
+            .transpose()?;
+        let counted = roll_check.as_ref().map_or(&set, |check| &check.accepted);
+
+        let contest = Contest {
+            seats: self.seats.or(set.seats).unwrap_or(1),
+            tie_seed: self.tie_seed.clone(),
+            max_per_affiliation: self.max_per_affiliation,
+            default_option: self.default_option.as_ref().map(|name| DefaultOption {
+                name: name.clone(),
+                majority: self.majority.unwrap_or((1, 1)),
+                rule: match self.majority_rule {
+                    Some(MajorityRuleArg::MoreThan) => MajorityRule::MoreThan,
+                    Some(MajorityRuleArg::AtLeast) | None => MajorityRule::AtLeast,
+                },
+                quorum: self.quorum.unwrap_or(0),
+            }),
+        };
+        let mut result = bar.phase(
+            format!(
+                "counting {} ballots by {}",
+                thousands(counted.ballots.len()),
+                self.method.name()
+            ),
+            || tally(counted, &method, &contest),
+        )?;
+        if let Some(check) = &roll_check {
+            check.record_in(&mut result);
+        }
+        Ok(Counted {
+            result,
+            ballots_sha256,
+        })
+    }
+}
+
+/// Give the candidates of `set` the affiliations of a members CSV.
+fn affiliations_from(path: &Path, set: &mut BallotSet) -> anyhow::Result<()> {
+    let members = crate::cli::read::members(path)?;
+    crate::tally::affiliation::from_members(set, &members, &display(path))
+        .map_err(|message| anyhow!(message))
+}
+
 /// Read, detect and parse the ballot file; the raw text is dropped on return, before
 /// the count, since a large file's text outweighs its ballots.
 fn read_ballot_file(
-    args: &TallyArgs,
+    ballots: &Path,
+    args: &CountArgs,
     candidates: Option<&CandidateFile>,
-) -> anyhow::Result<BallotSet> {
-    let name = display(&args.ballots);
-    let bytes = read_file(&args.ballots, "ballot file")?;
+    bar: &Bar,
+) -> anyhow::Result<(BallotSet, String)> {
+    let name = display(ballots);
+    let bytes = read_file(ballots, "ballot file", bar)?;
+    let sha256 = crate::digest::sha256_hex(&bytes);
     let text = decode(&name, &bytes)?;
     let detection = match args.input_format {
         Some(format) => Detection {
@@ -511,15 +629,20 @@ fn read_ballot_file(
         },
         None => detect(&name, text, candidates),
     };
-    read_as(&name, text, detection.format, candidates).map_err(|error| {
-        if detection.by == DetectedBy::Forced {
-            anyhow!(error)
-        } else {
-            anyhow!(
-                "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
-            )
-        }
-    })
+    let set = bar
+        .phase(format!("reading ballots as {detection}"), || {
+            read_as(&name, text, detection.format, candidates)
+        })
+        .map_err(|error| {
+            if detection.by == DetectedBy::Forced {
+                anyhow!(error)
+            } else {
+                anyhow!(
+                    "{error}\nhint: the file was read as {detection}; --input-format chooses another format"
+                )
+            }
+        })?;
+    Ok((set, sha256))
 }
 
 fn display(path: &Path) -> String {
@@ -529,10 +652,13 @@ fn display(path: &Path) -> String {
 /// Read a whole input file, refusing it at its first line longer than
 /// [`MAX_LINE_BYTES`](crate::tally::format::limits::MAX_LINE_BYTES) before memory grows
 /// with it.
-fn read_file(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
+fn read_file(path: &Path, what: &str, bar: &Bar) -> anyhow::Result<Vec<u8>> {
     let name = display(path);
     let could_not = || format!("could not read the {what} {name:?}");
     let file = fs::File::open(path).with_context(could_not)?;
     let size = file.metadata().ok().map(|metadata| metadata.len());
-    Ok(read_bounded(&name, file, size).with_context(could_not)??)
+    bar.start_reading(size.unwrap_or(0));
+    let bytes = read_bounded(&name, bar.reader(file), size);
+    bar.done_reading();
+    Ok(bytes.with_context(could_not)??)
 }

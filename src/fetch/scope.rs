@@ -55,10 +55,9 @@ pub fn query_days(window: &Window, margin: u32) -> QueryDays {
 /// The file cannot be read or has problems (all listed).
 pub fn read_election(path: &Path) -> Result<Election, Error> {
     let mut diagnostics = Diagnostics::default();
-    let election = election::read(path, &mut diagnostics).map_err(|err| Error::Io {
-        path: path.display().to_string(),
-        source: err,
-    })?;
+    // The reader's error names the file already.
+    let election =
+        election::read(path, &mut diagnostics).map_err(|err| Error::Input(err.to_string()))?;
     // The changes directory missing or empty is what a first fetch is for.
     let blocking = |p: &Problem| {
         !(p.field.as_deref() == Some("inputs.changes")

@@ -93,6 +93,9 @@ pub struct Person {
     pub nicks: Vec<String>,
     /// Membership-list entry, when a list was given and the person is on it.
     pub member: Option<usize>,
+    /// What the exports gave as this person's address when it was not one: they can
+    /// receive no ballot until it is fixed.
+    pub unusable_emails: Vec<String>,
 }
 
 impl Person {
@@ -303,6 +306,8 @@ fn claims<'e>(election: &'e Election, compat: Compat) -> Vec<Claim<'e>> {
                 .collect();
             if compat.first_address_only {
                 emails.truncate(1);
+            }
+            if !compat.merge_by_handles {
                 handles.clear();
             }
             Claim {

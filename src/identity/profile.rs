@@ -1,10 +1,19 @@
 //! What a roll shows of a person: a stable key, a name, the address a ballot goes to, their
 //! account ids, usernames and nicks, and their membership record.
+//!
+//! Every choice among several candidates follows a total order on what the records say,
+//! never the order they were read in, so shuffled or split exports give the same rolls:
+//! - the ballot address is the owner address on the person's latest change; among changes
+//!   merged at one instant, the address that sorts first;
+//! - the name is one the officials declared, else the name on the person's account seen
+//!   latest (ties: the name that sorts last), else the first in sort order of the names
+//!   extra-ATC entries, membership records and rosters give;
+//! - the membership record is the one with the smallest id.
 
 use rustc_hash::FxHashMap;
 
 use crate::identity::{People, Record};
-use crate::model::{Election, Instant};
+use crate::model::{Election, Instant, Sym};
 
 /// Fill in every person's profile from the records that make them up.
 pub(crate) fn fill(people: &mut People, election: &Election) {
@@ -12,15 +21,23 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
     let symbols = &log.symbols;
     // The latest change with an owner address, per person: its address is the one a ballot
     // goes to (people change employers; the latest address is the live one).
-    let mut latest: Vec<Option<(Option<Instant>, u32)>> = vec![None; people.len()];
-    for (i, change) in log.changes.iter().enumerate() {
+    let mut latest: Vec<Option<(Option<Instant>, Sym)>> = vec![None; people.len()];
+    for change in &log.changes {
         let person = people.of_account(change.owner);
-        let Some(slot) = latest.get_mut(person.index()) else {
+        let (Some(slot), Some(email)) = (latest.get_mut(person.index()), change.email) else {
             continue;
         };
-        let key = (change.merged_at, u32::try_from(i).unwrap_or(u32::MAX));
-        if change.email.is_some() && slot.is_none_or(|best| key > best) {
-            *slot = Some(key);
+        let better = match *slot {
+            None => true,
+            Some((at, kept)) => {
+                change.merged_at > at
+                    || (change.merged_at == at
+                        && email != kept
+                        && symbols.resolve(email) < symbols.resolve(kept))
+            }
+        };
+        if better {
+            *slot = Some((change.merged_at, email));
         }
     }
     let compat = people.compat;
@@ -42,18 +59,25 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
             if let Record::Declared(d) = *record
                 && let Some(declared) = election.declared.get(d)
             {
-                if person.name.is_none() {
-                    person.name.clone_from(&declared.name);
+                if let Some(name) = &declared.name
+                    && person.name.as_ref().is_none_or(|kept| name < kept)
+                {
+                    person.name = Some(name.clone());
                 }
                 person.nicks.extend(declared.irc.iter().cloned());
             }
         }
+        let declared_name = person.name.is_some();
+        let mut account_name: Option<(Option<Instant>, &str)> = None;
         for record in &person.records {
             match *record {
                 Record::Account(a) => {
                     let account = &log.accounts[a.index()];
-                    if person.name.is_none() {
-                        person.name = account.name.map(|n| symbols.resolve(n).to_owned());
+                    if let Some(name) = account.name {
+                        let seen = (account.name_at, symbols.resolve(name));
+                        if account_name.is_none_or(|kept| seen > kept) {
+                            account_name = Some(seen);
+                        }
                     }
                     if let Some(id) = account.gerrit_id {
                         person.account_ids.push(id);
@@ -61,9 +85,24 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
                     if let Some(u) = account.username {
                         person.usernames.push(symbols.resolve(u).to_owned());
                     }
+                    person.unusable_emails.extend(
+                        account
+                            .unusable_emails
+                            .iter()
+                            .map(|&e| symbols.resolve(e).to_owned()),
+                    );
                 }
                 Record::Member(m) => {
-                    person.member.get_or_insert(m);
+                    let id = |m: usize| {
+                        election
+                            .members
+                            .as_ref()
+                            .and_then(|ms| ms.members.get(m))
+                            .map(|member| (member.id.len(), member.id.as_str()))
+                    };
+                    if person.member.is_none_or(|kept| id(m) < id(kept)) {
+                        person.member = Some(m);
+                    }
                 }
                 Record::Nick(n) => {
                     if let Some(nick) = election.activities.nicks.get(n) {
@@ -76,55 +115,66 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
                 | Record::Metric(_) => {}
             }
         }
+        if !declared_name {
+            person.name = account_name.map(|(_, name)| name.to_owned());
+        }
         person.email = latest[idx]
-            .and_then(|(_, change)| log.changes[change as usize].email)
-            .map(|e| symbols.resolve(e).to_owned())
+            .map(|(_, email)| symbols.resolve(email).to_owned())
             .or_else(|| {
-                person.accounts().find_map(|a| {
-                    log.accounts[a.index()]
-                        .emails
-                        .first()
-                        .map(|e| symbols.resolve(*e).to_owned())
-                })
+                person
+                    .accounts()
+                    .flat_map(|a| log.accounts[a.index()].emails.iter())
+                    .map(|&e| symbols.resolve(e))
+                    .min()
+                    .map(str::to_owned)
             });
+        // Names and addresses from other records, when the accounts give none: the first
+        // in sort order of each kind.
+        let mut other_names: Vec<&str> = Vec::new();
+        let mut other_emails: Vec<&str> = Vec::new();
         for record in &person.records {
             match *record {
                 Record::ExtraAtc(e) => {
                     let extra = &election.governance.extra_atcs[e];
-                    person.name.get_or_insert_with(|| extra.name.clone());
-                    person.email.get_or_insert_with(|| extra.email.clone());
+                    other_names.push(&extra.name);
+                    other_emails.push(&extra.email);
                 }
                 Record::Member(m) => {
                     if let Some(member) = election.members.as_ref().and_then(|ms| ms.members.get(m))
                     {
-                        if let Some(name) = &member.name {
-                            person.name.get_or_insert_with(|| name.clone());
-                        }
-                        if let Some(email) = member.emails.first() {
-                            person.email.get_or_insert_with(|| email.clone());
-                        }
+                        other_names.extend(member.name.as_deref());
+                        other_emails.extend(member.emails.iter().map(String::as_str));
                     }
                 }
                 Record::Declared(d) => {
-                    if let Some(email) = election.declared.get(d).and_then(|p| p.emails.first()) {
-                        person.email.get_or_insert_with(|| email.clone());
+                    if let Some(declared) = election.declared.get(d) {
+                        other_emails.extend(declared.emails.iter().map(String::as_str));
                     }
                 }
                 Record::Roster(r) => {
                     if let Some(entry) = election.activities.roster.get(r) {
-                        if let Some(name) = &entry.name {
-                            person.name.get_or_insert_with(|| name.clone());
-                        }
-                        person.email.get_or_insert_with(|| entry.email.clone());
+                        other_names.extend(entry.name.as_deref());
+                        other_emails.push(&entry.email);
                     }
                 }
                 Record::Metric(m) => {
                     if let Some(entry) = election.activities.metrics.get(m) {
-                        person.email.get_or_insert_with(|| entry.email.clone());
+                        other_emails.push(&entry.email);
                     }
                 }
                 Record::Account(_) | Record::Nick(_) => {}
             }
+        }
+        if person.name.is_none() {
+            person.name = other_names.into_iter().min().map(str::to_owned);
+        }
+        if person.email.is_none() {
+            person.email = other_emails.into_iter().min().map(str::to_owned);
+        }
+        if compat.fold_roll_domain
+            && let Some(email) = &mut person.email
+        {
+            *email = crate::model::EmailFolding::DomainOnly.fold(email);
         }
         if !compat.merge_through_members {
             person.member = person
@@ -138,6 +188,8 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
         person.usernames.dedup();
         person.nicks.sort();
         person.nicks.dedup();
+        person.unusable_emails.sort();
+        person.unusable_emails.dedup();
         person.key = match (
             person.account_ids.first(),
             person.emails.first(),
@@ -146,7 +198,10 @@ pub(crate) fn fill(people: &mut People, election: &Election) {
             (Some(id), _, _) => format!("gerrit:{id}"),
             (None, Some(email), _) => format!("email:{email}"),
             (None, None, Some(nick)) => format!("irc:{nick}"),
-            (None, None, None) => format!("person:{idx}"),
+            (None, None, None) => match person.unusable_emails.first() {
+                Some(raw) => format!("unusable:{raw}"),
+                None => format!("person:{idx}"),
+            },
         };
     }
 }

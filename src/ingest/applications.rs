@@ -1,13 +1,14 @@
 //! The TC chair's extra-ATC applications: a CSV with the columns `team`, `name`, `email`,
-//! `expires-in` (or `expires_in`) and optionally `comment`, one application per row, as they
-//! would be added to the governance files.
+//! and `expires-in` (or `expires_in`) or `approved` (the date the TC approved it,
+//! `YYYY-MM-DD`, from which the entry's expiry is reckoned), and optionally `comment`, one
+//! application per row, as they would be added to the governance files.
 
 use crate::ingest::limits::{MAX_ADDRESS_BYTES, field_too_long, too_long};
 use crate::ingest::{InputPath, header, read_text};
 use crate::model::{Application, Code, LineCounter, Problem};
 
 /// The columns an applications file may have.
-const COLUMNS: [&str; 5] = ["team", "name", "email", "expires-in", "comment"];
+const COLUMNS: [&str; 6] = ["team", "name", "email", "expires-in", "approved", "comment"];
 
 /// Why the applications could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -66,25 +67,32 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Application>, ReadError> {
             .iter()
             .position(|h| h == name || h.replace('_', "-") == name)
     };
-    let (Some(team_col), Some(name_col), Some(email_col), Some(expires_col)) = (
+    let expires_col = column("expires-in");
+    let approved_col = column("approved");
+    let (Some(team_col), Some(name_col), Some(email_col), true) = (
         column("team"),
         column("name"),
         column("email"),
-        column("expires-in"),
+        expires_col.is_some() || approved_col.is_some(),
     ) else {
         let cells: Vec<String> = header.iter().map(|h| h.replace('_', "-")).collect();
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+        // Either date column will do: both are wanted when neither is there.
+        let dated = cells.contains(&"expires-in") || cells.contains(&"approved");
         let wanted: Vec<&str> = COLUMNS
             .iter()
             .copied()
             .filter(|c| *c != "comment" && !cells.contains(c))
+            .filter(|c| !dated || !matches!(*c, "expires-in" | "approved"))
             .collect();
         let found = header::found(&cells, |cell| COLUMNS.contains(&cell), &wanted);
         return Err(ReadError::from(
             Problem::error(
                 Code::HeaderMissingColumn,
                 name,
-                format!("expected the columns team, name, email, expires-in ({found})"),
+                format!(
+                    "expected the columns team, name, email, and expires-in or approved ({found})"
+                ),
             )
             .at_line(header_line),
         ));
@@ -106,7 +114,7 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Application>, ReadError> {
             ("team", Some(team_col)),
             ("name", Some(name_col)),
             ("email", Some(email_col)),
-            ("expires-in", Some(expires_col)),
+            ("expires-in", expires_col),
             ("comment", comment_col),
         ] {
             let value = position.and_then(|p| record.get(p)).unwrap_or("").trim();
@@ -123,12 +131,33 @@ pub fn parse(name: &str, text: &str) -> Result<Vec<Application>, ReadError> {
                 ));
             }
         }
+        let approved = match approved_col.map(field).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(text) => match chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    return Err(ReadError::from(
+                        Problem::error(
+                            Code::FieldInvalid,
+                            name,
+                            format!(
+                                "{} is not a date, expected the approval date as YYYY-MM-DD",
+                                crate::model::excerpt(&text)
+                            ),
+                        )
+                        .at_line(line)
+                        .in_field("approved"),
+                    ));
+                }
+            },
+        };
         applications.push(Application {
             line,
             team: field(team_col),
             name: field(name_col),
             email: field(email_col),
-            expires_in: field(expires_col),
+            expires_in: expires_col.map(field).unwrap_or_default(),
+            approved,
             comment: comment_col.map(field).filter(|c| !c.is_empty()),
         });
     }

@@ -3,7 +3,7 @@
 //! so a misspelt optional column does not go unnoticed).
 //!
 //! Required: `project, branch, owner_email, merged_at`. Optional: `owner_name,
-//! owner_account_id, owner_username, change_id, change_number, status, co_authors`.
+//! owner_account_id, owner_username, change_id, change_number, status, co_authors, commit`.
 //! `merged_at` is RFC 3339 with an offset. `status`, when present, must be `MERGED` for a
 //! row to count. `co_authors` is `Name <email>; Name <email>`.
 
@@ -31,9 +31,10 @@ enum Column {
     ChangeNumber,
     Status,
     CoAuthors,
+    Commit,
 }
 
-const COLUMNS: [(&str, Column); 11] = [
+const COLUMNS: [(&str, Column); 12] = [
     ("project", Column::Project),
     ("branch", Column::Branch),
     ("owner_email", Column::OwnerEmail),
@@ -45,6 +46,7 @@ const COLUMNS: [(&str, Column); 11] = [
     ("change_number", Column::ChangeNumber),
     ("status", Column::Status),
     ("co_authors", Column::CoAuthors),
+    ("commit", Column::Commit),
 ];
 
 const REQUIRED: [&str; 4] = ["project", "branch", "owner_email", "merged_at"];
@@ -78,7 +80,7 @@ pub fn read(
     progress: &dyn Progress,
 ) -> std::io::Result<(FileDigest, FileRows)> {
     let mut reader = open(input, progress)?;
-    let data = limits::read_all(&input.display, &mut reader, limits::MAX_LINE_BYTES)?;
+    let data = limits::read_all(&input.shown(), &mut reader, limits::MAX_LINE_BYTES)?;
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let halves = data.len() as u64 >= PARALLEL_FROM && cores >= 2;
     let rows = parse(&input.display, data, file, log, diagnostics, halves);
@@ -423,6 +425,20 @@ fn resolve_header(
     ok.then_some(layout)
 }
 
+/// The warning for an owner field that is not an address: the change still counts for the
+/// account, which is kept off every `.txt` roll (and listed in the `.csv` with
+/// `excluded-no-email`) until the export is fixed. The caller places it.
+pub(crate) fn unusable_address(file: &str, text: &str) -> Problem {
+    Problem::warning(
+        Code::AddressInvalid,
+        file,
+        format!(
+            "{} is not an e-mail address, expected one such as \"jane@example.org\"; the change still counts for this account, which can receive no ballot until the address is fixed",
+            excerpt(text)
+        ),
+    )
+}
+
 /// Parse one data row into `log`. Returns `false` (after reporting every problem in the
 /// row) when the row cannot be used.
 fn read_row(
@@ -486,6 +502,7 @@ fn read_row(
     let number = text(Column::ChangeNumber, "change_number").filter(|s| !s.is_empty());
     let status = text(Column::Status, "status");
     let co_authors = text(Column::CoAuthors, "co_authors").filter(|s| !s.is_empty());
+    let commit = text(Column::Commit, "commit").filter(|s| !s.is_empty());
 
     let mut problems: Vec<(Code, &str, String)> = Vec::new();
     for (value, field) in [
@@ -494,6 +511,7 @@ fn read_row(
         (owner_name, "owner_name"),
         (username, "owner_username"),
         (change_id, "change_id"),
+        (commit, "commit"),
         (status, "status"),
     ] {
         if let Some(message) = value.and_then(field_too_long) {
@@ -551,6 +569,7 @@ fn read_row(
     };
     let email_readable = email.is_some();
     let email = email.unwrap_or("");
+    let mut unusable_email = None;
     if !email_readable {
         // already reported
     } else if email.is_empty() {
@@ -563,7 +582,15 @@ fn read_row(
             ));
         }
     } else if let Some((code, message)) = address_problem(email) {
-        problems.push((code, "owner_email", message));
+        if code == Code::FieldTooLong {
+            // Past the limit of an address: the record is left out, as any field past its
+            // limit.
+            problems.push((code, "owner_email", message));
+        } else {
+            // The row still tells who made the change: it counts for that account, which
+            // can receive no ballot until the export is fixed.
+            unusable_email = Some(email);
+        }
     }
     let merged = status.is_none_or(|s| s.eq_ignore_ascii_case("merged"));
     let merged_at = if merged_at.is_none() || (merged_at == Some("") && !merged) {
@@ -597,6 +624,13 @@ fn read_row(
         problem(code, field, message);
         ok = false;
     }
+    if let Some(unusable) = unusable_email {
+        diagnostics.push(
+            unusable_address(name, unusable)
+                .at_line(line)
+                .in_field("owner_email"),
+        );
+    }
     if !ok {
         return false;
     }
@@ -604,9 +638,11 @@ fn read_row(
     let Some((owner, email_sym)) = log.sight(
         AccountSighting {
             gerrit_id: account_id,
-            email: Some(email),
+            email: Some(email).filter(|_| unusable_email.is_none()),
             name: owner_name,
             username,
+            unusable_email,
+            at: merged_at,
         },
         origin,
     ) else {
@@ -614,7 +650,7 @@ fn read_row(
     };
     let mut credits = Vec::new();
     if !co_authors.is_empty() {
-        for entry in log.credit_co_authors(co_authors, origin, &mut credits) {
+        for entry in log.credit_co_authors(co_authors, origin, merged_at, &mut credits) {
             diagnostics.push(
                 Problem::warning(
                     Code::CoAuthorUnusable,
@@ -649,6 +685,7 @@ fn read_row(
         },
         number,
         change_id: change_id.map(|id| log.store_text(id)),
+        commit: commit.map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,
@@ -688,12 +725,12 @@ mod tests {
     #[test]
     fn reads_rows_with_case_insensitive_header_and_extra_columns() {
         let (log, d, rows) = parse(
-            b"Project,BRANCH,owner_email,merged_at,Owner_Name,commit\n\
+            b"Project,BRANCH,owner_email,merged_at,Owner_Name,sha\n\
               openstack/nova,master,jane@example.org,2015-06-01T12:00:00+02:00,Jane Doe,abc\n",
         );
         assert_eq!(
             messages(&d),
-            ["changes.csv:1: ignoring unknown column: commit"]
+            ["changes.csv:1: ignoring unknown column: sha"]
         );
         assert_eq!(
             rows,
@@ -725,9 +762,9 @@ mod tests {
             messages(&d),
             [
                 "changes.csv:2: field project: is empty, expected a repository such as \"openstack/nova\"",
-                "changes.csv:2: field owner_email: \"not-an-address\" is not an e-mail address, expected one such as \"jane@example.org\"",
                 "changes.csv:2: field merged_at: \"2015-06-01 12:00:00\" has no UTC offset, expected RFC 3339 with an offset such as \"2015-03-04T00:00:00Z\"",
                 "changes.csv:2: field change_number: \"12x\" is not a number, expected a Gerrit change number",
+                "changes.csv:2: field owner_email: \"not-an-address\" is not an e-mail address, expected one such as \"jane@example.org\"; the change still counts for this account, which can receive no ballot until the address is fixed",
                 "changes.csv:4: row has 2 fields, expected 5 as in the header",
             ]
         );

@@ -7,6 +7,7 @@
 //! window = { start = "2015-03-04T00:00:00Z", end = "2016-03-04T00:00:00Z" }  # [start, end)
 //! as_of = "2016-03-04T00:00:00Z"   # optional, defaults to the window end
 //! policy = "openstack"             # a shipped policy name, or a path
+//! seats = { tc = 4 }               # optional: seats per roll name or roll id, default 1
 //!
 //! [inputs]
 //! changes = ["gerrit/changes.csv"] # .csv, .json (Gerrit REST), .jsonl (gerrit query)
@@ -41,6 +42,47 @@ pub struct GovernanceInputs {
     pub legacy: Option<InputPath>,
     pub sigs: Option<InputPath>,
     pub technical_committee: Option<InputPath>,
+    /// The four files read from a clone of the governance repository at a revision,
+    /// instead of from the working tree.
+    pub git: Option<GovernanceAtRevision>,
+}
+
+/// `governance = { git = "../governance", ref = "march-2016-elections" }`: the governance
+/// files as they were at a tag (or branch, or commit) of a local clone, whatever is
+/// checked out.
+#[derive(Debug, Clone)]
+pub struct GovernanceAtRevision {
+    pub repo: InputPath,
+    /// A tag, branch or full commit id.
+    pub rev: String,
+    /// The directory of the files inside the repository (`reference`).
+    pub dir: String,
+}
+
+impl GovernanceAtRevision {
+    /// The four files' paths inside the repository, with the role each plays.
+    #[must_use]
+    pub fn files(&self) -> [(&'static str, String); 4] {
+        let at = |name: &str| {
+            if self.dir.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{}/{name}", self.dir.trim_end_matches('/'))
+            }
+        };
+        [
+            ("projects", at("projects.yaml")),
+            ("legacy", at("legacy.yaml")),
+            ("sigs", at("sigs-repos.yaml")),
+            ("tc-repos", at("technical-committee-repos.yaml")),
+        ]
+    }
+
+    /// How problems and the manifest name a file of it: `repo@rev:path`.
+    #[must_use]
+    pub fn name(&self, path: &str) -> String {
+        format!("{}@{}:{path}", self.repo.display, self.rev)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -64,11 +106,17 @@ impl Inputs {
     /// writer to protect: no output may replace an input.
     #[must_use]
     pub fn paths(&self) -> Vec<std::path::PathBuf> {
+        self.named().map(|input| input.path.clone()).collect()
+    }
+
+    /// Every input the election names (git repositories by their directory).
+    pub fn named(&self) -> impl Iterator<Item = &InputPath> {
         let g = &self.governance;
         self.changes
             .iter()
             .map(|c| &c.input)
             .chain(self.git.iter().map(|g| &g.input))
+            .chain(g.git.iter().map(|git| &git.repo))
             .chain(
                 [
                     &g.projects,
@@ -84,8 +132,6 @@ impl Inputs {
             .chain(&self.meetings)
             .chain(&self.rosters)
             .chain(&self.auc_metrics)
-            .map(|input| input.path.clone())
-            .collect()
     }
 }
 
@@ -100,6 +146,8 @@ pub struct ElectionFile {
     pub as_of: Instant,
     /// A shipped policy name or a path resolved against the election file.
     pub policy: Option<String>,
+    /// Seats to fill, by roll name (`tc`, `ptl-nova`) or roll id (`ptl`, for every team).
+    pub seats: std::collections::BTreeMap<String, u32>,
     pub inputs: Inputs,
 }
 
@@ -119,6 +167,8 @@ struct RawElection {
     as_of: Option<Spanned<toml::Value>>,
     #[serde(default)]
     policy: Option<String>,
+    #[serde(default)]
+    seats: Option<Spanned<std::collections::BTreeMap<String, u32>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,6 +247,17 @@ enum RawChangeInput {
 enum RawGovernance {
     Projects(String),
     Files(RawGovernanceFiles),
+    Git(RawGovernanceGit),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGovernanceGit {
+    git: String,
+    #[serde(rename = "ref")]
+    rev: String,
+    #[serde(default)]
+    path: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -435,6 +496,15 @@ pub fn parse(
             legacy: files.legacy.as_deref().map(input),
             sigs: files.sigs.as_deref().map(input),
             technical_committee: files.tc_repos.as_deref().map(input),
+            git: None,
+        },
+        Some(RawGovernance::Git(git)) => GovernanceInputs {
+            git: Some(GovernanceAtRevision {
+                repo: input(&git.git),
+                rev: git.rev,
+                dir: git.path.unwrap_or_else(|| "reference".to_owned()),
+            }),
+            ..GovernanceInputs::default()
         },
     };
     let members = raw.inputs.members.as_ref().map(|m| input(m.get_ref()));
@@ -521,11 +591,32 @@ pub fn parse(
             p
         }
     });
+    let seats = raw.election.seats.map(|seats| {
+        let span = seats.span();
+        seats
+            .into_inner()
+            .into_iter()
+            .filter(|(roll, n)| {
+                if *n == 0 {
+                    diagnostics.push(
+                        at(
+                            span.clone(),
+                            format!("roll \"{roll}\" has 0 seats, expected at least 1"),
+                        )
+                        .in_field("election.seats"),
+                    );
+                    ok = false;
+                }
+                *n > 0
+            })
+            .collect()
+    });
     if !ok {
         return None;
     }
     let window = window?;
     Some(ElectionFile {
+        seats: seats.unwrap_or_default(),
         file: file.clone(),
         digest,
         name: raw.election.name.into_inner(),

@@ -10,8 +10,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ingest::FileRows;
-use crate::ingest::gerrit_rest::{co_authors, kind_of, strip_position};
-use crate::ingest::limits::{MAX_JSON_LINE_BYTES, field_too_long, line_too_long};
+use crate::ingest::gerrit_rest::{co_authors, kind_of, not_a_change, strip_position};
+use crate::ingest::limits::{
+    MAX_ADDRESS_BYTES, MAX_FIELD_BYTES, MAX_JSON_LINE_BYTES, line_too_long, too_long,
+};
 use crate::ingest::timestamp::from_epoch_seconds;
 use crate::ingest::{FileDigest, InputPath, Progress, open};
 use crate::model::{
@@ -220,25 +222,8 @@ fn read_change(
     let change: QueryChange = match serde_json::from_value(value) {
         Ok(change) => change,
         Err(err) => {
-            let message = strip_position(&err);
-            let field = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-                .map(str::to_owned);
-            let p = Problem::error(
-                if field.is_some() {
-                    Code::FieldMissing
-                } else {
-                    Code::RowMalformed
-                },
-                name,
-                format!("{message}, expected a gerrit query change object"),
-            )
-            .at_line(line);
-            diagnostics.push(match field {
-                Some(field) => p.in_field(field),
-                None => p,
-            });
+            diagnostics
+                .push(not_a_change(name, &err, "a gerrit query change object").at_line(line));
             return None;
         }
     };
@@ -298,21 +283,31 @@ fn read_change(
                 return None;
             }
         };
-    if let Some((code, message)) = change
-        .owner
-        .email
-        .as_deref()
-        .filter(|e| !e.is_empty())
-        .and_then(address_problem)
-    {
-        diagnostics.push(problem(code, "owner.email", message));
-        return None;
-    }
+    // An address past its limit leaves the record out, as any field past its limit; one
+    // that is only not an address still counts for its account, with a warning.
+    let unusable = match change.owner.email.as_deref().filter(|e| !e.is_empty()) {
+        Some(email) => match address_problem(email) {
+            Some((Code::FieldTooLong, message)) => {
+                diagnostics.push(problem(Code::FieldTooLong, "owner.email", message));
+                return None;
+            }
+            Some(_) => Some(email),
+            None => None,
+        },
+        None => None,
+    };
     if let Some((field, message)) = too_long_field(&change) {
         diagnostics.push(problem(Code::FieldTooLong, field, message));
         return None;
     }
-    let Some(owner) = sight(log, &change.owner, origin) else {
+    if let Some(email) = unusable {
+        diagnostics.push(
+            crate::ingest::changes_csv::unusable_address(name, email)
+                .at_line(line)
+                .in_field("owner.email"),
+        );
+    }
+    let Some(owner) = sight(log, &change.owner, origin, merged_at) else {
         diagnostics.push(problem(
             Code::FieldMissing,
             "owner",
@@ -323,7 +318,7 @@ fn read_change(
     let mut credits = Vec::new();
     if let Some(message) = change.commit_message.as_deref() {
         // Entries without an address have nobody to credit; exports carry free text here.
-        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
+        let _ = log.credit_co_authors(co_authors(message), origin, merged_at, &mut credits);
     }
     for approval in approvals() {
         let label = match approval.kind.as_str() {
@@ -342,7 +337,7 @@ fn read_change(
             continue;
         };
         let label = log.symbols.intern(label);
-        if let Some(account) = sight(log, &approval.by, origin) {
+        if let Some(account) = sight(log, &approval.by, origin, merged_at) {
             credits.push(Credit {
                 account,
                 role: CreditRole::Reviewer {
@@ -369,6 +364,7 @@ fn read_change(
         merge_time,
         number,
         change_id: change.id.as_deref().map(|id| log.store_text(id)),
+        commit: None,
         credits_start,
         credits_len,
         origin,
@@ -399,17 +395,26 @@ fn epoch(
 
 /// The first field of a change longer than any real one, with the message saying so.
 fn too_long_field(change: &QueryChange) -> Option<(&'static str, String)> {
-    // A reviewer's address is used only when it is one, and so is short.
-    fn account(account: &QueryAccount) -> [Option<&str>; 2] {
-        [account.name.as_deref(), account.username.as_deref()]
+    // A reviewer's address that is not one is kept as the account's unusable address, so
+    // it has the limit of an address too.
+    fn account(account: &QueryAccount) -> [(Option<&str>, usize); 3] {
+        [
+            (account.name.as_deref(), MAX_FIELD_BYTES),
+            (account.username.as_deref(), MAX_FIELD_BYTES),
+            (account.email.as_deref(), MAX_ADDRESS_BYTES),
+        ]
     }
     let fields = [
-        ("project", Some(change.project.as_str())),
-        ("branch", Some(change.branch.as_str())),
-        ("id", change.id.as_deref()),
-        ("status", change.status.as_deref()),
-        ("owner.name", change.owner.name.as_deref()),
-        ("owner.username", change.owner.username.as_deref()),
+        ("project", Some(change.project.as_str()), MAX_FIELD_BYTES),
+        ("branch", Some(change.branch.as_str()), MAX_FIELD_BYTES),
+        ("id", change.id.as_deref(), MAX_FIELD_BYTES),
+        ("status", change.status.as_deref(), MAX_FIELD_BYTES),
+        ("owner.name", change.owner.name.as_deref(), MAX_FIELD_BYTES),
+        (
+            "owner.username",
+            change.owner.username.as_deref(),
+            MAX_FIELD_BYTES,
+        ),
     ];
     let approvals = change
         .patch_sets
@@ -417,25 +422,33 @@ fn too_long_field(change: &QueryChange) -> Option<(&'static str, String)> {
         .chain(change.current_patch_set.iter())
         .flat_map(|ps| ps.approvals.iter())
         .flat_map(|a| {
-            std::iter::once(("approvals.type", Some(a.kind.as_str())))
-                .chain(account(&a.by).map(|value| ("approvals.by", value)))
+            std::iter::once(("approvals.type", Some(a.kind.as_str()), MAX_FIELD_BYTES))
+                .chain(account(&a.by).map(|(value, max)| ("approvals.by", value, max)))
         });
     fields
         .into_iter()
         .chain(approvals)
-        .find_map(|(field, value)| Some((field, field_too_long(value?)?)))
+        .find_map(|(field, value, max)| Some((field, too_long(value?, max)?)))
 }
 
 /// Accounts in `gerrit query` output carry no account id: they are keyed by address.
 /// Bots without an address (Jenkins) are not accounts anyone can be credited through.
-fn sight(log: &mut ChangeLog, account: &QueryAccount, origin: Origin) -> Option<AccountIdx> {
-    let email = account.email.as_deref().filter(|e| is_plausible_email(e))?;
+fn sight(
+    log: &mut ChangeLog,
+    account: &QueryAccount,
+    origin: Origin,
+    at: Option<Instant>,
+) -> Option<AccountIdx> {
+    let email = account.email.as_deref().filter(|e| !e.is_empty())?;
+    let usable = is_plausible_email(email);
     log.account(
         AccountSighting {
             gerrit_id: None,
-            email: Some(email),
+            email: Some(email).filter(|_| usable),
             name: account.name.as_deref(),
             username: account.username.as_deref(),
+            unusable_email: Some(email).filter(|_| !usable),
+            at,
         },
         origin,
     )

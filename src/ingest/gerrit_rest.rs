@@ -12,11 +12,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::ingest::FileRows;
-use crate::ingest::limits::field_too_long;
+use crate::ingest::limits::{MAX_ADDRESS_BYTES, MAX_FIELD_BYTES, too_long};
 use crate::ingest::timestamp::parse_gerrit_rest;
 use crate::ingest::{FileDigest, InputPath, Progress, open, strip_bom};
 use crate::model::{
     AccountSighting, Change, ChangeLog, Credit, CreditRole, MergeTime, address_problem,
+    is_plausible_email,
 };
 use crate::model::{Code, FileId, LineCounter, Origin, Position};
 use crate::model::{Diagnostics, Problem, cut_quoted};
@@ -374,6 +375,30 @@ pub(crate) fn strip_position(err: &serde_json::Error) -> String {
     cut_quoted(text)
 }
 
+/// The problem of a JSON value that is not the change object a reader expected: the missing
+/// field when serde names one (`field-missing`), else a malformed record. The caller places
+/// it (line or record).
+pub(crate) fn not_a_change(name: &str, err: &serde_json::Error, expected: &str) -> Problem {
+    let message = strip_position(err);
+    let field = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .map(str::to_owned);
+    let problem = Problem::error(
+        if field.is_some() {
+            Code::FieldMissing
+        } else {
+            Code::RowMalformed
+        },
+        name,
+        format!("{message}, expected {expected}"),
+    );
+    match field {
+        Some(field) => problem.in_field(field),
+        None => problem,
+    }
+}
+
 fn read_change(
     name: &str,
     item: Value,
@@ -390,27 +415,8 @@ fn read_change(
     let change: RestChange = match serde_json::from_value(item) {
         Ok(change) => change,
         Err(err) => {
-            let message = strip_position(&err);
-            let field = message
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.split('`').next())
-                .unwrap_or("")
-                .to_owned();
-            let p = Problem::error(
-                if field.is_empty() {
-                    Code::RowMalformed
-                } else {
-                    Code::FieldMissing
-                },
-                name,
-                format!("{message}, expected a Gerrit ChangeInfo object"),
-            )
-            .at_record(record);
-            diagnostics.push(if field.is_empty() {
-                p
-            } else {
-                p.in_field(field)
-            });
+            diagnostics
+                .push(not_a_change(name, &err, "a Gerrit ChangeInfo object").at_record(record));
             return false;
         }
     };
@@ -433,15 +439,31 @@ fn read_change(
         }
         (None, false) => None,
     };
-    if let Some((code, message)) = change.owner.email.as_deref().and_then(address_problem) {
-        diagnostics.push(problem(code, "owner.email", message));
-        return false;
-    }
+    // An address past its limit leaves the record out, as any field past its limit; one
+    // that is only not an address still counts for its account, with a warning.
+    let unusable = match change.owner.email.as_deref() {
+        Some(email) => match address_problem(email) {
+            Some((Code::FieldTooLong, message)) => {
+                diagnostics.push(problem(Code::FieldTooLong, "owner.email", message));
+                return false;
+            }
+            Some(_) => Some(email),
+            None => None,
+        },
+        None => None,
+    };
     if let Some((field, message)) = too_long_field(&change) {
         diagnostics.push(problem(Code::FieldTooLong, field, message));
         return false;
     }
-    let owner = match sight(log, &change.owner, origin) {
+    if let Some(email) = unusable {
+        diagnostics.push(
+            crate::ingest::changes_csv::unusable_address(name, email)
+                .at_record(record)
+                .in_field("owner.email"),
+        );
+    }
+    let owner = match sight(log, &change.owner, origin, merged_at) {
         Some(owner) => owner,
         None if !merged => log.unidentified(change.owner.name.as_deref(), origin),
         None => {
@@ -463,7 +485,7 @@ fn read_change(
         .and_then(|commit| commit.message.as_deref());
     if let Some(message) = message {
         // Entries without an address have nobody to credit; exports carry free text here.
-        let _ = log.credit_co_authors(co_authors(message), origin, &mut credits);
+        let _ = log.credit_co_authors(co_authors(message), origin, merged_at, &mut credits);
     }
     for (label, votes) in &change.labels {
         let label_sym = log.symbols.intern(label);
@@ -471,7 +493,7 @@ fn read_change(
             let Some(value) = vote.value.filter(|v| *v != 0) else {
                 continue;
             };
-            if let Some(account) = sight(log, &vote.account, origin) {
+            if let Some(account) = sight(log, &vote.account, origin, merged_at) {
                 credits.push(Credit {
                     account,
                     role: CreditRole::Reviewer {
@@ -504,6 +526,10 @@ fn read_change(
         },
         number: change.number,
         change_id: change.change_id.as_deref().map(|id| log.store_text(id)),
+        commit: change
+            .current_revision
+            .as_deref()
+            .map(|id| log.store_text(id)),
         credits_start,
         credits_len,
         origin,
@@ -515,53 +541,73 @@ fn read_change(
 /// The first field of a change longer than any real one, with the message saying so.
 fn too_long_field(change: &RestChange) -> Option<(&'static str, String)> {
     let fields = [
-        ("project", Some(change.project.as_str())),
-        ("branch", Some(change.branch.as_str())),
-        ("status", Some(change.status.as_str())),
-        ("change_id", change.change_id.as_deref()),
-        ("owner.name", change.owner.name.as_deref()),
-        ("owner.username", change.owner.username.as_deref()),
+        ("project", Some(change.project.as_str()), MAX_FIELD_BYTES),
+        ("branch", Some(change.branch.as_str()), MAX_FIELD_BYTES),
+        ("status", Some(change.status.as_str()), MAX_FIELD_BYTES),
+        ("change_id", change.change_id.as_deref(), MAX_FIELD_BYTES),
+        ("owner.name", change.owner.name.as_deref(), MAX_FIELD_BYTES),
+        (
+            "owner.username",
+            change.owner.username.as_deref(),
+            MAX_FIELD_BYTES,
+        ),
     ];
-    // A voter's address is used only when it is one, and so is short.
+    // A voter's address that is not one is kept as the account's unusable address, so it
+    // has the limit of an address too.
     let labels = change.labels.iter().flat_map(|(label, votes)| {
-        std::iter::once(("labels", Some(label.as_str()))).chain(votes.all.iter().flat_map(|vote| {
-            [
-                ("labels.all.name", vote.account.name.as_deref()),
-                ("labels.all.username", vote.account.username.as_deref()),
-            ]
-        }))
+        std::iter::once(("labels", Some(label.as_str()), MAX_FIELD_BYTES)).chain(
+            votes.all.iter().flat_map(|vote| {
+                [
+                    (
+                        "labels.all.name",
+                        vote.account.name.as_deref(),
+                        MAX_FIELD_BYTES,
+                    ),
+                    (
+                        "labels.all.username",
+                        vote.account.username.as_deref(),
+                        MAX_FIELD_BYTES,
+                    ),
+                    (
+                        "labels.all.email",
+                        vote.account.email.as_deref(),
+                        MAX_ADDRESS_BYTES,
+                    ),
+                ]
+            }),
+        )
     });
     fields
         .into_iter()
         .chain(labels)
-        .find_map(|(field, value)| Some((field, field_too_long(value?)?)))
+        .find_map(|(field, value, max)| Some((field, too_long(value?, max)?)))
 }
 
 pub(crate) fn sight(
     log: &mut ChangeLog,
     account: &RestAccount,
     origin: Origin,
+    at: Option<crate::model::Instant>,
 ) -> Option<crate::model::AccountIdx> {
+    let email = account.email.as_deref();
+    let usable = email.filter(|e| is_plausible_email(e));
     log.account(
         AccountSighting {
             gerrit_id: account.account_id,
-            email: account.email.as_deref(),
+            email: usable,
             name: account.name.as_deref(),
             username: account.username.as_deref(),
+            unusable_email: email.filter(|_| usable.is_none()),
+            at,
         },
         origin,
     )
 }
 
-/// The values of `Co-Authored-By:` trailers in a commit message (case-insensitive key).
+/// The values of `Co-Authored-By:` trailers in a commit message (case-insensitive key),
+/// from its trailer block only (see [`crate::ingest::trailers`]).
 pub fn co_authors(message: &str) -> impl Iterator<Item = &str> {
-    message.lines().filter_map(|line| {
-        let line = line.trim();
-        let (key, value) = line.split_once(':')?;
-        key.trim()
-            .eq_ignore_ascii_case("co-authored-by")
-            .then(|| value.trim())
-    })
+    crate::ingest::trailers::values(message, "co-authored-by")
 }
 
 #[cfg(test)]

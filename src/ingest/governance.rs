@@ -27,7 +27,7 @@ use crate::model::{
 use crate::model::{Diagnostics, Problem, address_problem, cut_quoted, excerpt};
 
 /// Which governance file a path is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum GovernanceFile {
     Projects,
     Legacy,
@@ -36,7 +36,7 @@ pub enum GovernanceFile {
 }
 
 impl Governance {
-    fn team_named(&mut self, name: &str, kind: TeamKind, origin: Origin) -> TeamIdx {
+    fn team_named(&mut self, name: &str, kind: TeamKind, origin: Origin, column: u32) -> TeamIdx {
         if let Some(i) = self
             .teams
             .iter()
@@ -50,6 +50,7 @@ impl Governance {
             kind,
             leadership: None,
             origin,
+            column,
         });
         TeamIdx(u32::try_from(self.teams.len() - 1).unwrap_or(u32::MAX))
     }
@@ -103,16 +104,9 @@ impl Governance {
             // team. YAML forbids it; the tools that read these files (PyYAML) keep the
             // last value. Do the same, and say so.
             Err(err) if err.info() == "duplicated key in mapping" => {
-                let (line, column) = reader.places.place(err.marker());
-                reader.diagnostics.push(
-                    Problem::warning(
-                        Code::YamlDuplicateKey,
-                        name,
-                        "duplicated key in mapping; the last value is used, as PyYAML does (only the first duplicate is located)",
-                    )
-                    .at_line(line)
-                    .at_column(column),
-                );
+                for problem in duplicate_keys_placed(name, text, reader.places) {
+                    reader.diagnostics.push(problem);
+                }
                 let mut loader = saphyr::YamlLoader::<MarkedYaml<'_>>::default();
                 loader.allow_duplicate_keys(true);
                 let mut parser = saphyr_parser::Parser::new_from_str(text);
@@ -160,7 +154,7 @@ impl Governance {
             let Some(team_name) = reader.key(key) else {
                 continue;
             };
-            let origin = reader.origin(key);
+            let origin = (reader.origin(key), Reader::column(key));
             match which {
                 GovernanceFile::Projects => {
                     self.read_team(&mut reader, team_name, value, origin, false);
@@ -189,7 +183,7 @@ impl Governance {
         reader: &mut Reader<'_>,
         team_name: &str,
         value: &MarkedYaml<'_>,
-        origin: Origin,
+        origin: (Origin, u32),
         legacy: bool,
     ) {
         let Some(fields) = reader.mapping(value, "a team mapping with deliverables") else {
@@ -200,7 +194,7 @@ impl Governance {
         } else {
             TeamKind::Project
         };
-        let team = self.team_named(team_name, kind, origin);
+        let team = self.team_named(team_name, kind, origin.0, origin.1);
         let mut team_retired: Option<NaiveDate> = None;
         if legacy && let Some(node) = value.data.as_mapping_get("retired-on") {
             team_retired = reader.date(node, "retired-on");
@@ -303,10 +297,10 @@ impl Governance {
         reader: &mut Reader<'_>,
         owner: &str,
         value: &MarkedYaml<'_>,
-        origin: Origin,
+        origin: (Origin, u32),
         kind: TeamKind,
     ) {
-        let team = self.team_named(owner, kind, origin);
+        let team = self.team_named(owner, kind, origin.0, origin.1);
         let Some(entries) = reader.sequence(value, "a list of `- repo: NAME` entries") else {
             return;
         };
@@ -486,6 +480,7 @@ impl Governance {
                 key,
                 repo: repo.map(str::to_owned),
                 origin: reader.origin(entry),
+                column: Reader::column(entry),
             });
         }
     }
@@ -604,6 +599,79 @@ impl Places {
     }
 }
 
+/// Every key a YAML mapping repeats, located, with where it first appeared: the parser
+/// that builds the tree stops at the first, and a governance file may hold several (the
+/// real `legacy.yaml` has one). A text that is not valid YAML yields what was found before
+/// the error.
+#[must_use]
+pub fn duplicate_keys(name: &str, text: &str) -> Vec<Problem> {
+    duplicate_keys_placed(name, text, Places::new(text))
+}
+
+/// [`duplicate_keys`] with the file's lines already counted.
+fn duplicate_keys_placed(name: &str, text: &str, places: Places) -> Vec<Problem> {
+    use saphyr_parser::{Event, Parser};
+    /// A collection being read: for a mapping, the scalar keys seen (with their lines) and
+    /// whether the next node is a key.
+    enum Frame {
+        Mapping {
+            keys: Vec<(String, u64)>,
+            key_next: bool,
+        },
+        Sequence,
+    }
+    /// A node ended inside the collection on top: in a mapping, keys and values alternate.
+    fn ended(stack: &mut [Frame]) {
+        if let Some(Frame::Mapping { key_next, .. }) = stack.last_mut() {
+            *key_next = !*key_next;
+        }
+    }
+    let mut problems = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let Ok((event, span)) = item else { break };
+        match event {
+            Event::Scalar(value, ..) => {
+                if let Some(Frame::Mapping {
+                    keys,
+                    key_next: true,
+                }) = stack.last_mut()
+                {
+                    let (line, column) = places.place(&span.start);
+                    match keys.iter().find(|(k, _)| *k == value) {
+                        Some((_, first)) => problems.push(
+                            Problem::warning(
+                                Code::YamlDuplicateKey,
+                                name,
+                                format!(
+                                    "key {} is repeated in its mapping (first at line {first}); the last value is used, as PyYAML does",
+                                    crate::model::excerpt(&value)
+                                ),
+                            )
+                            .at_line(line)
+                            .at_column(column),
+                        ),
+                        None => keys.push((value.into_owned(), line)),
+                    }
+                }
+                ended(&mut stack);
+            }
+            Event::Alias(_) => ended(&mut stack),
+            Event::MappingStart(..) => stack.push(Frame::Mapping {
+                keys: Vec::new(),
+                key_next: true,
+            }),
+            Event::SequenceStart(..) => stack.push(Frame::Sequence),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                ended(&mut stack);
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
 const TEAM_KEYS: &[&str] = &[
     "deliverables",
     "extra-atcs",
@@ -633,6 +701,36 @@ const REPO_ENTRY_KEYS: &[&str] = &["repo", "extra-acs", "extra-atcs"];
 const EXTRA_ATC_KEYS: &[&str] = &["name", "email", "expires-in", "comment"];
 
 impl GovernanceFile {
+    /// The four files, in the order an election reads them.
+    pub const ALL: [Self; 4] = [
+        Self::Projects,
+        Self::Legacy,
+        Self::Sigs,
+        Self::TechnicalCommittee,
+    ];
+
+    /// The file's name in openstack/governance's `reference/` directory.
+    #[must_use]
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Projects => "projects.yaml",
+            Self::Legacy => "legacy.yaml",
+            Self::Sigs => "sigs-repos.yaml",
+            Self::TechnicalCommittee => "technical-committee-repos.yaml",
+        }
+    }
+
+    /// The file's role in a manifest's list of inputs.
+    #[must_use]
+    pub fn role(self) -> &'static str {
+        match self {
+            Self::Projects => "governance-projects",
+            Self::Legacy => "governance-legacy",
+            Self::Sigs => "governance-sigs",
+            Self::TechnicalCommittee => "governance-tc-repos",
+        }
+    }
+
     fn expected(self) -> &'static str {
         match self {
             Self::Projects => "projects.yaml: a mapping of team names to teams",
@@ -654,6 +752,10 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    fn column(node: &MarkedYaml<'_>) -> u32 {
+        u32::try_from(node.span.start.col() + 1).unwrap_or(u32::MAX)
+    }
+
     fn origin(&self, node: &MarkedYaml<'_>) -> Origin {
         let (line, _) = self.places.place(&node.span.start);
         Origin {
@@ -1050,6 +1152,32 @@ Glance:
                 "technical-committee-repos.yaml:2:2: found nothing as a key, expected a name",
                 "legacy.yaml:3:6: found nothing, expected a team mapping with deliverables",
             ]
+        );
+    }
+
+    #[test]
+    fn every_repeated_key_is_located() {
+        let text = "Nova:\n  deliverables:\n    nova:\n      repos: [openstack/nova]\n    nova:\n      repos: [openstack/nova]\n  ptl: {name: A, name: B}\nGlance:\n  deliverables: {}\nNova:\n  deliverables: {}\n";
+        let found: Vec<String> = duplicate_keys("legacy.yaml", text)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "legacy.yaml:5:5: key \"nova\" is repeated in its mapping (first at line 3); the last value is used, as PyYAML does",
+                "legacy.yaml:7:18: key \"name\" is repeated in its mapping (first at line 7); the last value is used, as PyYAML does",
+                "legacy.yaml:10:1: key \"Nova\" is repeated in its mapping (first at line 1); the last value is used, as PyYAML does",
+            ]
+        );
+        let (_, problems) = load(&[(GovernanceFile::Projects, text)]);
+        assert_eq!(
+            problems
+                .iter()
+                .filter(|p| p.contains("is repeated"))
+                .count(),
+            3,
+            "the reader reports them all: {problems:?}"
         );
     }
 

@@ -4,15 +4,15 @@
 use std::path::Path;
 
 use crate::ingest::declarations;
-use crate::ingest::election::{self, ElectionFile};
+use crate::ingest::election::{self, ElectionFile, GovernanceAtRevision};
 use crate::ingest::governance::GovernanceFile;
 use crate::ingest::members;
 use crate::ingest::{
     FileDigest, FileRows, InputPath, Progress, changes_csv, gerrit_query, gerrit_rest, git,
 };
 use crate::model::{
-    Activities, ChangeFormat, ChangeLog, Code, Dates, Diagnostics, Election, Governance, InputFile,
-    Problem, Sources,
+    Activities, ChangeFormat, ChangeLog, Code, Dates, Deduplicated, Diagnostics, Election, FileId,
+    Governance, InputFile, Members, Origin, Position, Problem, Sources,
 };
 
 /// Why an election could not be read at all.
@@ -59,6 +59,7 @@ fn record(
         records: rows.map(|r| r.read),
         rejected: rows.map(|r| r.rejected),
         ignored: rows.and_then(|r| (r.ignored > 0).then_some(r.ignored)),
+        duplicates: None,
         commit: None,
     }
 }
@@ -107,6 +108,7 @@ pub fn load_election(
         records: None,
         rejected: None,
         ignored: None,
+        duplicates: None,
         commit: None,
     }];
     sources.add(election.file.display.clone());
@@ -120,8 +122,11 @@ pub fn load_election(
         .sum();
     progress.start(total);
     let mut log = ChangeLog::new();
+    // Which entry of `files` each change input's FileId has, to count what dedup drops.
+    let mut change_files: Vec<(FileId, usize)> = Vec::new();
     for change in &election.inputs.changes {
         let file = sources.add(change.input.display.clone());
+        change_files.push((file, files.len()));
         let (digest, rows) = match change.format {
             ChangeFormat::Csv => {
                 changes_csv::read(&change.input, file, &mut log, &mut diagnostics, progress)?
@@ -143,6 +148,7 @@ pub fn load_election(
     }
     for git in &election.inputs.git {
         let file = sources.add(git.input.display.clone());
+        change_files.push((file, files.len()));
         let read = git::read(git, file, &mut log, &mut diagnostics)
             .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
         let mut entry = record("git", &git.input, read.digest, Some(&read.rows), None);
@@ -150,6 +156,27 @@ pub fn load_election(
         files.push(entry);
     }
     progress.finish();
+    let found = log.deduplicate();
+    report_duplicates(&found, &log, &sources, &mut diagnostics);
+    for (file, entry) in change_files {
+        let dropped = found
+            .duplicates
+            .iter()
+            .filter(|d| d.dropped.file == file)
+            .count() as u64;
+        let conflicting = found
+            .conflicts
+            .iter()
+            .filter(|c| c.dropped.file == file)
+            .count() as u64;
+        let entry = &mut files[entry];
+        if dropped > 0 {
+            entry.duplicates = Some(dropped);
+        }
+        if conflicting > 0 {
+            entry.rejected = Some(entry.rejected.unwrap_or(0) + conflicting);
+        }
+    }
 
     let mut governance = Governance::default();
     let g = &election.inputs.governance;
@@ -169,7 +196,16 @@ pub fn load_election(
             files.push(record(role, input, digest, None, None));
         }
     }
-    if g.projects.is_none() {
+    if let Some(at) = &g.git {
+        read_governance_at(
+            at,
+            &mut governance,
+            &mut sources,
+            &mut files,
+            &mut diagnostics,
+        )?;
+    }
+    if g.projects.is_none() && g.git.is_none() {
         diagnostics.push(Problem::warning(
             Code::InputMissing,
             election.file.display.clone(),
@@ -231,6 +267,7 @@ pub fn load_election(
         }
         None => Vec::new(),
     };
+    report_case_variants(&log, members.as_ref(), &sources, &mut diagnostics);
     Ok(Loaded {
         election: Election {
             name: election.name.clone(),
@@ -239,6 +276,7 @@ pub fn load_election(
                 as_of: election.as_of,
             },
             policy: election.policy.clone(),
+            seats: election.seats.clone(),
             sources,
             changes: log,
             governance,
@@ -250,4 +288,186 @@ pub fn load_election(
         file: election,
         diagnostics,
     })
+}
+
+/// The four governance files from a clone at a revision: each read as if from disk, named
+/// `repo@rev:path`, and recorded in the manifest with the commit the revision named.
+/// `projects.yaml` must be there; the others are read when the commit has them (older
+/// tags have no `sigs-repos.yaml`).
+fn read_governance_at(
+    at: &GovernanceAtRevision,
+    governance: &mut Governance,
+    sources: &mut Sources,
+    files: &mut Vec<InputFile>,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), LoadError> {
+    let wanted = at.files();
+    let paths: Vec<String> = wanted.iter().map(|(_, path)| path.clone()).collect();
+    let read = git::read_files(&at.repo, &at.rev, &paths)
+        .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
+    for ((role, path), (_, bytes)) in wanted.iter().zip(read.files) {
+        let (role, which) = match *role {
+            "projects" => ("governance-projects", GovernanceFile::Projects),
+            "legacy" => ("governance-legacy", GovernanceFile::Legacy),
+            "sigs" => ("governance-sigs", GovernanceFile::Sigs),
+            _ => ("governance-tc-repos", GovernanceFile::TechnicalCommittee),
+        };
+        let name = at.name(path);
+        let Some(bytes) = bytes else {
+            if which == GovernanceFile::Projects {
+                return Err(LoadError::Io(std::io::Error::other(format!(
+                    "{name}: commit {} has no {path}, expected the governance repository's projects file there (set `path` in `governance` if the files are elsewhere)",
+                    read.commit
+                ))));
+            }
+            continue;
+        };
+        let digest = FileDigest {
+            bytes: bytes.len() as u64,
+            sha256: crate::digest::sha256_hex(&bytes),
+        };
+        let text = std::str::from_utf8(crate::ingest::strip_bom(&bytes)).map_err(|err| {
+            LoadError::Io(std::io::Error::other(format!(
+                "{name}: invalid UTF-8 (byte {}), expected UTF-8 text",
+                err.valid_up_to()
+            )))
+        })?;
+        let file = sources.add(name.clone());
+        governance.read_str(&name, text, file, which, diagnostics);
+        let input = InputPath::new(at.repo.path.join(path), name);
+        let mut entry = record(role, &input, digest, None, None);
+        entry.commit = Some(read.commit.clone());
+        files.push(entry);
+    }
+    Ok(())
+}
+
+/// Where a problem about a record goes: its file, and its line or record number.
+fn at(problem: Problem, origin: Origin) -> Problem {
+    match origin.kind {
+        Position::Line => problem.at_line(u64::from(origin.position)),
+        Position::Record => problem.at_record(u64::from(origin.position)),
+    }
+}
+
+/// Warn where two spellings of an address differ only in ASCII case: they are compared as
+/// one (see [`crate::model::EmailFolding`]), which is right for nearly every mail system
+/// but merges two people where one is not. One warning per extra spelling, at its first
+/// sighting, naming the first sighting of the spelling it joins.
+fn report_case_variants(
+    log: &ChangeLog,
+    members: Option<&Members>,
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    // Folded address -> each exact spelling with where it was first seen, in order.
+    let mut spellings: std::collections::BTreeMap<String, Vec<(&str, Origin)>> =
+        std::collections::BTreeMap::new();
+    let from_changes = log
+        .changes
+        .iter()
+        .filter_map(|c| c.email.map(|e| (log.symbols.resolve(e), c.origin)));
+    let from_members = members
+        .into_iter()
+        .flat_map(|m| &m.members)
+        .flat_map(|m| m.emails.iter().map(move |e| (e.as_str(), m.origin)));
+    for (email, origin) in from_changes.chain(from_members) {
+        if !seen.insert(email) {
+            continue;
+        }
+        spellings
+            .entry(email.trim().to_ascii_lowercase())
+            .or_default()
+            .push((email, origin));
+    }
+    for variants in spellings.values().filter(|v| v.len() > 1) {
+        let (first, first_at) = variants[0];
+        for &(other, origin) in &variants[1..] {
+            diagnostics.push(at(
+                Problem::warning(
+                    Code::AddressCaseVariant,
+                    sources.name(origin.file),
+                    format!(
+                        "address \"{other}\" differs from \"{first}\" (at {}) only in the case of letters; both are taken as one person's address",
+                        sources.locate(first_at)
+                    ),
+                ),
+                origin,
+            ));
+        }
+    }
+}
+
+/// Report what [`ChangeLog::deduplicate`] found: one warning per pair of files (the file
+/// holding the copies left out, the file holding the records kept), with how many and the
+/// first of them; one error per conflict, naming both records.
+fn report_duplicates(
+    found: &Deduplicated,
+    log: &ChangeLog,
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut pairs: std::collections::BTreeMap<(FileId, FileId), (u64, Origin, Origin)> =
+        std::collections::BTreeMap::new();
+    for duplicate in &found.duplicates {
+        let entry = pairs
+            .entry((duplicate.dropped.file, duplicate.kept.file))
+            .or_insert((0, duplicate.dropped, duplicate.kept));
+        entry.0 += 1;
+        if duplicate.dropped < entry.1 {
+            (entry.1, entry.2) = (duplicate.dropped, duplicate.kept);
+        }
+    }
+    for ((dropped_file, kept_file), (count, dropped, kept)) in pairs {
+        let changes = if count == 1 {
+            "1 change".to_owned()
+        } else {
+            format!("{count} changes")
+        };
+        let message = if dropped_file == kept_file {
+            format!(
+                "{changes} of this file repeat earlier records of it (the first: this record repeats {}); each is counted once",
+                sources.locate(kept)
+            )
+        } else if sources.name(dropped_file) == sources.name(kept_file) {
+            format!(
+                "this file is listed more than once among the change inputs: {changes} of it were already read at its first listing; each is counted once"
+            )
+        } else {
+            format!(
+                "{changes} of this file were already read from {} (the first: this record, read at {}); each is counted once",
+                sources.name(kept_file),
+                sources.locate(kept)
+            )
+        };
+        diagnostics.push(at(
+            Problem::warning(Code::ChangeDuplicate, sources.name(dropped_file), message),
+            dropped,
+        ));
+    }
+    for (conflict, (kept_value, dropped_value)) in found.conflicts.iter().zip(&found.values) {
+        let change = &log.changes[conflict.change];
+        let label = change.label(log).map_or_else(
+            || "this change".to_owned(),
+            |label| format!("change {label}"),
+        );
+        let field = conflict.about.field();
+        let message = format!(
+            "{label} of {} is also at {}, with {field} {kept_value:?}; here {dropped_value:?}: one of the two records is wrong (with --skip-bad-rows this one is left out)",
+            log.symbols.resolve(change.repo),
+            sources.locate(conflict.kept),
+        );
+        diagnostics.push(
+            at(
+                Problem::error(
+                    Code::ChangeConflict,
+                    sources.name(conflict.dropped.file),
+                    message,
+                ),
+                conflict.dropped,
+            )
+            .in_field(field),
+        );
+    }
 }

@@ -138,16 +138,12 @@ pub fn read_bounded(
     max_total: Option<usize>,
 ) -> io::Result<(Vec<u8>, FileDigest)> {
     let mut reader = open(input, progress)?;
-    let bytes = read_all_within(
-        &input.display,
-        &mut reader,
-        max,
-        max_total.unwrap_or(usize::MAX),
-    )?;
+    let shown = input.shown();
+    let bytes = read_all_within(&shown, &mut reader, max, max_total.unwrap_or(usize::MAX))?;
     if let Some(max_total) = max_total
         && bytes.len() > max_total
     {
-        return Err(toml_too_large(&input.display));
+        return Err(toml_too_large(&shown));
     }
     Ok((bytes, reader.finish()?))
 }
@@ -250,9 +246,14 @@ mod tests {
         let input = InputPath::new(&path, "big.csv");
         let error = read_bounded(&input, &Silent, CHUNK, None).unwrap_err();
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        // Named as the user would type it from the current directory, as every error
+        // that stops reading a file.
         assert_eq!(
             error.to_string(),
-            "big.csv:3: the line is longer than 65536 bytes, expected at most 65536 bytes per line"
+            format!(
+                "{}:3: the line is longer than 65536 bytes, expected at most 65536 bytes per line",
+                input.shown()
+            )
         );
         let (bytes, digest) = read_bounded(&input, &Silent, 4 * CHUNK, None).unwrap();
         assert_eq!(bytes, text);

@@ -3,7 +3,9 @@
 //! A CSV with a header: `member_id` (or `id`), optional `name`, and one or more address
 //! columns, any column whose name starts with `email` (`email`, `email2`,
 //! `secondary_emails`, ...). An address field may hold several addresses separated by
-//! `;`, `,` or spaces. Unknown columns are ignored with a warning.
+//! `;`, `,` or spaces. An optional `affiliations` column holds the organisations of the
+//! member's current affiliations, separated by `;`. Unknown columns are ignored with a
+//! warning.
 
 use crate::ingest::limits::{self, field_too_long};
 use crate::ingest::{FileDigest, InputPath, header, strip_bom};
@@ -71,6 +73,7 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
         .collect();
     let id_col = header.iter().position(|h| h == "member_id" || h == "id");
     let name_col = header.iter().position(|h| h == "name");
+    let affiliations_col = header.iter().position(|h| h == "affiliations");
     let is_email =
         |h: &str| h.starts_with("email") || h.ends_with("emails") || h.ends_with("email");
     let email_cols: Vec<usize> = header
@@ -107,7 +110,12 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
     let unknown: Vec<&str> = header
         .iter()
         .enumerate()
-        .filter(|(i, h)| Some(*i) != id_col && Some(*i) != name_col && !is_email(h))
+        .filter(|(i, h)| {
+            Some(*i) != id_col
+                && Some(*i) != name_col
+                && Some(*i) != affiliations_col
+                && !is_email(h)
+        })
         .map(|(_, h)| h.as_str())
         .collect();
     if !unknown.is_empty() {
@@ -170,8 +178,19 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
             .and_then(|c| record.get(c))
             .map(str::trim)
             .filter(|n| !n.is_empty());
+        let affiliations: Vec<&str> = affiliations_col
+            .and_then(|c| record.get(c))
+            .map(|field| {
+                field
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
         let too_long: Vec<(&str, String)> = [(Some(id), "member_id"), (member_name, "name")]
             .into_iter()
+            .chain(affiliations.iter().map(|&a| (Some(a), "affiliations")))
             .filter_map(|(value, field)| Some((field, field_too_long(value?)?)))
             .collect();
         if !too_long.is_empty() {
@@ -243,6 +262,7 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
             id: id.to_owned(),
             name: member_name.map(str::to_owned),
             emails,
+            affiliations: affiliations.iter().map(|&a| a.to_owned()).collect(),
             origin: Origin {
                 file,
                 position: u32::try_from(line).unwrap_or(u32::MAX),

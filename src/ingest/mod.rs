@@ -7,6 +7,7 @@
 
 pub mod activity;
 pub mod applications;
+pub mod candidates;
 pub mod changes_csv;
 pub mod declarations;
 pub mod election;
@@ -18,7 +19,10 @@ pub mod header;
 pub mod inputs;
 pub mod limits;
 pub mod members;
+pub mod roll_digest;
+pub mod rolls;
 pub mod timestamp;
+pub mod trailers;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -58,7 +62,8 @@ pub struct FileRows {
 #[derive(Debug, Clone)]
 pub struct InputPath {
     pub path: PathBuf,
-    /// As written in the election file (relative to it), or as given on the command line.
+    /// As written in the election file (relative to it), or as given on the command line:
+    /// the name problems and manifests record.
     pub display: String,
 }
 
@@ -69,6 +74,14 @@ impl InputPath {
             path: path.into(),
             display: display.into(),
         }
+    }
+
+    /// The path as the user would type it from the current directory (the election file's
+    /// directory joined with the name it gives), for error messages.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        let path = self.path.display().to_string();
+        path.strip_prefix("./").map_or(path.clone(), str::to_owned)
     }
 }
 
@@ -203,7 +216,7 @@ pub fn open<'p>(
     input: &InputPath,
     progress: &'p dyn Progress,
 ) -> io::Result<HashingReader<'p, BufReader<File>>> {
-    let file = File::open(&input.path).map_err(|err| with_path(&err, &input.display))?;
+    let file = File::open(&input.path).map_err(|err| with_path(&err, &input.shown()))?;
     Ok(HashingReader::new(
         BufReader::with_capacity(1 << 16, file),
         progress,
@@ -241,7 +254,7 @@ fn read_text_within(input: &InputPath, max: Option<usize>) -> io::Result<(String
                 io::ErrorKind::InvalidData,
                 format!(
                     "{}:{line}: invalid UTF-8 (byte {at}), expected UTF-8 text",
-                    input.display
+                    input.shown()
                 ),
             ))
         }

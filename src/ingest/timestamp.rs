@@ -14,7 +14,7 @@ use crate::model::{Instant, excerpt};
 pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
     let trimmed = text.trim();
     if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {
-        return Ok(at.with_timezone(&Utc));
+        return exact(trimmed, at.with_timezone(&Utc));
     }
     let looks_local = [
         "%Y-%m-%dT%H:%M:%S%.f",
@@ -38,6 +38,69 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, String> {
         "{} is not an RFC 3339 timestamp, expected one such as \"2015-03-04T00:00:00Z\"",
         excerpt(trimmed)
     ))
+}
+
+/// The days that ended with a leap second, 23:59:60 UTC (IERS Bulletin C; none since
+/// 2016, and none is announced).
+const LEAP_SECOND_DAYS: [(i32, u32, u32); 27] = [
+    (1972, 6, 30),
+    (1972, 12, 31),
+    (1973, 12, 31),
+    (1974, 12, 31),
+    (1975, 12, 31),
+    (1976, 12, 31),
+    (1977, 12, 31),
+    (1978, 12, 31),
+    (1979, 12, 31),
+    (1981, 6, 30),
+    (1982, 6, 30),
+    (1983, 6, 30),
+    (1985, 6, 30),
+    (1987, 12, 31),
+    (1989, 12, 31),
+    (1990, 12, 31),
+    (1992, 6, 30),
+    (1993, 6, 30),
+    (1994, 6, 30),
+    (1995, 12, 31),
+    (1997, 6, 30),
+    (1998, 12, 31),
+    (2005, 12, 31),
+    (2008, 12, 31),
+    (2012, 6, 30),
+    (2015, 6, 30),
+    (2016, 12, 31),
+];
+
+/// Refuse what the parser would accept but not keep: more than nine digits of a second
+/// (cut, not rounded), or second 60 anywhere but at a real leap second.
+fn exact(text: &str, at: Instant) -> Result<Instant, String> {
+    use chrono::{Datelike, Timelike};
+    // `YYYY-MM-DDTHH:MM:SS` is 19 bytes; a fraction follows its dot.
+    let digits = text
+        .get(19..)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .map_or(0, |fraction| {
+            fraction.bytes().take_while(u8::is_ascii_digit).count()
+        });
+    if digits > 9 {
+        return Err(format!(
+            "{} has {digits} digits after the second, expected at most 9 (nanoseconds)",
+            excerpt(text)
+        ));
+    }
+    // chrono keeps a leap second as a nanosecond count of one second or more.
+    if at.nanosecond() >= 1_000_000_000 {
+        let day = (at.year(), at.month(), at.day());
+        let real = at.hour() == 23 && at.minute() == 59 && LEAP_SECOND_DAYS.contains(&day);
+        if !real {
+            return Err(format!(
+                "{} has second 60, which only a leap second has (23:59:60 UTC on a day one was added), expected a second from 00 to 59",
+                excerpt(text)
+            ));
+        }
+    }
+    Ok(at)
 }
 
 /// Parse an election configuration instant: RFC 3339 with an offset, or a bare date
@@ -64,16 +127,15 @@ pub fn parse_config_instant(text: &str) -> Result<Instant, String> {
 pub fn parse_gerrit_rest(text: &str) -> Result<Instant, String> {
     let trimmed = text.trim();
     if let Ok(naive) = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%d %H:%M:%S%.f") {
-        return Ok(naive.and_utc());
+        return exact(trimmed, naive.and_utc());
     }
-    DateTime::parse_from_rfc3339(trimmed)
-        .map(|at| at.with_timezone(&Utc))
-        .map_err(|_| {
-            format!(
-                "{} is not a Gerrit timestamp, expected UTC as \"2015-03-04 00:00:00.000000000\"",
-                excerpt(trimmed)
-            )
-        })
+    match DateTime::parse_from_rfc3339(trimmed) {
+        Ok(at) => exact(trimmed, at.with_timezone(&Utc)),
+        Err(_) => Err(format!(
+            "{} is not a Gerrit timestamp, expected UTC as \"2015-03-04 00:00:00.000000000\"",
+            excerpt(trimmed)
+        )),
+    }
 }
 
 /// Seconds since the Unix epoch, as `gerrit query` writes them.
@@ -89,6 +151,36 @@ pub fn from_epoch_seconds(seconds: i64) -> Result<Instant, String> {
 mod tests {
     use super::*;
     use crate::model::format_instant;
+
+    #[test]
+    fn second_60_only_at_a_real_leap_second() {
+        let leap = parse_rfc3339("2016-12-31T23:59:60Z").unwrap();
+        assert!(leap > parse_rfc3339("2016-12-31T23:59:59Z").unwrap());
+        assert!(leap < parse_rfc3339("2017-01-01T00:00:00Z").unwrap());
+        assert!(parse_gerrit_rest("2015-06-30 23:59:60.000000000").is_ok());
+        for fake in [
+            "2015-06-01T12:00:60Z",
+            "2016-12-30T23:59:60Z",
+            "2017-12-31T23:59:60Z",
+        ] {
+            let err = parse_rfc3339(fake).unwrap_err();
+            assert!(err.contains("has second 60"), "{fake}: {err}");
+        }
+        let err = parse_gerrit_rest("2015-06-01 12:00:60.000000000").unwrap_err();
+        assert!(err.contains("has second 60"), "{err}");
+    }
+
+    #[test]
+    fn more_than_nine_digits_of_a_second_are_refused_not_cut() {
+        assert!(parse_rfc3339("2015-06-01T12:00:00.123456789Z").is_ok());
+        let err = parse_rfc3339("2015-06-01T12:00:00.1234567891Z").unwrap_err();
+        assert_eq!(
+            err,
+            "\"2015-06-01T12:00:00.1234567891Z\" has 10 digits after the second, expected at most 9 (nanoseconds)"
+        );
+        assert!(parse_gerrit_rest("2015-06-01 12:00:00.0000000001").is_err());
+        assert!(parse_gerrit_rest("2015-06-01 12:00:00.000000000").is_ok());
+    }
 
     #[test]
     fn offsets_are_converted_to_utc() {

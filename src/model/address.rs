@@ -31,9 +31,11 @@ pub fn address_problem(text: &str) -> Option<(Code, String)> {
 /// How addresses are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EmailFolding {
-    /// The whole address case-insensitively: `Jane.Doe@X` is `jane.doe@x`. Mail providers
-    /// almost never distinguish local-part case, and two ballots for one person is the
-    /// worse error.
+    /// The whole address without regard to the case of ASCII letters: `Jane.Doe@X` is
+    /// `jane.doe@x`. Mail providers almost never distinguish local-part case, and two
+    /// ballots for one person is the worse error. Only ASCII letters fold: `K` (U+212A
+    /// KELVIN SIGN) is not `k`, so a look-alike address never takes over another mailbox's
+    /// changes.
     #[default]
     Whole,
     /// Only the domain, as the reference tooling does (RFC 5321 lets the local part be
@@ -47,9 +49,9 @@ impl EmailFolding {
     pub fn fold(self, email: &str) -> String {
         let email = email.trim();
         match self {
-            Self::Whole => email.to_lowercase(),
+            Self::Whole => email.to_ascii_lowercase(),
             Self::DomainOnly => match email.rsplit_once('@') {
-                Some((local, domain)) => format!("{local}@{}", domain.to_lowercase()),
+                Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
                 None => email.to_owned(),
             },
         }
@@ -77,6 +79,8 @@ pub fn parse_person(text: &str) -> Option<(&str, &str)> {
 /// corrupt fields (a name in the address column), not to validate RFC 5322.
 #[must_use]
 pub fn is_plausible_email(text: &str) -> bool {
+    // RFC 5321's limit on a forward path, which every mail system enforces: checked first,
+    // so that a field of a megabyte is not scanned.
     if text.len() > MAX_ADDRESS_BYTES {
         return false;
     }
@@ -84,10 +88,11 @@ pub fn is_plausible_email(text: &str) -> bool {
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {
             !local.is_empty()
-                && !domain.is_empty()
+                // `mailto:` is a link, not an address.
+                && !local.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("mailto:"))
                 && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
+                // No empty label: `example..org`, `.example.org`, `example.org.`.
+                && domain.split('.').all(|label| !label.is_empty())
                 && !text.chars().any(|c| {
                     c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')
                 })
@@ -109,6 +114,11 @@ mod tests {
         assert_eq!(
             EmailFolding::DomainOnly.fold("Jane.Doe@Example.ORG"),
             "Jane.Doe@example.org"
+        );
+        // U+212A KELVIN SIGN lower-cases to `k` in Unicode, but is another mailbox.
+        assert_eq!(
+            EmailFolding::Whole.fold("\u{212A}ofi.amadi@example.org"),
+            "\u{212A}ofi.amadi@example.org"
         );
     }
 
@@ -147,5 +157,13 @@ mod tests {
         assert!(!is_plausible_email("jane@localhost"));
         assert!(!is_plausible_email("jane doe@example.org"));
         assert!(!is_plausible_email("a@b@example.org"));
+        assert!(!is_plausible_email("mailto:jane@example.org"));
+        assert!(!is_plausible_email("MAILTO:jane@example.org"));
+        assert!(!is_plausible_email("jane@example..org"));
+        assert!(!is_plausible_email("jane@.example.org"));
+        assert!(!is_plausible_email(&format!(
+            "{}@example.org",
+            "j".repeat(250)
+        )));
     }
 }

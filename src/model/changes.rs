@@ -14,6 +14,9 @@ use crate::model::{Instant, MAX_FIELD_BYTES, Origin, Sym, Symbols};
 pub enum AccountKey {
     Gerrit(u64),
     Email(Sym),
+    /// An account the export names only by a field that is not a usable address (say
+    /// `aradhana1.singh`): its changes still count for it, but it can receive no ballot.
+    Unusable(Sym),
     /// The owner of an unmerged change that the export does not identify (REST answers
     /// without `DETAILED_ACCOUNTS`): such a change counts for nobody either way, but it is
     /// still a row to account for and explain.
@@ -35,11 +38,18 @@ impl AccountIdx {
 pub struct Account {
     pub key: AccountKey,
     pub gerrit_id: Option<u64>,
-    /// Every address seen for this account, exact, in order of first sight.
+    /// Every usable address seen for this account, exact, in order of first sight.
     pub emails: Vec<Sym>,
-    /// The first non-empty full name seen.
+    /// What the export gave as an address when it was not one, exact.
+    pub unusable_emails: Vec<Sym>,
+    /// The full name on the latest record that gives one (ties: the name that sorts
+    /// last), so that the name does not depend on the order of rows.
     pub name: Option<Sym>,
+    /// When the record that gave the name was made.
+    pub name_at: Option<Instant>,
+    /// The username, chosen like the name.
     pub username: Option<Sym>,
+    pub username_at: Option<Instant>,
     /// Where the account was first seen.
     pub first_seen: Origin,
 }
@@ -90,6 +100,9 @@ pub struct Change {
     /// The Change-Id, kept in the change log's text arena: nearly every change has its own, so
     /// interning them would only cost hashing.
     pub change_id: Option<TextRef>,
+    /// The commit id, when the export has one: it tells apart changes that carry neither a
+    /// number nor a Change-Id (history from before code review).
+    pub commit: Option<TextRef>,
     /// Range in [`ChangeLog::credits`].
     pub credits_start: u32,
     pub credits_len: u16,
@@ -126,15 +139,65 @@ pub struct ChangeLog {
     /// Every (account, address) pair of [`Account::emails`]: an account seen with a
     /// hundred thousand addresses is looked up in one step, not a hundred thousand.
     account_emails: FxHashSet<(AccountIdx, Sym)>,
+    /// Likewise for [`Account::unusable_emails`].
+    account_unusable: FxHashSet<(AccountIdx, Sym)>,
 }
 
 /// What a reader knows about an account on one record.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AccountSighting<'a> {
     pub gerrit_id: Option<u64>,
+    /// The address on the record; one that is not an address (see
+    /// [`crate::model::is_plausible_email`]) is kept as unusable.
     pub email: Option<&'a str>,
     pub name: Option<&'a str>,
     pub username: Option<&'a str>,
+    /// What the record gave as an address when it is not one (the reader decides); the
+    /// account is then known by it, and can receive no ballot through it.
+    pub unusable_email: Option<&'a str>,
+    /// When the record was made (a change's merge time), to choose among names.
+    pub at: Option<Instant>,
+}
+
+/// Whether a name seen at `seen.0` should replace the one kept (seen at `kept_at`): the
+/// latest record wins, and at one instant the text that sorts last, so the choice never
+/// depends on the order records are read in.
+fn later(
+    symbols: &Symbols,
+    seen: (Option<Instant>, &str),
+    kept_at: Option<Instant>,
+    kept: Option<Sym>,
+) -> bool {
+    match kept {
+        None => true,
+        Some(kept) => (seen.0, seen.1) > (kept_at, symbols.resolve(kept)),
+    }
+}
+
+/// [`later`] for a name already interned.
+fn later_name(
+    symbols: &Symbols,
+    seen: (Option<Instant>, Sym),
+    kept_at: Option<Instant>,
+    kept: Option<Sym>,
+) -> bool {
+    later(symbols, (seen.0, symbols.resolve(seen.1)), kept_at, kept)
+}
+
+impl Account {
+    fn new(key: AccountKey, gerrit_id: Option<u64>, first_seen: Origin) -> Self {
+        Self {
+            key,
+            gerrit_id,
+            emails: Vec::new(),
+            unusable_emails: Vec::new(),
+            name: None,
+            name_at: None,
+            username: None,
+            username_at: None,
+            first_seen,
+        }
+    }
 }
 
 impl ChangeLog {
@@ -156,6 +219,10 @@ impl ChangeLog {
         origin: Origin,
     ) -> Option<(AccountIdx, Option<Sym>)> {
         let email_text = seen.email.filter(|e| !e.is_empty());
+        let unusable = seen
+            .unusable_email
+            .filter(|e| !e.is_empty())
+            .map(|e| self.symbols.intern(e));
         // Most records name an account already seen with an address already seen: find
         // both without hashing any string.
         if let Some(id) = seen.gerrit_id
@@ -169,32 +236,27 @@ impl ChangeLog {
                 (Some(text), None) => Some(self.symbols.intern(text)),
                 (None, None) => None,
             };
-            self.enrich(idx, email, seen);
+            self.enrich(idx, email, unusable, seen);
             return Some((idx, email));
         }
         let email = email_text.map(|e| self.symbols.intern(e));
-        let key = match (seen.gerrit_id, email) {
-            (Some(id), _) => AccountKey::Gerrit(id),
-            (None, Some(email)) => AccountKey::Email(email),
-            (None, None) => return None,
+        let key = match (seen.gerrit_id, email, unusable) {
+            (Some(id), _, _) => AccountKey::Gerrit(id),
+            (None, Some(email), _) => AccountKey::Email(email),
+            (None, None, Some(raw)) => AccountKey::Unusable(raw),
+            (None, None, None) => return None,
         };
         let idx = match self.by_key.get(&key) {
             Some(&idx) => idx,
             None => {
                 let idx = AccountIdx(u32::try_from(self.accounts.len()).unwrap_or(u32::MAX));
-                self.accounts.push(Account {
-                    key,
-                    gerrit_id: seen.gerrit_id,
-                    emails: Vec::new(),
-                    name: None,
-                    username: None,
-                    first_seen: origin,
-                });
+                self.accounts
+                    .push(Account::new(key, seen.gerrit_id, origin));
                 self.by_key.insert(key, idx);
                 idx
             }
         };
-        self.enrich(idx, email, seen);
+        self.enrich(idx, email, unusable, seen);
         Some((idx, email))
     }
 
@@ -205,41 +267,47 @@ impl ChangeLog {
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(|n| self.symbols.intern(n));
-        self.accounts.push(Account {
-            key: AccountKey::Unidentified(idx.0),
-            gerrit_id: None,
-            emails: Vec::new(),
-            name,
-            username: None,
-            first_seen: origin,
-        });
+        let mut account = Account::new(AccountKey::Unidentified(idx.0), None, origin);
+        account.name = name;
+        self.accounts.push(account);
         idx
     }
 
-    fn enrich(&mut self, idx: AccountIdx, email: Option<Sym>, seen: AccountSighting<'_>) {
-        let (has_name, has_username) = {
-            let account = &mut self.accounts[idx.index()];
-            if let Some(email) = email
-                && self.account_emails.insert((idx, email))
-            {
-                account.emails.push(email);
-            }
-            (account.name.is_some(), account.username.is_some())
-        };
-        if !has_name {
-            let name = seen
-                .name
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(|n| self.symbols.intern(n));
-            self.accounts[idx.index()].name = name;
+    fn enrich(
+        &mut self,
+        idx: AccountIdx,
+        email: Option<Sym>,
+        unusable: Option<Sym>,
+        seen: AccountSighting<'_>,
+    ) {
+        let account = &mut self.accounts[idx.index()];
+        if let Some(email) = email
+            && self.account_emails.insert((idx, email))
+        {
+            account.emails.push(email);
         }
-        if !has_username {
-            let username = seen
-                .username
-                .filter(|u| !u.is_empty())
-                .map(|u| self.symbols.intern(u));
-            self.accounts[idx.index()].username = username;
+        if let Some(raw) = unusable
+            && self.account_unusable.insert((idx, raw))
+        {
+            account.unusable_emails.push(raw);
+        }
+        let (name_at, username_at) = (account.name_at, account.username_at);
+        let (name, username) = (account.name, account.username);
+        if let Some(text) = seen.name.map(str::trim).filter(|n| !n.is_empty())
+            && later(&self.symbols, (seen.at, text), name_at, name)
+        {
+            let sym = self.symbols.intern(text);
+            let account = &mut self.accounts[idx.index()];
+            account.name = Some(sym);
+            account.name_at = seen.at;
+        }
+        if let Some(text) = seen.username.filter(|u| !u.is_empty())
+            && later(&self.symbols, (seen.at, text), username_at, username)
+        {
+            let sym = self.symbols.intern(text);
+            let account = &mut self.accounts[idx.index()];
+            account.username = Some(sym);
+            account.username_at = seen.at;
         }
     }
 
@@ -259,6 +327,7 @@ impl ChangeLog {
             let key = match account.key {
                 AccountKey::Gerrit(id) => Some(AccountKey::Gerrit(id)),
                 AccountKey::Email(email) => Some(AccountKey::Email(sym(email))),
+                AccountKey::Unusable(raw) => Some(AccountKey::Unusable(sym(raw))),
                 AccountKey::Unidentified(_) => None,
             };
             let existing = key.and_then(|k| self.by_key.get(&k).copied());
@@ -267,20 +336,38 @@ impl ChangeLog {
                 None => {
                     let idx = AccountIdx(u32::try_from(self.accounts.len()).unwrap_or(u32::MAX));
                     let key = key.unwrap_or(AccountKey::Unidentified(idx.0));
-                    self.accounts.push(Account {
-                        key,
-                        gerrit_id: account.gerrit_id,
-                        emails: Vec::new(),
-                        name: None,
-                        username: None,
-                        first_seen: account.first_seen,
-                    });
+                    self.accounts
+                        .push(Account::new(key, account.gerrit_id, account.first_seen));
                     if !matches!(key, AccountKey::Unidentified(_)) {
                         self.by_key.insert(key, idx);
                     }
                     idx
                 }
             };
+            let (mine_name, mine_name_at) = (
+                self.accounts[idx.index()].name,
+                self.accounts[idx.index()].name_at,
+            );
+            let (mine_user, mine_user_at) = (
+                self.accounts[idx.index()].username,
+                self.accounts[idx.index()].username_at,
+            );
+            let take_name = account.name.is_some_and(|n| {
+                later_name(
+                    &self.symbols,
+                    (account.name_at, sym(n)),
+                    mine_name_at,
+                    mine_name,
+                )
+            });
+            let take_user = account.username.is_some_and(|u| {
+                later_name(
+                    &self.symbols,
+                    (account.username_at, sym(u)),
+                    mine_user_at,
+                    mine_user,
+                )
+            });
             let mine = &mut self.accounts[idx.index()];
             for &email in &account.emails {
                 let email = sym(email);
@@ -288,11 +375,19 @@ impl ChangeLog {
                     mine.emails.push(email);
                 }
             }
-            if mine.name.is_none() {
-                mine.name = account.name.map(sym);
+            for &raw in &account.unusable_emails {
+                let raw = sym(raw);
+                if self.account_unusable.insert((idx, raw)) {
+                    mine.unusable_emails.push(raw);
+                }
             }
-            if mine.username.is_none() {
+            if take_name {
+                mine.name = account.name.map(sym);
+                mine.name_at = account.name_at;
+            }
+            if take_user {
                 mine.username = account.username.map(sym);
+                mine.username_at = account.username_at;
             }
             accounts.push(idx);
         }
@@ -318,6 +413,10 @@ impl ChangeLog {
                 email: change.email.map(sym),
                 status: change.status.map(sym),
                 change_id: change.change_id.map(|t| TextRef {
+                    start: t.start + text_offset,
+                    len: t.len,
+                }),
+                commit: change.commit.map(|t| TextRef {
                     start: t.start + text_offset,
                     len: t.len,
                 }),
@@ -351,6 +450,7 @@ impl ChangeLog {
         &mut self,
         entries: impl IntoIterator<Item = &'e str>,
         origin: Origin,
+        at: Option<Instant>,
         credits: &mut Vec<Credit>,
     ) -> Vec<&'e str> {
         let mut unusable = Vec::new();
@@ -364,6 +464,7 @@ impl ChangeLog {
             let sighting = AccountSighting {
                 email: Some(email),
                 name: Some(name),
+                at,
                 ..AccountSighting::default()
             };
             if let Some(account) = self.account(sighting, origin) {

@@ -139,6 +139,22 @@ codes! {
         "Nobody in the inputs matches the candidate as given (an address, account id, username or name).";
     CandidateAmbiguous = "candidate-ambiguous", Candidacy:
         "Several people match the candidate as given; name them by address or account id.";
+    CandidateMember = "candidate-member", Candidacy:
+        "The candidate is on the membership list, which is all the roll's candidacy rule (`candidates = \"members\"`) asks.";
+    CandidateNotMember = "candidate-not-member", Candidacy:
+        "The roll's candidacy rule asks for a Foundation member, and none of the candidate's addresses is on the membership list.";
+    CandidateMembershipUnknown = "candidate-membership-unknown", Candidacy:
+        "The roll's candidacy rule asks for a Foundation member, but the election gives no membership list to check against.";
+    CandidateHoldsStatus = "candidate-holds-status", Candidacy:
+        "The candidate holds one of the statuses the roll's candidacy rule names (earned in the team, for a team roll) and passes the roll's membership check.";
+    CandidateNoElection = "candidate-no-election", Candidacy:
+        "The roll elects nobody: its candidacy rule is `candidates = \"none\"`, or the team's leadership type holds no election for it (a team with distributed leadership elects no PTL).";
+    CandidateFileNotAddress = "candidate-file-not-address", Candidacy:
+        "A file of the candidates tree is not named by an e-mail address (`candidates/<release>/<Team_Dir>/<email>`).";
+    CandidateUnknownTeam = "candidate-unknown-team", Candidacy:
+        "A directory of the candidates tree names no project team and no election-wide roll of the policy (`TC`).";
+    CandidateFileMisplaced = "candidate-file-misplaced", Candidacy:
+        "A file of the candidates tree sits directly in the release directory, outside any team directory.";
     ApplicationOk = "application-ok", Application:
         "Nothing stands in the way of the application.";
     ApplicationAlreadyAtc = "application-already-atc", Application:
@@ -171,6 +187,10 @@ codes! {
         "A CSV header has columns the reader does not use; they are ignored.";
     RowMalformed = "row-malformed", Problem:
         "A record's structure is broken: a CSV row that does not parse, a line that is not JSON, a JSON value that is not a change.";
+    ChangeDuplicate = "change-duplicate", Problem:
+        "A change was read more than once (a file listed twice, repeated rows, overlapping pages, two exports of the same changes); it is counted once, and the warning names where each copy is.";
+    ChangeConflict = "change-conflict", Problem:
+        "Two records of one change (same number in the same repository, or same Change-Id on the same branch) disagree about its branch, owner, status or merge time; the error names both (with `--skip-bad-rows` the later record is left out).";
     RecordNotAChange = "record-not-a-change", Problem:
         "A record holds no change to count (a Gerrit stream event other than change-merged); it is skipped.";
     FieldMissing = "field-missing", Problem:
@@ -185,6 +205,8 @@ codes! {
         "A file has more than 1,000 problems: the first 1,000 are listed, and this one counts the rest.";
     AddressInvalid = "address-invalid", Problem:
         "A field that must hold an e-mail address holds something else.";
+    AddressCaseVariant = "address-case-variant", Problem:
+        "Two spellings of an address differ only in the case of ASCII letters; they are compared as one address, so they are one person (the warning names where each spelling is, to check that they are one mailbox).";
     CoAuthorUnusable = "co-author-unusable", Problem:
         "A Co-Authored-By value names no e-mail address, so nobody can be credited.";
     MergeTimeApproximate = "merge-time-approximate", Problem:
@@ -195,6 +217,12 @@ codes! {
         "A TC repository lists extra-ACs under `extra_acs` (the spelling the reference tooling reads there); it is read as `extra-acs`.";
     ExtraAtcInvalid = "extra-atc-invalid", Problem:
         "An extra-ATC entry lacks a name, an address or an `expires-in` month, or one of them does not parse; it is left out.";
+    ExtraAtcListedTwice = "extra-atc-listed-twice", Problem:
+        "One address is listed twice among the extra-ATC entries of one team.";
+    ExtraAtcExpiredListed = "extra-atc-expired-listed", Problem:
+        "An extra-ATC entry is still listed although its `expires-in` month began on or before the date checked.";
+    ExtraAtcExpiring = "extra-atc-expiring", Problem:
+        "An extra-ATC entry expires within the period looked ahead (`review --expiring`): a reminder to renew or remove it.";
     YamlInvalid = "yaml-invalid", Problem:
         "A governance file is not valid YAML.";
     YamlDuplicateKey = "yaml-duplicate-key", Problem:

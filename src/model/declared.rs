@@ -25,7 +25,7 @@ impl Declared {
         keys.extend(
             self.emails
                 .iter()
-                .map(|e| format!("email:{}", e.to_lowercase())),
+                .map(|e| format!("email:{}", e.to_ascii_lowercase())),
         );
         keys.extend(self.gerrit_ids.iter().map(|id| format!("gerrit:{id}")));
         keys.extend(

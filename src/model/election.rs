@@ -52,7 +52,10 @@ pub struct InputFile {
     pub rejected: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<u64>,
-    /// For git inputs: the commit the history was read from.
+    /// Records of changes already read (from this file or an earlier one), counted once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicates: Option<u64>,
+    /// For git inputs, and governance files read at a tag: the commit they were read from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
 }
@@ -64,6 +67,8 @@ pub struct Election {
     pub dates: Dates,
     /// The policy the election file names (a shipped name or a path), if any.
     pub policy: Option<String>,
+    /// Seats to fill, by roll name (`tc`, `ptl-nova`) or roll id (`ptl`); 1 when absent.
+    pub seats: std::collections::BTreeMap<String, u32>,
     /// The input files, by [`crate::model::FileId`], as the user named them.
     pub sources: Sources,
     pub changes: ChangeLog,
@@ -77,6 +82,17 @@ pub struct Election {
 }
 
 impl Election {
+    /// The seats roll `name`, an instance of roll definition `id`, fills: the number the
+    /// election file gives for the name, else for the id, else 1.
+    #[must_use]
+    pub fn seats(&self, name: &str, id: &str) -> u32 {
+        self.seats
+            .get(name)
+            .or_else(|| self.seats.get(id))
+            .copied()
+            .unwrap_or(1)
+    }
+
     /// Records rejected across all inputs.
     #[must_use]
     pub fn rejected(&self) -> u64 {
@@ -85,17 +101,26 @@ impl Election {
 
     /// Records read and rejected across the change inputs.
     #[must_use]
-    pub fn change_records(&self) -> (u64, u64) {
+    pub fn change_records(&self) -> ChangeRecords {
         self.inputs
             .iter()
             .filter(|f| f.role == "changes" || f.role == "git")
-            .fold((0, 0), |(read, rejected), f| {
-                (
-                    read + f.records.unwrap_or(0),
-                    rejected + f.rejected.unwrap_or(0),
-                )
+            .fold(ChangeRecords::default(), |total, f| ChangeRecords {
+                read: total.read + f.records.unwrap_or(0),
+                rejected: total.rejected + f.rejected.unwrap_or(0),
+                duplicates: total.duplicates + f.duplicates.unwrap_or(0),
             })
     }
+}
+
+/// The change records of every change input, summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChangeRecords {
+    pub read: u64,
+    /// Rows that could not be used (see the problems).
+    pub rejected: u64,
+    /// Records of a change already read, counted once.
+    pub duplicates: u64,
 }
 
 /// An application for extra-ATC status, as the TC chair receives it: one row of an
@@ -107,7 +132,11 @@ pub struct Application {
     pub team: String,
     pub name: String,
     pub email: String,
-    /// `expires-in` as written (a month such as "February 2017", unchecked).
+    /// `expires-in` as written (a month such as "February 2017", unchecked); may be empty
+    /// when `approved` is given.
     pub expires_in: String,
+    /// When the TC approved the application: the entry then expires a set number of
+    /// months later.
+    pub approved: Option<chrono::NaiveDate>,
     pub comment: Option<String>,
 }

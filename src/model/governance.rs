@@ -40,6 +40,8 @@ pub struct Team {
     /// `leadership_type` when given (`distributed` teams elect no PTL).
     pub leadership: Option<String>,
     pub origin: Origin,
+    /// The 1-based column of the team's name, for messages.
+    pub column: u32,
 }
 
 /// An official (or formerly official) repository.
@@ -65,6 +67,8 @@ pub struct ExtraAtc {
     /// For SIG and TC entries, the repository they are listed under.
     pub repo: Option<String>,
     pub origin: Origin,
+    /// The 1-based column the entry starts at, for messages.
+    pub column: u32,
 }
 
 /// The governance files of an election, merged.

@@ -8,6 +8,9 @@ pub struct Member {
     pub id: String,
     pub name: Option<String>,
     pub emails: Vec<String>,
+    /// The organisations of the member's current affiliations (`affiliations` column,
+    /// `;`-separated, as `fetch members` writes it), in the order given.
+    pub affiliations: Vec<String>,
     pub origin: Origin,
 }
 

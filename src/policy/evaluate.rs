@@ -15,7 +15,7 @@ use rustc_hash::FxHashSet;
 
 use crate::identity::{People, PersonIdx, Record, by_person};
 use crate::model::{
-    Change, Code, Compat, CreditRole, Dates, Election, Instant, Placement, Sym, TeamIdx, TeamKind,
+    Change, Code, Compat, CreditRole, Dates, Election, Instant, Placement, Sym, TeamIdx,
 };
 use crate::policy::{
     BranchSelector, CodeChangeRule, CreditRule, ExpiryCheck, MeetingAggregate, MeetingRule,
@@ -265,7 +265,12 @@ impl<'a> Engine<'a> {
         let log = &election.changes;
         let symbol_count = log.symbols.len();
         let mut repo_info = vec![RepoInfo::Unlisted; symbol_count];
+        let compat = people.compat();
         for (name, repo) in &election.governance.repos {
+            let kind = election.governance.team(repo.team).kind;
+            if !compat.counts_repo(kind, repo.retired_on.is_some()) {
+                continue;
+            }
             if let Some(sym) = log.symbols.get(name) {
                 repo_info[sym.index()] = RepoInfo::Listed {
                     team: repo.team,
@@ -455,7 +460,16 @@ impl<'a> Engine<'a> {
             while start < list.len() {
                 let person = list[start].person;
                 let end = start + list[start..].partition_point(|c| c.person == person);
-                list[start..end].sort_unstable_by_key(|c| (c.team, c.at, c.change));
+                // Changes merged at one instant are ordered by their number, so the first
+                // and last evidence shown does not depend on the order rows were read in.
+                list[start..end].sort_unstable_by(|a, b| {
+                    (a.team, a.at).cmp(&(b.team, b.at)).then_with(|| {
+                        let number = |c: u32| log.changes[c as usize].number;
+                        number(a.change)
+                            .cmp(&number(b.change))
+                            .then(a.change.cmp(&b.change))
+                    })
+                });
                 start = end;
             }
             let mut runs = Vec::new();
@@ -623,8 +637,9 @@ impl<'a> Engine<'a> {
                 continue;
             };
             let team = Some(extra.team);
-            let ignored = !self.compat().read_tc_extra_acs
-                && governance.team(extra.team).kind == TeamKind::TechnicalCommittee;
+            let ignored = !self
+                .compat()
+                .reads_extra_atc(governance.team(extra.team).kind, extra.key);
             let expired = checked_at.is_some_and(|at| at >= extra.expires_in.first_instant());
             if ignored || expired {
                 out.misses.push(Miss {

@@ -15,7 +15,7 @@ use crate::located_toml::{Keys, Keyword, Table, Walker};
 use crate::model::{Code, MAX_TOML_BYTES, Problem, excerpt};
 use crate::policy::pattern::Pattern;
 use crate::policy::{
-    BranchSelector, CodeChangeRule, CreditRule, Criterion, CriterionKind, ExpiryCheck,
+    BranchSelector, Candidates, CodeChangeRule, CreditRule, Criterion, CriterionKind, ExpiryCheck,
     ExtraAtcRule, MeetingAggregate, MeetingRule, MetricRule, Per, Policy, PolicyOrigin,
     RepoSelector, RollDef, RosterRule, Rule, Scope, Share, Status, WindowRule,
 };
@@ -867,12 +867,14 @@ fn read_roll(
             }
         }
     }
+    let candidates = read_candidates(w, &mut t, status_ids, declared);
     w.unknown_keys(&t);
     let id = id?;
     if !ok {
         return None;
     }
     Some(RollDef {
+        candidates: candidates?,
         title: title.unwrap_or_else(|| id.clone()),
         id,
         statuses,
@@ -880,6 +882,89 @@ fn read_roll(
         members_only: members_only?,
         leadership,
     })
+}
+
+/// The words `candidates` takes besides a list of statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CandidatesWord {
+    Members,
+    Roll,
+    Nobody,
+}
+
+keywords!(CandidatesWord {
+    "members" => CandidatesWord::Members,
+    "roll" => CandidatesWord::Roll,
+    "none" => CandidatesWord::Nobody,
+});
+
+/// `candidates = "members" | "roll" | "none" | ["status", ...]`; `"roll"` when absent.
+fn read_candidates(
+    w: &mut Walker<'_>,
+    t: &mut Keys<'_, '_>,
+    status_ids: &[&str],
+    declared: &[String],
+) -> Option<Candidates> {
+    const EXPECTED: &str =
+        "\"members\", \"roll\", \"none\" or a list of status ids such as [\"atc\"]";
+    let Some(v) = t.get("candidates") else {
+        return Some(Candidates::Roll);
+    };
+    match v.get_ref() {
+        toml::de::DeValue::String(_) => {
+            w.keyword::<CandidatesWord>(v, "roll.candidates")
+                .map(|word| match word {
+                    CandidatesWord::Members => Candidates::Members,
+                    CandidatesWord::Roll => Candidates::Roll,
+                    CandidatesWord::Nobody => Candidates::Nobody,
+                })
+        }
+        toml::de::DeValue::Array(_) => {
+            let listed = w.strings(v, "roll.candidates")?;
+            if listed.is_empty() {
+                w.field_error(
+                    v.span(),
+                    "roll.candidates",
+                    format!("is empty, expected {EXPECTED}"),
+                );
+                return None;
+            }
+            let mut statuses = Vec::new();
+            let mut ok = true;
+            for s in listed {
+                match status_ids.iter().position(|id| *id == s.get_ref()) {
+                    Some(i) => statuses.push(i),
+                    None if declared.iter().any(|d| d == s.get_ref()) => ok = false,
+                    None => {
+                        let hint = crate::suggest::closest(s.get_ref(), status_ids)
+                            .map(|c| format!(" (did you mean \"{c}\"?)"))
+                            .unwrap_or_default();
+                        w.field_error(
+                            s.span(),
+                            "roll.candidates",
+                            format!(
+                                "no status \"{}\" in this policy, expected one of {}{hint}",
+                                s.get_ref(),
+                                status_ids.join(", ")
+                            ),
+                        );
+                        ok = false;
+                    }
+                }
+            }
+            statuses.sort_unstable();
+            statuses.dedup();
+            ok.then_some(Candidates::Statuses(statuses))
+        }
+        other => {
+            w.field_error(
+                v.span(),
+                "roll.candidates",
+                format!("found {}, expected {EXPECTED}", other.type_str()),
+            );
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1098,6 +1183,42 @@ statuses = ["auc"]
                 "p.toml:22:14: field roll.leadership: is empty, expected the leadership types of the teams that get this roll, such as [\"ptl\"]",
             ]
         );
+    }
+
+    #[test]
+    fn candidacy_rules_are_read_and_checked() {
+        let p = load_str("p.toml", MINIMAL, PolicyOrigin::Builtin).unwrap();
+        assert_eq!(p.rolls[0].candidates, Candidates::Roll, "the default");
+        for (value, expected) in [
+            ("\"members\"", Candidates::Members),
+            ("\"none\"", Candidates::Nobody),
+            ("[\"atc\", \"atc\"]", Candidates::Statuses(vec![0])),
+        ] {
+            let text = format!("{MINIMAL}candidates = {value}\n");
+            let p = load_str("p.toml", &text, PolicyOrigin::Builtin).unwrap();
+            assert_eq!(p.rolls[0].candidates, expected, "{value}");
+        }
+        for (value, expected) in [
+            (
+                "\"member\"",
+                "p.toml:16:14: field roll.candidates: \"member\" is not one of \"members\", \"roll\", \"none\" (did you mean \"members\"?)",
+            ),
+            (
+                "[\"act\"]",
+                "p.toml:16:15: field roll.candidates: no status \"act\" in this policy, expected one of atc (did you mean \"atc\"?)",
+            ),
+            (
+                "[]",
+                "p.toml:16:14: field roll.candidates: is empty, expected \"members\", \"roll\", \"none\" or a list of status ids such as [\"atc\"]",
+            ),
+            (
+                "true",
+                "p.toml:16:14: field roll.candidates: found boolean, expected \"members\", \"roll\", \"none\" or a list of status ids such as [\"atc\"]",
+            ),
+        ] {
+            let text = format!("{MINIMAL}candidates = {value}\n");
+            assert_eq!(problems(&text), [expected], "{value}");
+        }
     }
 
     #[test]

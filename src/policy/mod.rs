@@ -285,6 +285,35 @@ pub struct RollDef {
     /// For per-team rolls: build only for teams whose governance `leadership_type` is one
     /// of these (a team that states none is led by a `ptl`). `None`: every team.
     pub leadership: Option<Vec<String>>,
+    /// Who may stand in the roll's election.
+    pub candidates: Candidates,
+}
+
+/// Who may stand in a roll's election (`candidates` in a `[[roll]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Candidates {
+    /// Any Foundation member, whatever they contributed: the membership list decides.
+    Members,
+    /// Anyone on the roll, decided as the roll decides (the default).
+    Roll,
+    /// Holders of one of these statuses (indices into [`Policy::statuses`]; for a team
+    /// roll, earned in that team) who pass the roll's membership check.
+    Statuses(Vec<usize>),
+    /// Nobody: the roll elects no one.
+    Nobody,
+}
+
+impl Candidates {
+    /// The rule as a policy writes it: `members`, `roll`, `statuses` or `none`.
+    #[must_use]
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Self::Members => "members",
+            Self::Roll => "roll",
+            Self::Statuses(_) => "statuses",
+            Self::Nobody => "none",
+        }
+    }
 }
 
 /// The leadership type of a team that states none in the governance files.

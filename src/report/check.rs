@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::model::{InputFile, Problem};
+use crate::report::style::{Meaning, Style};
 
 /// What `check` found.
 #[derive(Debug, Clone, Serialize)]
@@ -38,12 +39,12 @@ fn plural(n: usize, word: &str) -> String {
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_text(report: &CheckReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_text(report: &CheckReport, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for problem in &report.problems {
         let level = if problem.is_error() {
-            "error"
+            style.paint(Meaning::Bad, "error")
         } else {
-            "warning"
+            style.paint(Meaning::Warning, "warning")
         };
         writeln!(out, "{level}: {problem}")?;
     }

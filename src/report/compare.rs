@@ -8,6 +8,9 @@ use std::io;
 use comfy_table::Table;
 use plotters::prelude::*;
 
+use crate::report::chart::{Look, PALETTE, legend_entry, nice_ceiling};
+
+use crate::report::style::{Meaning, Style};
 use crate::report::table::{self as tables, Align};
 use crate::roll::compare::{Comparison, Point, series};
 
@@ -20,7 +23,11 @@ const ROLLS_SHOWN: usize = 12;
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::Result<()> {
+pub fn write_table(
+    comparison: &Comparison,
+    style: &Style,
+    writer: &mut dyn io::Write,
+) -> io::Result<()> {
     let when = &comparison.as_of;
     let mut out = String::new();
     let base = comparison.policies.first().map_or("", String::as_str);
@@ -30,7 +37,7 @@ pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::R
         comparison.policies.join(", ")
     );
 
-    let mut t = new_table();
+    let mut t = new_table(style);
     let mut header = vec!["roll".to_owned()];
     header.extend(comparison.policies.iter().cloned());
     t.set_header(header);
@@ -96,7 +103,17 @@ pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::R
                         (Some(name), None) => format!("{name} [{}]", change.person),
                         (None, None) => change.person.clone(),
                     };
-                    let _ = writeln!(out, "  {sign} {who}  ({})", change.reasons.join(", "));
+                    let meaning = if sign == '+' {
+                        Meaning::Good
+                    } else {
+                        Meaning::Bad
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {} {who}  ({})",
+                        style.paint(meaning, &sign.to_string()),
+                        change.reasons.join(", ")
+                    );
                 }
                 if people.len() > PEOPLE_SHOWN {
                     let _ = writeln!(out, "  {sign} ... and {} more", people.len() - PEOPLE_SHOWN);
@@ -105,7 +122,7 @@ pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::R
         }
     }
 
-    let mut statuses = new_table();
+    let mut statuses = new_table(style);
     statuses.set_header(["policy", "status", "holders"]);
     for s in &comparison.statuses {
         statuses.add_row([s.policy.clone(), s.status.clone(), s.holders.to_string()]);
@@ -140,7 +157,7 @@ pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::R
         }
     }
 
-    let mut criteria = new_table();
+    let mut criteria = new_table(style);
     criteria.set_header(["policy", "criterion", "people"]);
     for c in &comparison.criteria {
         criteria.add_row([c.policy.clone(), c.criterion.clone(), c.people.to_string()]);
@@ -150,8 +167,8 @@ pub fn write_table(comparison: &Comparison, writer: &mut dyn io::Write) -> io::R
     writer.write_all(out.as_bytes())
 }
 
-fn new_table() -> Table {
-    tables::new(Vec::<String>::new())
+fn new_table(style: &Style) -> Table {
+    tables::new(style, Vec::<String>::new())
 }
 
 /// The comparison as one long CSV: `kind,policy,subject,person,name,email,value,reason`,
@@ -230,9 +247,13 @@ pub fn write_csv(comparison: &Comparison, out: &mut dyn io::Write) -> io::Result
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_series_table(points: &[Point], out: &mut dyn io::Write) -> io::Result<()> {
+pub fn write_series_table(
+    points: &[Point],
+    style: &Style,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
     let all = series(points);
-    let mut t = new_table();
+    let mut t = new_table(style);
     let mut header = vec!["date".to_owned()];
     header.extend(
         all.iter()
@@ -268,18 +289,6 @@ pub fn write_series_csv(points: &[Point], out: &mut dyn io::Write) -> io::Result
     }
     w.flush()
 }
-
-/// The colours of the chart's lines, distinguishable in print and for most colour vision.
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 0, 0),
-    RGBColor(240, 228, 66),
-];
 
 /// The comment every chart carries after its opening tag, by which the tool recognises a
 /// chart it wrote (and may replace).
@@ -327,11 +336,14 @@ fn chart_svg(points: &[Point], title: &str) -> Result<String, String> {
     let top = nice_ceiling(max);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area();
+        let legend_height = 80 + 24 * u32::try_from(all.len()).unwrap_or(20);
+        let root =
+            SVGBackend::with_string(&mut svg, (1200, legend_height.max(540))).into_drawing_area();
         let draw = |e: DrawingAreaErrorKind<std::io::Error>| e.to_string();
         root.fill(&WHITE).map_err(draw)?;
+        let (plot, side) = root.split_horizontally(900);
         let last = dates.len().saturating_sub(1);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(&plot)
             .caption(title, ("sans-serif", 22))
             .margin(16)
             .x_label_area_size(48)
@@ -353,29 +365,37 @@ fn chart_svg(points: &[Point], title: &str) -> Result<String, String> {
             .light_line_style(WHITE.mix(0.0))
             .draw()
             .map_err(draw)?;
-        for (i, ((policy, roll), values)) in all.iter().enumerate() {
+        // Series often coincide (a policy that changes nothing keeps the baseline's
+        // numbers): each has its own dash pattern and marker as well as its colour, and
+        // each is drawn narrower than the one before, so every one stays visible on top of
+        // another.
+        for (i, (_, values)) in all.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
+            let look = Look::of(i);
             let style = ShapeStyle {
                 color: colour.to_rgba(),
                 filled: false,
-                stroke_width: 2,
+                stroke_width: look.stroke,
             };
-            chart
-                .draw_series(LineSeries::new(
-                    values.iter().enumerate().map(|(x, (_, n))| (x, *n)),
-                    style,
-                ))
-                .map_err(draw)?
-                .label(format!("{roll} ({policy})"))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            let points: Vec<(usize, usize)> = values
+                .iter()
+                .enumerate()
+                .map(|(x, (_, n))| (x, *n))
+                .collect();
+            match look.dash {
+                Some((dash, gap)) => chart
+                    .draw_series(DashedLineSeries::new(points.clone(), dash, gap, style))
+                    .map_err(draw)?,
+                None => chart
+                    .draw_series(LineSeries::new(points.clone(), style))
+                    .map_err(draw)?,
+            };
+            look.marker.draw_on(&mut chart, &points, style)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .draw()
-            .map_err(draw)?;
+        for (i, ((policy, roll), _)) in all.iter().enumerate() {
+            let y = 60 + 24 * i32::try_from(i).unwrap_or(0);
+            legend_entry(&side, i, &format!("{roll} ({policy})"), y)?;
+        }
         root.present().map_err(draw)?;
     }
     svg.push('\n');
@@ -383,18 +403,6 @@ fn chart_svg(points: &[Point], title: &str) -> Result<String, String> {
         svg.insert_str(end + 1, &format!("{CHART_MARK}\n"));
     }
     Ok(svg)
-}
-
-/// A round number above `n` for the top of the y axis.
-fn nice_ceiling(n: usize) -> usize {
-    if n == 0 {
-        return 10;
-    }
-    let mut step = 1;
-    while step * 10 <= n {
-        step *= 10;
-    }
-    n.div_ceil(step) * step + step.max(2) / 2
 }
 
 #[cfg(test)]
@@ -419,7 +427,7 @@ mod tests {
             point("2016-02-01", "b", 15),
         ];
         let mut table = Vec::new();
-        write_series_table(&points, &mut table).unwrap();
+        write_series_table(&points, &Style::PLAIN, &mut table).unwrap();
         let table = String::from_utf8(table).unwrap();
         assert!(
             table.contains("tc (a)") && table.contains("tc (b)"),

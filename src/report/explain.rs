@@ -4,18 +4,19 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::report::style::{Meaning, Style};
 use crate::roll::explain::{Explained, Explanation};
 
 /// Everybody explained, for a person to read, one after another.
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_text(explained: &Explained, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_text(explained: &Explained, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for (i, explanation) in explained.people.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        out.write_all(text(explanation).as_bytes())?;
+        out.write_all(text(explanation, style).as_bytes())?;
     }
     Ok(())
 }
@@ -71,7 +72,7 @@ pub fn write_csv(explained: &Explained, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// One person's explanation for a person to read.
-fn text(e: &Explanation) -> String {
+fn text(e: &Explanation, style: &Style) -> String {
     let mut out = String::new();
     let name = e.name.as_deref().unwrap_or("(no name)");
     let email = e.email.as_deref().unwrap_or("no address");
@@ -197,13 +198,18 @@ fn text(e: &Explanation) -> String {
     let width = shown.iter().map(|v| v.roll.len()).max().unwrap_or(0);
     for verdict in shown {
         let code = verdict.code;
-        let mark = if verdict.on_roll { "on " } else { "off" };
+        let mark = if verdict.on_roll {
+            style.paint(Meaning::Good, "on ")
+        } else {
+            style.paint(Meaning::Bad, "off")
+        };
         let _ = writeln!(out, "  {mark} {:width$}  {code}", verdict.roll);
     }
     if dull > 0 {
         let _ = writeln!(
             out,
-            "  off {dull} other team roll{}: excluded-no-status",
+            "  {} {dull} other team roll{}: excluded-no-status",
+            style.paint(Meaning::Bad, "off"),
             if dull == 1 { "" } else { "s" }
         );
     }

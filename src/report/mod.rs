@@ -5,13 +5,20 @@
 //! else.
 
 pub mod candidacy;
+pub mod chart;
 pub mod check;
 pub mod codes;
 pub mod compare;
+pub mod diff;
+pub mod digest;
 pub mod explain;
 pub mod json;
 pub mod policy;
+pub mod results;
 pub mod review;
 pub mod roll;
+pub mod style;
 pub mod table;
 pub mod tally;
+pub mod tally_page;
+pub mod yaml;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::model::{Code, Diagnostics, InputFile, Problem, format_instant};
 use crate::policy::ChangeCounts;
+use crate::report::style::Style;
 use crate::report::table::{self, Align};
 use crate::roll::{ExtraAtcCounts, NotBuilt, Roll, Rolls};
 
@@ -26,7 +27,7 @@ pub fn write_txt(roll: &Roll, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The columns of a roll's `.csv`, in order.
-pub const CSV_COLUMNS: [&str; 14] = [
+pub const CSV_COLUMNS: [&str; 15] = [
     "person",
     "name",
     "email",
@@ -41,6 +42,7 @@ pub const CSV_COLUMNS: [&str; 14] = [
     "last_contribution_at",
     "last_contribution",
     "extra_atc_expires",
+    "excluded",
 ];
 
 /// One roll of a set, for rendering with what the set knows.
@@ -61,53 +63,84 @@ pub fn write_csv(view: &RollView<'_, '_>, out: &mut dyn Write) -> io::Result<()>
     // Fields are written one by one from borrowed text where possible: a team roll of
     // thousands of voters is rendered five hundred times over in a large election.
     let mut scratch = String::new();
-    let election = rolls.election;
-    for voter in &roll.voters {
-        let profile = rolls.people.person(voter.person);
-        csv.write_field(&profile.key)?;
-        csv.write_field(profile.name.as_deref().unwrap_or(""))?;
-        csv.write_field(&voter.email)?;
-        joined(&mut scratch, profile.account_ids.iter().map(u64::to_string));
-        csv.write_field(&scratch)?;
-        joined(&mut scratch, profile.usernames.iter().cloned());
-        csv.write_field(&scratch)?;
-        let member = profile
-            .member
-            .and_then(|m| election.members.as_ref().and_then(|ms| ms.members.get(m)));
-        csv.write_field(member.map_or("", |m| m.id.as_str()))?;
-        joined(
-            &mut scratch,
-            voter
-                .statuses
-                .iter()
-                .map(|&s| rolls.policy.statuses[s].id.clone()),
-        );
-        csv.write_field(&scratch)?;
-        joined(
-            &mut scratch,
-            voter.criteria.iter().map(|&c| rolls.criteria[c].to_owned()),
-        );
-        csv.write_field(&scratch)?;
-        csv.write_field(voter.contributions.to_string())?;
-        for end in [voter.first, voter.last] {
-            match end {
-                Some((at, evidence)) => {
-                    csv.write_field(format_instant(at))?;
-                    csv.write_field(evidence.describe(election))?;
-                }
-                None => {
-                    csv.write_field("")?;
-                    csv.write_field("")?;
-                }
-            }
-        }
-        match voter.extra_atc_expires {
-            Some(month) => csv.write_field(month.to_string())?,
-            None => csv.write_field("")?,
-        }
-        csv.write_record(None::<&[u8]>)?;
+    // Voters in the `.txt` order, then the people an official can put back by fixing an
+    // input (no usable address), by person key, with the reason and the address as found.
+    let mut held: Vec<(&str, &crate::roll::Voter, Code)> = roll
+        .excluded
+        .iter()
+        .filter_map(|e| {
+            let voter = e.held.as_ref()?;
+            Some((rolls.people.person(e.person).key.as_str(), voter, e.code))
+        })
+        .collect();
+    held.sort_by(|a, b| a.0.cmp(b.0));
+    let rows = roll
+        .voters
+        .iter()
+        .map(|voter| (voter, None))
+        .chain(held.into_iter().map(|(_, voter, code)| (voter, Some(code))));
+    for (voter, excluded) in rows {
+        write_row(rolls, voter, excluded, &mut scratch, &mut csv)?;
     }
     csv.flush()
+}
+
+fn write_row(
+    rolls: &Rolls<'_>,
+    voter: &crate::roll::Voter,
+    excluded: Option<Code>,
+    scratch: &mut String,
+    csv: &mut csv::Writer<&mut dyn Write>,
+) -> io::Result<()> {
+    let election = rolls.election;
+    let profile = rolls.people.person(voter.person);
+    csv.write_field(&profile.key)?;
+    csv.write_field(profile.name.as_deref().unwrap_or(""))?;
+    match excluded {
+        None => csv.write_field(&voter.email)?,
+        Some(_) => csv.write_field(profile.unusable_emails.first().map_or("", String::as_str))?,
+    }
+    joined(scratch, profile.account_ids.iter().map(u64::to_string));
+    csv.write_field(&*scratch)?;
+    joined(scratch, profile.usernames.iter().cloned());
+    csv.write_field(&*scratch)?;
+    let member = profile
+        .member
+        .and_then(|m| election.members.as_ref().and_then(|ms| ms.members.get(m)));
+    csv.write_field(member.map_or("", |m| m.id.as_str()))?;
+    joined(
+        scratch,
+        voter
+            .statuses
+            .iter()
+            .map(|&s| rolls.policy.statuses[s].id.clone()),
+    );
+    csv.write_field(&*scratch)?;
+    joined(
+        scratch,
+        voter.criteria.iter().map(|&c| rolls.criteria[c].to_owned()),
+    );
+    csv.write_field(&*scratch)?;
+    csv.write_field(voter.contributions.to_string())?;
+    for end in [voter.first, voter.last] {
+        match end {
+            Some((at, evidence)) => {
+                csv.write_field(format_instant(at))?;
+                csv.write_field(evidence.describe(election))?;
+            }
+            None => {
+                csv.write_field("")?;
+                csv.write_field("")?;
+            }
+        }
+    }
+    match voter.extra_atc_expires {
+        Some(month) => csv.write_field(month.to_string())?,
+        None => csv.write_field("")?,
+    }
+    csv.write_field(excluded.map_or("", Code::as_str))?;
+    csv.write_record(None::<&[u8]>)?;
+    Ok(())
 }
 
 /// `a;b;c` into a reused buffer.
@@ -167,6 +200,8 @@ pub struct ManifestPolicy {
 pub struct ChangeAccounting {
     pub records: u64,
     pub rejected: u64,
+    /// Records of a change already read (see [`crate::model::duplicates`]), counted once.
+    pub duplicates: u64,
     #[serde(flatten)]
     pub counts: ChangeCounts,
 }
@@ -177,7 +212,7 @@ pub struct Manifest {
     pub tool: String,
     pub election: ManifestElection,
     pub policy: ManifestPolicy,
-    pub compat: &'static str,
+    pub compat: String,
     pub membership_checked: bool,
     pub inputs: Vec<InputFile>,
     pub changes: ChangeAccounting,
@@ -198,7 +233,7 @@ pub struct Manifest {
 pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenFile>]) -> Manifest {
     let election = rolls.election;
     let policy = rolls.policy;
-    let (records, rejected) = election.change_records();
+    let records = election.change_records();
     let dates = rolls.dates;
     Manifest {
         tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
@@ -214,12 +249,13 @@ pub fn manifest(rolls: &Rolls<'_>, problems: &Diagnostics, files: &[Vec<WrittenF
             origin: policy.origin.to_string(),
             sha256: policy.sha256.clone(),
         },
-        compat: rolls.compat.label,
+        compat: rolls.compat.to_string(),
         membership_checked: rolls.membership_checked,
         inputs: election.inputs.clone(),
         changes: ChangeAccounting {
-            records,
-            rejected,
+            records: records.read,
+            rejected: records.rejected,
+            duplicates: records.duplicates,
             counts: rolls.changes.clone(),
         },
         people: rolls.people.len(),
@@ -261,8 +297,8 @@ const TEAM_ROWS_SHOWN: usize = 25;
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_summary(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()> {
-    let mut t = table::new(["roll", "voters", "not members", "no e-mail"]);
+pub fn write_summary(manifest: &Manifest, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let mut t = table::new(style, ["roll", "voters", "not members", "no e-mail"]);
     let team_rolls = manifest.rolls.iter().filter(|r| r.team.is_some()).count();
     let mut summarised = (0usize, 0usize, 0usize, 0usize);
     for roll in &manifest.rolls {
@@ -328,6 +364,9 @@ pub fn write_summary(manifest: &Manifest, out: &mut dyn Write) -> io::Result<()>
         c.counts.branch_excluded,
         c.rejected,
     )?;
+    if c.duplicates > 0 {
+        write!(out, ", {} duplicates counted once", c.duplicates)?;
+    }
     if c.counts.repo_not_selected > 0 {
         write!(
             out,

@@ -11,9 +11,10 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::report::style::{Meaning, Style};
 use crate::tally::result::{
-    Audit, CandidateState, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit,
-    RunoffRound, StrengthMatrix, TallyResult, VoteCounts,
+    Audit, CondorcetAudit, ExactVotes, PairwiseMatrix, Round, RoundsAudit, RunoffRound,
+    StrengthMatrix, TallyResult, VoteCounts,
 };
 use crate::tally::tie::Tie;
 
@@ -152,7 +153,8 @@ pub fn write_csv(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
 ///
 /// # Errors
 /// Writing failed.
-pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_table(result: &TallyResult, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    let width = style.width.map(usize::from);
     let ballots = &result.ballots;
     let title = ballots
         .title
@@ -177,7 +179,7 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
         writeln!(out, "none decided")?;
     } else {
         for (seat, winner) in result.winners.iter().enumerate() {
-            writeln!(out, "{}. {winner}", seat + 1)?;
+            writeln!(out, "{}. {}", seat + 1, style.paint(Meaning::Good, winner))?;
         }
     }
     if !result.decided {
@@ -197,7 +199,7 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out)?;
 
     section(out, "Ranking")?;
-    let mut ranking = table(&["Place", "Candidate", "Elected"]);
+    let mut ranking = wrapped(width, &["Place", "Candidate", "Elected"]);
     let mut place = 1usize;
     for tier in &result.ranking {
         let tied = if tier.len() > 1 { "=" } else { "" };
@@ -224,7 +226,7 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
 
     section(out, "Options")?;
     let options = serde_json::to_value(&result.options).map_err(io::Error::other)?;
-    let mut table_of_options = table(&["Option", "Value"]);
+    let mut table_of_options = wrapped(width, &["Option", "Value"]);
     if let serde_json::Value::Object(map) = options {
         for (key, value) in map {
             let value = match value {
@@ -255,12 +257,12 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
     }
     if !result.ties.is_empty() {
         writeln!(out)?;
-        write_ties(out, &result.ties)?;
+        write_ties(out, &result.ties, width)?;
     }
     if !result.skipped.is_empty() {
         writeln!(out)?;
         section(out, "Skipped by --max-per-affiliation")?;
-        let mut skipped = table(&["Seat", "Candidate", "Affiliation"]);
+        let mut skipped = wrapped(width, &["Seat", "Candidate", "Affiliation"]);
         for skip in &result.skipped {
             skipped.add_row(vec![
                 skip.seat.to_string(),
@@ -281,7 +283,7 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
     if !result.rejected.is_empty() {
         writeln!(out)?;
         section(out, "Rejected ballots")?;
-        let mut rejected = table(&["Ballot", "Voter", "Reason", "Counted ballot"]);
+        let mut rejected = wrapped(width, &["Ballot", "Voter", "Reason", "Counted ballot"]);
         for ballot in &result.rejected {
             rejected.add_row(vec![
                 ballot.origin.clone(),
@@ -293,7 +295,7 @@ pub fn write_table(result: &TallyResult, out: &mut dyn Write) -> io::Result<()> 
         writeln!(out, "{rejected}")?;
     }
     writeln!(out)?;
-    write_audit(out, &result.audit)
+    write_audit(out, &result.audit, width)
 }
 
 /// Write the result as a Markdown page, a `results.md` to publish beside an election (as
@@ -562,18 +564,7 @@ fn markdown_rounds(audit: &RoundsAudit, out: &mut dyn Write) -> io::Result<()> {
         grid.add_row(row);
     }
     // Withdrawn candidates take no part (the page lists them at the top).
-    let names: Vec<&str> = audit
-        .rounds
-        .first()
-        .map(|round| {
-            round
-                .tallies
-                .iter()
-                .filter(|tally| tally.state != CandidateState::Withdrawn)
-                .map(|tally| tally.candidate.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
+    let names = audit.standing();
     for name in names {
         let mut row = vec![cell(name)];
         row.extend(audit.rounds.iter().map(|round| {
@@ -749,6 +740,11 @@ fn table(header: &[&str]) -> Table {
     Table::new(header.iter().map(|cell| (*cell).to_owned()).collect())
 }
 
+/// A table for the terminal: wrapped to `width` columns when there is one.
+fn wrapped(width: Option<usize>, header: &[&str]) -> Table {
+    table(header).wrapped(width)
+}
+
 /// A Markdown-style table: `| a | b |` rows under a `|---|---|` rule, each column as
 /// wide as its widest line (in terminal columns, up to [`MAX_ALIGNED`]), a cell's lines
 /// (`\n`) on lines of their own. Rendering is linear in the cells' length: a candidate
@@ -756,10 +752,15 @@ fn table(header: &[&str]) -> Table {
 /// one long line, not a wrapped block, and pads nothing to its length (comfy-table, used
 /// before, wrapped lines past 65,535 columns in time quadratic in their length and
 /// padded every line of the column to it).
+///
+/// On a terminal a table may be given a width: the widest columns are then narrowed
+/// until the table fits, and their cells wrapped at spaces (a word longer than its
+/// column is cut), still in time linear in the cells' length.
 #[derive(Debug, Clone)]
 struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    width: Option<usize>,
 }
 
 impl Table {
@@ -767,7 +768,14 @@ impl Table {
         Self {
             header,
             rows: Vec::new(),
+            width: None,
         }
+    }
+
+    /// Fit the table into `width` terminal columns (when given).
+    fn wrapped(mut self, width: Option<usize>) -> Self {
+        self.width = width;
+        self
     }
 
     fn add_row(&mut self, row: Vec<String>) {
@@ -776,7 +784,8 @@ impl Table {
 
     /// Each column's width: the widest line of its cells, header included, but at most
     /// [`MAX_ALIGNED`] (a longer line sticks out of its column instead of padding every
-    /// other line of the column to its length).
+    /// other line of the column to its length); then, with a table width, narrowed to
+    /// fit it (see [`fit`]).
     fn widths(&self) -> Vec<usize> {
         // comfy-table never drew a column narrower than one character.
         let mut widths = vec![1; self.header.len()];
@@ -790,8 +799,86 @@ impl Table {
         for width in &mut widths {
             *width = (*width).min(MAX_ALIGNED);
         }
-        widths
+        match self.width {
+            Some(total) => fit(&widths, total),
+            None => widths,
+        }
     }
+}
+
+/// The narrowest a column is made to fit a table's width, unless it is narrower.
+const MIN_WRAPPED: usize = 8;
+
+/// Column widths that fit a table of `total` terminal columns (`| a | b |`: three more
+/// per column and one): columns narrower than an equal share keep their width, the
+/// others share what is left equally, none narrower than [`MIN_WRAPPED`] (a table that
+/// cannot fit even so sticks out).
+fn fit(natural: &[usize], total: usize) -> Vec<usize> {
+    let frame = 3 * natural.len() + 1;
+    let mut room = total.saturating_sub(frame);
+    if natural.iter().sum::<usize>() <= room {
+        return natural.to_vec();
+    }
+    let mut widths = natural.to_vec();
+    let mut open: Vec<usize> = (0..natural.len()).collect();
+    // Settle the columns that fit in an equal share, until none does.
+    loop {
+        let share = room / open.len().max(1);
+        let (fits, wide): (Vec<usize>, Vec<usize>) =
+            open.iter().partition(|&&column| natural[column] <= share);
+        if fits.is_empty() {
+            let extra = room % open.len().max(1);
+            for (i, &column) in wide.iter().enumerate() {
+                let width = share + usize::from(i < extra);
+                widths[column] = width.max(MIN_WRAPPED.min(natural[column]));
+            }
+            return widths;
+        }
+        for column in fits {
+            room -= natural[column];
+        }
+        open = wide;
+    }
+}
+
+/// A cell's lines wrapped to `width` terminal columns: at spaces where it can, inside a
+/// word that is longer than the line.
+fn wrap_cell(cell: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for text in cell.split('\n') {
+        if text.width() <= width {
+            lines.push(text.to_owned());
+            continue;
+        }
+        let mut line = String::new();
+        let mut used = 0;
+        for word in text.split(' ') {
+            let size = word.width();
+            if used > 0 && used + 1 + size <= width {
+                line.push(' ');
+                line.push_str(word);
+                used += 1 + size;
+                continue;
+            }
+            if used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            // The word starts a line; a word too long for any line is cut.
+            for character in word.chars() {
+                let size = unicode_width::UnicodeWidthChar::width(character).unwrap_or(0);
+                if used + size > width && used > 0 {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(character);
+                used += size;
+            }
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 /// The widest column a table aligns, in terminal columns: far wider than any real cell
@@ -808,24 +895,29 @@ impl fmt::Display for Table {
     /// No newline after the last line, so that `writeln!` ends the table.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let widths = self.widths();
+        let wrap = self.width.is_some();
         let write_row = |f: &mut fmt::Formatter<'_>, row: &[String], first: bool| {
-            let mut lines: Vec<std::str::Split<'_, char>> =
-                row.iter().map(|cell| cell.split('\n')).collect();
-            let height = row
-                .iter()
-                .map(|cell| cell.split('\n').count())
-                .max()
-                .unwrap_or(1);
+            let cells: Vec<Vec<String>> = if wrap {
+                row.iter()
+                    .zip(&widths)
+                    .map(|(cell, width)| wrap_cell(cell, *width))
+                    .collect()
+            } else {
+                row.iter()
+                    .map(|cell| cell.split('\n').map(str::to_owned).collect())
+                    .collect()
+            };
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
             for number in 0..height {
                 if !(first && number == 0) {
                     f.write_str("\n")?;
                 }
                 f.write_str("|")?;
                 for (column, width) in widths.iter().enumerate() {
-                    let line = lines
-                        .get_mut(column)
-                        .and_then(Iterator::next)
-                        .unwrap_or_default();
+                    let line = cells
+                        .get(column)
+                        .and_then(|lines| lines.get(number))
+                        .map_or("", String::as_str);
                     write!(f, " {line}")?;
                     repeat(f, ' ', width.saturating_sub(line.width()))?;
                     f.write_str(" |")?;
@@ -846,7 +938,7 @@ impl fmt::Display for Table {
     }
 }
 
-fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
+fn write_ties(out: &mut dyn Write, ties: &[Tie], width: Option<usize>) -> io::Result<()> {
     section(out, "Ties")?;
     for tie in ties {
         match &tie.draw {
@@ -865,8 +957,10 @@ fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
                     draw.order.join(", ")
                 )?;
                 writeln!(out, "description: {}", draw.description)?;
-                let mut digests =
-                    table(&["Candidate", "SHA-256 of seed\\ndescription\\ncandidate"]);
+                let mut digests = wrapped(
+                    width,
+                    &["Candidate", "SHA-256 of seed\\ndescription\\ncandidate"],
+                );
                 for digest in &draw.digests {
                     digests.add_row(vec![digest.candidate.clone(), digest.sha256.clone()]);
                 }
@@ -877,19 +971,24 @@ fn write_ties(out: &mut dyn Write, ties: &[Tie]) -> io::Result<()> {
     Ok(())
 }
 
-fn write_audit(out: &mut dyn Write, audit: &Audit) -> io::Result<()> {
+fn write_audit(out: &mut dyn Write, audit: &Audit, width: Option<usize>) -> io::Result<()> {
     match audit {
-        Audit::FirstPreferences(counts) => write_counts(out, "First preferences", counts),
-        Audit::Approvals(counts) => write_counts(out, "Approvals", counts),
-        Audit::CumulativeVotes(counts) => write_counts(out, "Votes", counts),
-        Audit::Condorcet(condorcet) => write_condorcet(out, condorcet),
-        Audit::Rounds(rounds) => write_rounds(out, rounds),
+        Audit::FirstPreferences(counts) => write_counts(out, "First preferences", counts, width),
+        Audit::Approvals(counts) => write_counts(out, "Approvals", counts, width),
+        Audit::CumulativeVotes(counts) => write_counts(out, "Votes", counts, width),
+        Audit::Condorcet(condorcet) => write_condorcet(out, condorcet, width),
+        Audit::Rounds(rounds) => write_rounds(out, rounds, width),
     }
 }
 
-fn write_counts(out: &mut dyn Write, heading: &str, counts: &VoteCounts) -> io::Result<()> {
+fn write_counts(
+    out: &mut dyn Write,
+    heading: &str,
+    counts: &VoteCounts,
+    width: Option<usize>,
+) -> io::Result<()> {
     section(out, heading)?;
-    let mut table_of_counts = table(&["Candidate", "Votes"]);
+    let mut table_of_counts = wrapped(width, &["Candidate", "Votes"]);
     for count in &counts.counts {
         table_of_counts.add_row(vec![count.candidate.clone(), count.votes.to_string()]);
     }
@@ -897,10 +996,17 @@ fn write_counts(out: &mut dyn Write, heading: &str, counts: &VoteCounts) -> io::
     writeln!(out, "blank: {}, void: {}", counts.blank, counts.void)
 }
 
-fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()> {
+fn write_condorcet(
+    out: &mut dyn Write,
+    audit: &CondorcetAudit,
+    width: Option<usize>,
+) -> io::Result<()> {
     if !audit.against_default.is_empty() {
         section(out, "Against the default option")?;
-        let mut judged = table(&["Option", "Prefer it", "Prefer the default", "Counted"]);
+        let mut judged = wrapped(
+            width,
+            &["Option", "Prefer it", "Prefer the default", "Counted"],
+        );
         for option in &audit.against_default {
             judged.add_row(vec![
                 option.candidate.clone(),
@@ -917,7 +1023,7 @@ fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()
         out,
         "each cell: ballots ranking the row's candidate above the column's"
     )?;
-    write_matrix(out, &audit.pairwise)?;
+    write_matrix(out, &audit.pairwise, width)?;
     if let Some(paths) = &audit.strongest_paths {
         writeln!(out)?;
         section(out, "Strongest paths (row to column)")?;
@@ -925,12 +1031,12 @@ fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()
             out,
             "each cell: for:against of the weakest defeat on the strongest path; - no path"
         )?;
-        write_strengths(out, paths)?;
+        write_strengths(out, paths, width)?;
     }
     if !audit.locks.is_empty() {
         writeln!(out)?;
         section(out, "Majorities in order")?;
-        let mut locks = table(&["Winner", "Loser", "For", "Against", "Locked"]);
+        let mut locks = wrapped(width, &["Winner", "Loser", "For", "Against", "Locked"]);
         for lock in &audit.locks {
             locks.add_row(vec![
                 lock.winner.clone(),
@@ -950,7 +1056,7 @@ fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()
     if !audit.worst_defeats.is_empty() {
         writeln!(out)?;
         section(out, "Strongest defeats")?;
-        let mut defeats = table(&["Candidate", "Defeated by", "For", "Against"]);
+        let mut defeats = wrapped(width, &["Candidate", "Defeated by", "For", "Against"]);
         for defeat in &audit.worst_defeats {
             match &defeat.by {
                 Some(by) => defeats.add_row(vec![
@@ -971,16 +1077,23 @@ fn write_condorcet(out: &mut dyn Write, audit: &CondorcetAudit) -> io::Result<()
     }
     if !audit.rounds.is_empty() {
         writeln!(out)?;
-        write_runoff_rounds(out, &audit.rounds)?;
+        write_runoff_rounds(out, &audit.rounds, width)?;
     }
     Ok(())
 }
 
 /// Condorcet-IRV's steps, one row each: the first places when they were counted, and
 /// what the step decided.
-fn write_runoff_rounds(out: &mut dyn Write, rounds: &[RunoffRound]) -> io::Result<()> {
+fn write_runoff_rounds(
+    out: &mut dyn Write,
+    rounds: &[RunoffRound],
+    width: Option<usize>,
+) -> io::Result<()> {
     section(out, "Rounds")?;
-    let mut steps = table(&["Round", "Place", "First places", "Exhausted", "Outcome"]);
+    let mut steps = wrapped(
+        width,
+        &["Round", "Place", "First places", "Exhausted", "Outcome"],
+    );
     for round in rounds {
         let first_places = if round.first_places.is_empty() {
             "not counted".to_owned()
@@ -1010,10 +1123,14 @@ fn write_runoff_rounds(out: &mut dyn Write, rounds: &[RunoffRound]) -> io::Resul
     writeln!(out, "{steps}")
 }
 
-fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> {
+fn write_matrix(
+    out: &mut dyn Write,
+    matrix: &PairwiseMatrix,
+    width: Option<usize>,
+) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new(header);
+    let mut grid = Table::new(header).wrapped(width);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         for (column, cell) in cells.iter().enumerate() {
@@ -1028,10 +1145,14 @@ fn write_matrix(out: &mut dyn Write, matrix: &PairwiseMatrix) -> io::Result<()> 
     writeln!(out, "{grid}")
 }
 
-fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<()> {
+fn write_strengths(
+    out: &mut dyn Write,
+    matrix: &StrengthMatrix,
+    width: Option<usize>,
+) -> io::Result<()> {
     let mut header = vec![String::new()];
     header.extend(matrix.candidates.iter().cloned());
-    let mut grid = Table::new(header);
+    let mut grid = Table::new(header).wrapped(width);
     for (row, cells) in matrix.candidates.iter().zip(&matrix.cells) {
         let mut line = vec![row.clone()];
         line.extend(cells.iter().map(|cell| {
@@ -1049,7 +1170,7 @@ fn write_strengths(out: &mut dyn Write, matrix: &StrengthMatrix) -> io::Result<(
 /// excluded, the exhausted votes), then each round in full: what it did, every
 /// candidate's votes with the exhausted and lost votes under them (so each column adds
 /// up to the votes counted), and the votes its decision moved.
-fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
+fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit, width: Option<usize>) -> io::Result<()> {
     if let Some(quota) = &audit.quota {
         writeln!(out, "Quota: {quota}")?;
         writeln!(out)?;
@@ -1063,7 +1184,7 @@ fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
     if lost {
         header.push("Lost to rounding");
     }
-    let mut overview = table(&header);
+    let mut overview = wrapped(width, &header);
     for round in &audit.rounds {
         let mut row = vec![
             round.number.to_string(),
@@ -1090,7 +1211,7 @@ fn write_rounds(out: &mut dyn Write, audit: &RoundsAudit) -> io::Result<()> {
     writeln!(out, "{overview}")?;
     for round in &audit.rounds {
         writeln!(out)?;
-        write_count_round(out, round)?;
+        write_count_round(out, round, width)?;
     }
     Ok(())
 }
@@ -1117,7 +1238,7 @@ fn readable(votes: &ExactVotes) -> String {
     format!("≈{whole}.{fraction:0>3} ({text})")
 }
 
-fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
+fn write_count_round(out: &mut dyn Write, round: &Round, width: Option<usize>) -> io::Result<()> {
     section(out, &format!("Round {}", round.number))?;
     if let Some(note) = &round.note {
         writeln!(out, "{note}")?;
@@ -1130,7 +1251,7 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
     if keep_factors {
         header.push("Keep factor");
     }
-    let mut tallies = table(&header);
+    let mut tallies = wrapped(width, &header);
     let blank_columns = if keep_factors { 2 } else { 1 };
     for tally in &round.tallies {
         let state = serde_json::to_value(tally.state)
@@ -1170,7 +1291,7 @@ fn write_count_round(out: &mut dyn Write, round: &Round) -> io::Result<()> {
     }
     if !round.transfers.is_empty() {
         writeln!(out, "moved by this round's decision:")?;
-        let mut transfers = table(&["From", "To", "Votes"]);
+        let mut transfers = wrapped(width, &["From", "To", "Votes"]);
         for transfer in &round.transfers {
             transfers.add_row(vec![
                 transfer.from.clone(),
@@ -1227,6 +1348,81 @@ mod tests {
             }
             prop_assert_eq!(table.to_string(), by_comfy_table(&header, &rows));
         }
+    }
+
+    proptest! {
+        #[test]
+        fn wrapped_tables_fit_and_keep_every_word(
+            (header, rows) in (1usize..5).prop_flat_map(|columns| (
+                prop::collection::vec(words(), columns),
+                prop::collection::vec(prop::collection::vec(words(), columns), 0..5),
+            )),
+            width in 20usize..120,
+        ) {
+            let mut table = Table::new(header.clone()).wrapped(Some(width));
+            for row in &rows {
+                table.add_row(row.clone());
+            }
+            let text = table.to_string();
+            let columns = header.len();
+            // Fits whenever every column can have its minimum.
+            if 3 * columns + 1 + columns * MIN_WRAPPED <= width {
+                for line in text.lines() {
+                    prop_assert!(line.width() <= width, "{} > {width}:\n{text}", line.width());
+                }
+            }
+            // Nothing is lost: every word is there, in order, once the lines are joined.
+            let mut seen = String::new();
+            for line in text.lines().filter(|l| !l.starts_with("|-")) {
+                seen.push_str(&line.replace(['|', ' '], ""));
+            }
+            let mut expected = String::new();
+            for row in std::iter::once(&header).chain(&rows) {
+                for cell in row {
+                    expected.push_str(&cell.replace([' ', '\n'], ""));
+                }
+            }
+            prop_assert_eq!(
+                sorted_chars(&seen),
+                sorted_chars(&expected)
+            );
+        }
+    }
+
+    fn words() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "Zoë",
+                "李李",
+                "seat",
+                "droop:",
+                "floor(votes/(seats+1))",
+                "+1",
+                "a",
+            ]),
+            0..8,
+        )
+        .prop_map(|words| words.join(" "))
+    }
+
+    fn sorted_chars(text: &str) -> Vec<char> {
+        let mut chars: Vec<char> = text.chars().collect();
+        chars.sort_unstable();
+        chars
+    }
+
+    #[test]
+    fn columns_share_the_width_the_narrow_ones_first() {
+        assert_eq!(fit(&[5, 100], 60), vec![5, 48]);
+        assert_eq!(fit(&[40, 100, 3], 70), vec![29, 28, 3]);
+        assert_eq!(fit(&[5, 6], 80), vec![5, 6]);
+        assert_eq!(fit(&[30, 30], 10), vec![8, 8]);
+        assert_eq!(
+            wrap_cell("droop: floor(valid votes / (seats + 1)) + 1", 12),
+            ["droop:", "floor(valid", "votes /", "(seats + 1))", "+ 1"]
+                .map(str::to_owned)
+                .to_vec()
+        );
     }
 
     #[test]

@@ -355,7 +355,9 @@ impl Step {
         }
     }
 
-    fn after(self, date: NaiveDate, times: u32) -> Option<NaiveDate> {
+    /// The date `times` steps after `date`.
+    #[must_use]
+    pub fn after(self, date: NaiveDate, times: u32) -> Option<NaiveDate> {
         match self {
             Self::Days(n) => {
                 date.checked_add_signed(TimeDelta::days(i64::from(n) * i64::from(times)))

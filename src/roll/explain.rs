@@ -143,12 +143,18 @@ impl Explanation {
 /// Who `who` can mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
+    /// Everybody `who` names exactly, or the one person it names a part of.
     Found(Vec<PersonIdx>),
+    /// Nobody exactly, and several people by a part of their name, username or address:
+    /// the candidates, to choose from.
+    Several(Vec<PersonIdx>),
     /// Nobody; the closest known names, addresses and usernames, best first.
     NotFound(Vec<String>),
 }
 
-/// Find people by address, account id, username or name (case-insensitive).
+/// Find people by address, account id, username or name (case-insensitive); failing that,
+/// by a part of a name, username or address ("Zofia", "farouk"), which must be one
+/// person's to count as found.
 #[must_use]
 pub fn find(engine: &Engine<'_>, who: &str) -> Lookup {
     let people = engine.people();
@@ -175,6 +181,23 @@ pub fn find(engine: &Engine<'_>, who: &str) -> Lookup {
         found.sort_unstable();
         found.dedup();
         return Lookup::Found(found);
+    }
+    if !needle.is_empty() {
+        let part = |text: &String| text.to_lowercase().contains(&needle);
+        let partial: Vec<PersonIdx> = people
+            .iter()
+            .filter(|(_, person)| {
+                person.name.as_ref().is_some_and(part)
+                    || person.usernames.iter().any(part)
+                    || person.emails.iter().any(part)
+            })
+            .map(|(idx, _)| idx)
+            .collect();
+        match partial.len() {
+            0 => {}
+            1 => return Lookup::Found(partial),
+            _ => return Lookup::Several(partial),
+        }
     }
     let names = people.iter().flat_map(|(_, person)| {
         person

@@ -8,7 +8,9 @@
 
 pub mod candidacy;
 pub mod compare;
+pub mod diff;
 pub mod explain;
+pub mod lint;
 pub mod review;
 
 use crate::identity::{People, PersonIdx};
@@ -42,6 +44,9 @@ pub struct Voter {
 pub struct Exclusion {
     pub person: PersonIdx,
     pub code: Code,
+    /// What would have put them on, for those an official can put back by fixing an input
+    /// (no usable address): the roll's `.csv` lists them with the reason.
+    pub held: Option<Voter>,
 }
 
 #[derive(Debug, Clone)]
@@ -153,6 +158,27 @@ pub fn decide(
     team: Option<TeamIdx>,
     grants: &[Grant],
 ) -> Decision {
+    match weigh(engine, person, def, team, grants) {
+        Weighed::On(voter) => Decision::On(voter),
+        Weighed::Off(code) | Weighed::Held(code, _) => Decision::Off(code),
+    }
+}
+
+/// [`decide`], keeping what would have put a person on the roll when only an input they
+/// can fix keeps them off.
+enum Weighed {
+    On(Voter),
+    Off(Code),
+    Held(Code, Voter),
+}
+
+fn weigh(
+    engine: &Engine<'_>,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+    grants: &[Grant],
+) -> Weighed {
     let mut voter = Voter {
         person,
         email: String::new(),
@@ -183,19 +209,22 @@ pub fn decide(
         }
     }
     if voter.statuses.is_empty() {
-        return Decision::Off(Code::ExcludedNoStatus);
+        return Weighed::Off(Code::ExcludedNoStatus);
     }
     voter.statuses.sort_unstable();
     voter.statuses.dedup();
     voter.criteria.sort_unstable();
     voter.criteria.dedup();
-    if let Some(code) = off_roll(engine, person, def) {
-        return Decision::Off(code);
+    match off_roll(engine, person, def) {
+        Some(Code::ExcludedNoEmail) => Weighed::Held(Code::ExcludedNoEmail, voter),
+        Some(code) => Weighed::Off(code),
+        None => {
+            if let Some(email) = &engine.people().person(person).email {
+                voter.email.clone_from(email);
+            }
+            Weighed::On(voter)
+        }
     }
-    if let Some(email) = &engine.people().person(person).email {
-        voter.email.clone_from(email);
-    }
-    Decision::On(voter)
 }
 
 /// Why a person who holds a status for the roll is still kept off it, if they are.
@@ -207,10 +236,16 @@ fn off_roll(engine: &Engine<'_>, person: PersonIdx, def: &RollDef) -> Option<Cod
     if profile.email.is_none() {
         return Some(Code::ExcludedNoEmail);
     }
-    if def.members_only && engine.election().members.is_some() && profile.member.is_none() {
+    if def.members_only && membership_checked(engine) && profile.member.is_none() {
         return Some(Code::ExcludedNotMember);
     }
     None
+}
+
+/// Whether rolls are checked against a membership list: one is given, and the rules check
+/// it (the reference tooling did not before August 2017).
+fn membership_checked(engine: &Engine<'_>) -> bool {
+    engine.election().members.is_some() && engine.compat().check_membership
 }
 
 /// [`decide`], and when the person holds no status for the roll, the nearest reason why:
@@ -226,9 +261,47 @@ pub fn decisive(
     def: &RollDef,
     team: Option<TeamIdx>,
 ) -> Decision {
-    let decision = decide(engine, person, def, team, evaluation.of(person));
+    grounds(engine, evaluation, dates, person, def, team).0
+}
+
+/// What a decision about a person and a roll rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ground {
+    /// A contribution: the latest that counted, or the latest that did not (and the
+    /// decision's code says why).
+    Contribution(Instant, Evidence),
+    /// An extra-ATC entry, by its index in the governance list: the one that counted, or
+    /// the one that expired.
+    ExtraAtc(usize),
+}
+
+/// [`decisive`], with what the decision rests on when there is one thing to point at.
+#[must_use]
+pub fn grounds(
+    engine: &Engine<'_>,
+    evaluation: &Evaluation,
+    dates: &Dates,
+    person: PersonIdx,
+    def: &RollDef,
+    team: Option<TeamIdx>,
+) -> (Decision, Option<Ground>) {
+    let grants = evaluation.of(person);
+    let decision = decide(engine, person, def, team, grants);
     if decision != Decision::Off(Code::ExcludedNoStatus) {
-        return decision;
+        // The latest contribution that counted, else the extra-ATC entry that did.
+        let counted: Vec<&Grant> = counting(engine.policy(), def, team, grants).collect();
+        let ground = counted
+            .iter()
+            .filter_map(|g| g.last)
+            .max()
+            .map(|(at, evidence)| Ground::Contribution(at, evidence))
+            .or_else(|| {
+                counted
+                    .iter()
+                    .find_map(|g| g.extra_atc)
+                    .map(Ground::ExtraAtc)
+            });
+        return (decision, ground);
     }
     let criteria = engine.criteria();
     let in_roll = |criterion: usize| def.statuses.contains(&criteria[criterion].status);
@@ -237,13 +310,16 @@ pub fn decisive(
         .iter()
         .find(|m| in_roll(m.criterion) && (team.is_none() || m.team.is_none() || m.team == team))
     {
-        return Decision::Off(miss.code);
+        return (
+            Decision::Off(miss.code),
+            miss.extra_atc.map(Ground::ExtraAtc),
+        );
     }
     let code_criteria: Vec<usize> = (0..criteria.len())
         .filter(|&c| in_roll(c) && matches!(criteria[c].rule, Rule::CodeChange(_)))
         .collect();
     let changes = &engine.election().changes.changes;
-    let mut latest: Option<(Option<Instant>, Code)> = None;
+    let mut latest: Option<(Option<Instant>, Code, u32)> = None;
     for change in engine.people().changes_of(person) {
         if team.is_some() && engine.change_team(change) != team {
             continue;
@@ -251,12 +327,18 @@ pub fn decisive(
         let at = changes[change as usize].merged_at;
         for &criterion in &code_criteria {
             let code = engine.classify(change, criterion, person, dates).code;
-            if code != Code::ChangeQualifies && latest.is_none_or(|(when, _)| at > when) {
-                latest = Some((at, code));
+            if code != Code::ChangeQualifies && latest.is_none_or(|(when, _, _)| at > when) {
+                latest = Some((at, code, change));
             }
         }
     }
-    latest.map_or(decision, |(_, code)| Decision::Off(code))
+    match latest {
+        Some((at, code, change)) => (
+            Decision::Off(code),
+            at.map(|at| Ground::Contribution(at, Evidence::Change(change))),
+        ),
+        None => (decision, None),
+    }
 }
 
 /// Whether [`decide`] would put the person on the roll, without building the voter: the
@@ -335,8 +417,16 @@ pub fn all_instances<'p>(
 /// the team that makes the second name; no roll can be written while there is one.
 #[must_use]
 pub fn name_collisions(policy: &Policy, election: &Election) -> Vec<Problem> {
-    let governance = &election.governance;
-    let sources = &election.sources;
+    team_name_collisions(policy, &election.governance, &election.sources)
+}
+
+/// [`name_collisions`] for governance files read on their own.
+#[must_use]
+pub fn team_name_collisions(
+    policy: &Policy,
+    governance: &Governance,
+    sources: &crate::model::Sources,
+) -> Vec<Problem> {
     let mut seen: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     let mut problems = Vec::new();
     for def in &policy.rolls {
@@ -364,7 +454,8 @@ pub fn name_collisions(policy: &Policy, election: &Election) -> Vec<Problem> {
                             sources.name(team.origin.file),
                             message,
                         )
-                        .at_line(u64::from(team.origin.position)),
+                        .at_line(u64::from(team.origin.position))
+                        .at_column(u64::from(team.column)),
                         None => Problem::error(
                             Code::RollNameCollision,
                             format!("policy {}", policy.name),
@@ -465,7 +556,7 @@ pub fn build<'a>(engine: &Engine<'a>, evaluation: &Evaluation, dates: &Dates) ->
             .collect(),
         changes: engine.count_changes(dates),
         extra_atcs,
-        membership_checked: election.members.is_some(),
+        membership_checked: membership_checked(engine),
         criteria: engine.criteria().iter().map(|c| c.id).collect(),
     }
 }
@@ -524,7 +615,7 @@ pub fn build_selected(
                     if let Some(i) = election_roll[d] {
                         place(
                             &mut rolls[i],
-                            decide(engine, person, def, None, mine),
+                            weigh(engine, person, def, None, mine),
                             person,
                         );
                     }
@@ -538,7 +629,7 @@ pub fn build_selected(
                         if let Some(i) = team_roll[d].get(team.index()).copied().flatten() {
                             place(
                                 &mut rolls[i],
-                                decide(engine, person, def, Some(team), mine),
+                                weigh(engine, person, def, Some(team), mine),
                                 person,
                             );
                         }
@@ -557,10 +648,19 @@ pub fn build_selected(
     rolls
 }
 
-fn place(roll: &mut Roll, decision: Decision, person: PersonIdx) {
+fn place(roll: &mut Roll, decision: Weighed, person: PersonIdx) {
     match decision {
-        Decision::On(voter) => roll.voters.push(voter),
-        Decision::Off(Code::ExcludedNoStatus) => {}
-        Decision::Off(code) => roll.excluded.push(Exclusion { person, code }),
+        Weighed::On(voter) => roll.voters.push(voter),
+        Weighed::Off(Code::ExcludedNoStatus) => {}
+        Weighed::Off(code) => roll.excluded.push(Exclusion {
+            person,
+            code,
+            held: None,
+        }),
+        Weighed::Held(code, voter) => roll.excluded.push(Exclusion {
+            person,
+            code,
+            held: Some(voter),
+        }),
     }
 }

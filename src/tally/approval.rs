@@ -8,8 +8,8 @@
 //! seats go to the top N through [`super::seats::fill_seats`].
 
 use super::method::{MethodOutcome, RankedInput, ScoredInput};
-use super::result::{Audit, VoteCounts};
-use super::seats::{fill_seats, ranking_from_totals};
+use super::result::Audit;
+use super::seats::{Totals, outcome_by_totals};
 use super::tie::TieBreaker;
 
 /// Count approvals on ranked ballots.
@@ -71,24 +71,26 @@ fn finish(
     ties: &mut TieBreaker<'_>,
     rule: &str,
 ) -> MethodOutcome {
-    let ranking = ranking_from_totals(totals, candidates);
-    let fill = fill_seats(&ranking, seats, candidates, max_per_affiliation, ties);
-    MethodOutcome {
-        audit: Audit::Approvals(VoteCounts::in_ranking_order(
-            &ranking, totals, candidates, blank, 0,
-        )),
-        ranking,
-        winners: fill.winners,
-        skipped: fill.skipped,
-        rules: vec![rule.to_owned()],
-    }
+    outcome_by_totals(
+        Totals {
+            votes: totals,
+            blank,
+            void: 0,
+        },
+        candidates,
+        seats,
+        max_per_affiliation,
+        ties,
+        Audit::Approvals,
+        vec![rule.to_owned()],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tally::ballot::{
-        CandidateIndex, Candidates, Origin, RankedBallots, RankingBuilder, ScoredBallots,
+        BallotOrigin, CandidateIndex, Candidates, RankedBallots, RankingBuilder, ScoredBallots,
     };
 
     fn idx(position: usize) -> CandidateIndex {
@@ -106,7 +108,9 @@ mod tests {
         ]) {
             let mut builder = RankingBuilder::new(3);
             builder.set_from_ranks(&ranks);
-            ballots.push(1, &builder, None, Origin { line }).unwrap();
+            ballots
+                .push(1, &builder, None, BallotOrigin { line })
+                .unwrap();
         }
         let input = RankedInput {
             candidates: &candidates,
@@ -132,10 +136,15 @@ mod tests {
         let candidates = Candidates::from_names(&["Ann", "Bob"]).unwrap();
         let mut ballots = ScoredBallots::new();
         ballots
-            .push(1, &[(idx(0), 3)], None, Origin { line: 1 })
+            .push(1, &[(idx(0), 3)], None, BallotOrigin { line: 1 })
             .unwrap();
         ballots
-            .push(1, &[(idx(0), 1), (idx(1), 2)], None, Origin { line: 2 })
+            .push(
+                1,
+                &[(idx(0), 1), (idx(1), 2)],
+                None,
+                BallotOrigin { line: 2 },
+            )
             .unwrap();
         let input = ScoredInput {
             candidates: &candidates,

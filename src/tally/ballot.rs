@@ -10,7 +10,7 @@
 //! - [`ScoredBallots`]: votes per candidate (cumulative voting).
 //!
 //! Every ballot carries an integer weight (a multiplicity: `PrefLib` counts, BLT weights,
-//! CIVS `mX`), an optional voter id (for the roll check) and its [`Origin`] (the line it
+//! CIVS `mX`), an optional voter id (for the roll check) and its [`BallotOrigin`] (the line it
 //! was read from).
 //!
 //! Memory: a million ballots ranking thirty candidates must fit easily. Ballots are not
@@ -307,7 +307,7 @@ impl Unranked {
 /// Where a ballot came from: the 1-based line of its file (the first line of a multi-line
 /// TOML ballot). The file is the ballot set's, named by whoever reports the origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin {
+pub struct BallotOrigin {
     pub line: u32,
 }
 
@@ -316,7 +316,7 @@ const NO_VOTER: u32 = u32::MAX;
 
 /// The fixed-size part of one ballot; its marks live in the set's arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Record {
+struct BallotRecord {
     weight: u64,
     start: u32,
     len: u32,
@@ -361,7 +361,7 @@ impl VoterIds {
 /// one arena, the voter ids and the total weight.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Ledger<E> {
-    records: Vec<Record>,
+    records: Vec<BallotRecord>,
     arena: Vec<E>,
     voters: VoterIds,
     total_weight: u64,
@@ -374,7 +374,7 @@ impl<E: Copy> Ledger<E> {
         weight: u64,
         marks: &[E],
         voter: Option<&str>,
-        origin: Origin,
+        origin: BallotOrigin,
     ) -> Result<usize, PushError> {
         let total = self
             .total_weight
@@ -388,7 +388,7 @@ impl<E: Copy> Ledger<E> {
         }
         self.arena.extend_from_slice(marks);
         let voter = self.voters.push(voter);
-        self.records.push(Record {
+        self.records.push(BallotRecord {
             weight,
             start,
             len,
@@ -423,7 +423,7 @@ impl<E: Copy> Ledger<E> {
         self.arena.extend_from_slice(&other.arena);
         self.voters.ids.extend(other.voters.ids);
         self.records
-            .extend(other.records.into_iter().map(|record| Record {
+            .extend(other.records.into_iter().map(|record| BallotRecord {
                 start: record.start + base,
                 voter: if record.voter == NO_VOTER {
                     NO_VOTER
@@ -438,7 +438,7 @@ impl<E: Copy> Ledger<E> {
 }
 
 impl<E> Ledger<E> {
-    fn marks(&self, record: &Record) -> &[E] {
+    fn marks(&self, record: &BallotRecord) -> &[E] {
         let start = record.start as usize;
         self.arena
             .get(start..start + record.len as usize)
@@ -700,7 +700,7 @@ pub struct RankedBallot<'a> {
     /// The voter id written on the ballot, if any.
     pub voter: Option<&'a str>,
     /// The line the ballot was read from (the first such line, once aggregated).
-    pub origin: Origin,
+    pub origin: BallotOrigin,
 }
 
 impl RankedBallots {
@@ -718,7 +718,7 @@ impl RankedBallots {
         weight: u64,
         ranking: &RankingBuilder,
         voter: Option<&str>,
-        origin: Origin,
+        origin: BallotOrigin,
     ) -> Result<(), PushError> {
         let base = self
             .ledger
@@ -757,7 +757,7 @@ impl RankedBallots {
         self.ledger.records.iter().map(|record| self.view(record))
     }
 
-    fn view(&self, record: &Record) -> RankedBallot<'_> {
+    fn view(&self, record: &BallotRecord) -> RankedBallot<'_> {
         RankedBallot {
             weight: record.weight,
             ranking: Ranking {
@@ -766,7 +766,7 @@ impl RankedBallots {
                 offset: record.start as usize,
             },
             voter: self.ledger.voters.get(record.voter),
-            origin: Origin { line: record.line },
+            origin: BallotOrigin { line: record.line },
         }
     }
 
@@ -1014,7 +1014,7 @@ pub struct ScoredBallot<'a> {
     /// The voter id written on the ballot, if any.
     pub voter: Option<&'a str>,
     /// The line the ballot was read from.
-    pub origin: Origin,
+    pub origin: BallotOrigin,
 }
 
 impl ScoredBallot<'_> {
@@ -1041,7 +1041,7 @@ impl ScoredBallots {
         weight: u64,
         votes: &[(CandidateIndex, u32)],
         voter: Option<&str>,
-        origin: Origin,
+        origin: BallotOrigin,
     ) -> Result<(), PushError> {
         let mut entries: Vec<(CandidateIndex, u32)> = votes
             .iter()
@@ -1070,12 +1070,12 @@ impl ScoredBallots {
         self.ledger.records.iter().map(|record| self.view(record))
     }
 
-    fn view(&self, record: &Record) -> ScoredBallot<'_> {
+    fn view(&self, record: &BallotRecord) -> ScoredBallot<'_> {
         ScoredBallot {
             weight: record.weight,
             votes: self.ledger.marks(record),
             voter: self.ledger.voters.get(record.voter),
-            origin: Origin { line: record.line },
+            origin: BallotOrigin { line: record.line },
         }
     }
 
@@ -1121,7 +1121,7 @@ pub enum Ballots {
 pub struct BallotHeader<'a> {
     pub weight: u64,
     pub voter: Option<&'a str>,
-    pub origin: Origin,
+    pub origin: BallotOrigin,
     /// Whether the voter marked nothing.
     pub blank: bool,
 }
@@ -1221,7 +1221,7 @@ pub struct BallotSet {
 impl BallotSet {
     /// `file:line` for a ballot's origin, as reports and the roll check print it.
     #[must_use]
-    pub fn locate(&self, origin: Origin) -> String {
+    pub fn locate(&self, origin: BallotOrigin) -> String {
         format!("{}:{}", self.file, origin.line)
     }
 }
@@ -1245,7 +1245,7 @@ mod tests {
         let mut builder = RankingBuilder::new(ranks.len());
         builder.set_from_ranks(ranks);
         ballots
-            .push(weight, &builder, None, Origin { line })
+            .push(weight, &builder, None, BallotOrigin { line })
             .unwrap();
     }
 
@@ -1262,7 +1262,7 @@ mod tests {
         assert_eq!(tiers(ballot.ranking), vec![vec![1], vec![4], vec![0, 3]]);
         assert!(!ballot.ranking.is_strict());
         assert!(!ballot.ranking.contains(idx(2)));
-        assert_eq!(ballot.origin, Origin { line: 2 });
+        assert_eq!(ballot.origin, BallotOrigin { line: 2 });
     }
 
     #[test]
@@ -1332,10 +1332,10 @@ mod tests {
         let mut ballots = RankedBallots::new();
         let builder = RankingBuilder::new(1);
         ballots
-            .push(MAX_TOTAL_WEIGHT, &builder, None, Origin { line: 1 })
+            .push(MAX_TOTAL_WEIGHT, &builder, None, BallotOrigin { line: 1 })
             .unwrap();
         assert_eq!(
-            ballots.push(1, &builder, None, Origin { line: 2 }),
+            ballots.push(1, &builder, None, BallotOrigin { line: 2 }),
             Err(PushError::TooMuchWeight)
         );
     }
@@ -1360,7 +1360,7 @@ mod tests {
                 2,
                 &[(idx(2), 1), (idx(0), 0), (idx(1), 3)],
                 Some("v@x"),
-                Origin { line: 4 },
+                BallotOrigin { line: 4 },
             )
             .unwrap();
         let ballot = ballots.get(0).unwrap();

@@ -11,14 +11,14 @@
 //!   a ballot giving fewer votes than the cap counts as given;
 //! - a ballot that gives no votes is blank;
 //! - candidates are ranked by total (equal totals share a tier) and seats are filled
-//!   with [`fill_seats`], so `--max-per-affiliation` applies (the Board has an
+//!   with [`super::seats::fill_seats`], so `--max-per-affiliation` applies (the Board has an
 //!   affiliation limit too) and a tie across the last seat is settled by the draw or
 //!   reported.
 
 use super::error::TallyError;
 use super::method::{CumulativeOptions, MethodOutcome, ScoredInput};
-use super::result::{Audit, VoteCounts};
-use super::seats::{fill_seats, ranking_from_totals};
+use super::result::Audit;
+use super::seats::{Totals, outcome_by_totals};
 use super::tie::TieBreaker;
 
 /// Count cumulative votes.
@@ -51,26 +51,18 @@ pub fn cumulative(
             }
         }
     }
-    let ranking = ranking_from_totals(&totals, input.candidates);
-    let fill = fill_seats(
-        &ranking,
-        input.seats,
-        input.candidates,
-        input.max_per_affiliation,
-        ties,
-    );
-    Ok(MethodOutcome {
-        audit: Audit::CumulativeVotes(VoteCounts::in_ranking_order(
-            &ranking,
-            &totals,
-            input.candidates,
+    Ok(outcome_by_totals(
+        Totals {
+            votes: &totals,
             blank,
             void,
-        )),
-        ranking,
-        winners: fill.winners,
-        skipped: fill.skipped,
-        rules: vec![
+        },
+        input.candidates,
+        input.seats,
+        input.max_per_affiliation,
+        ties,
+        Audit::CumulativeVotes,
+        vec![
             format!(
                 "each ballot gives up to {cap} votes, as many to one candidate as the voter likes; a candidate's total is the sum of the votes given to them"
             ),
@@ -79,13 +71,13 @@ pub fn cumulative(
             ),
             "the highest totals take the seats".to_owned(),
         ],
-    })
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{CandidateIndex, Candidates, Origin, ScoredBallots};
+    use crate::tally::ballot::{BallotOrigin, CandidateIndex, Candidates, ScoredBallots};
 
     fn idx(position: usize) -> CandidateIndex {
         CandidateIndex::new(position).unwrap()
@@ -102,7 +94,9 @@ mod tests {
             (1, &[]),
         ];
         for (line, (weight, votes)) in (1u32..).zip(rows) {
-            ballots.push(weight, votes, None, Origin { line }).unwrap();
+            ballots
+                .push(weight, votes, None, BallotOrigin { line })
+                .unwrap();
         }
         let input = ScoredInput {
             candidates: &candidates,

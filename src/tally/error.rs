@@ -138,12 +138,12 @@ pub struct ParseError(Box<Located>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Located {
     location: Location,
-    problem: Problem,
+    problem: ParseProblem,
 }
 
 impl ParseError {
     #[must_use]
-    pub fn new(location: Location, problem: Problem) -> Self {
+    pub fn new(location: Location, problem: ParseProblem) -> Self {
         Self(Box::new(Located { location, problem }))
     }
 
@@ -155,7 +155,7 @@ impl ParseError {
 
     /// What the problem is.
     #[must_use]
-    pub fn problem(&self) -> &Problem {
+    pub fn problem(&self) -> &ParseProblem {
         &self.0.problem
     }
 }
@@ -164,7 +164,7 @@ impl ParseError {
 /// expected; `found` values are quoted with Rust's `{:?}` so that spaces, empty
 /// strings and control characters are visible.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Problem {
+pub enum ParseProblem {
     #[error("the file is empty, expected {expected}")]
     Empty { expected: String },
 
@@ -303,7 +303,7 @@ mod tests {
         let forty = "é".repeat(40);
         assert_eq!(excerpt(&forty), format!("\"{forty}\""));
         assert_eq!(excerpt(&format!("{forty}x")), format!("\"{forty}\"…"));
-        let problem = Problem::UnknownCandidate {
+        let problem = ParseProblem::UnknownCandidate {
             found: "z".repeat(1_000_000),
             expected: "one of \"A\"".to_owned(),
         };
@@ -319,23 +319,23 @@ mod tests {
     #[test]
     fn other_parsers_messages_are_one_line_cut_with_control_characters_escaped() {
         let message = format!("invalid type: string \"{}\"\nsecond line", "x".repeat(500));
-        let shown = Problem::Toml { message }.to_string();
+        let shown = ParseProblem::Toml { message }.to_string();
         assert_eq!(shown.lines().count(), 1);
         assert_eq!(shown.chars().count(), MESSAGE_CHARS + 1);
         assert!(shown.ends_with('…'));
-        let shown = Problem::Toml {
+        let shown = ParseProblem::Toml {
             message: "error\nsecond line".to_owned(),
         }
         .to_string();
         assert_eq!(shown, "error\\nsecond line");
         // The TOML parser quotes an unknown key as written (found by fuzzing).
-        let shown = Problem::Toml {
+        let shown = ParseProblem::Toml {
             message: "unknown field `a\nb\u{96}`, expected `ballot`".to_owned(),
         }
         .to_string();
         assert_eq!(shown, "unknown field `a\\nb\\u{96}`, expected `ballot`");
         // Escapes count as their length: no message of a thousand characters.
-        let shown = Problem::Toml {
+        let shown = ParseProblem::Toml {
             message: "\u{96}".repeat(200),
         }
         .to_string();

@@ -19,6 +19,7 @@
 //! renders the result (`crate::report`). Tallies are independent of rolls except for
 //! the optional voter check.
 
+pub mod affiliation;
 pub mod approval;
 pub mod ballot;
 pub mod condorcet;

@@ -7,8 +7,8 @@
 //! [`super::seats::fill_seats`].
 
 use super::method::{MethodOutcome, RankedInput};
-use super::result::{Audit, VoteCounts};
-use super::seats::{fill_seats, ranking_from_totals};
+use super::result::Audit;
+use super::seats::{Totals, outcome_by_totals};
 use super::tie::TieBreaker;
 
 /// Count first preferences.
@@ -26,37 +26,29 @@ pub fn plurality(input: &RankedInput<'_>, ties: &mut TieBreaker<'_>) -> MethodOu
             Some(_) => void += ballot.weight,
         }
     }
-    let ranking = ranking_from_totals(&totals, input.candidates);
-    let fill = fill_seats(
-        &ranking,
-        input.seats,
-        input.candidates,
-        input.max_per_affiliation,
-        ties,
-    );
-    MethodOutcome {
-        audit: Audit::FirstPreferences(VoteCounts::in_ranking_order(
-            &ranking,
-            &totals,
-            input.candidates,
+    outcome_by_totals(
+        Totals {
+            votes: &totals,
             blank,
             void,
-        )),
-        ranking,
-        winners: fill.winners,
-        skipped: fill.skipped,
-        rules: vec![
+        },
+        input.candidates,
+        input.seats,
+        input.max_per_affiliation,
+        ties,
+        Audit::FirstPreferences,
+        vec![
             "each ballot counts for the one candidate it ranks first".to_owned(),
             "a ballot that ranks several candidates equal first is void and counts for no one"
                 .to_owned(),
         ],
-    }
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{Candidates, Origin, RankedBallots, RankingBuilder};
+    use crate::tally::ballot::{BallotOrigin, Candidates, RankedBallots, RankingBuilder};
 
     fn ballots(rows: &[(u64, &[Option<u32>])]) -> RankedBallots {
         let mut ballots = RankedBallots::new();
@@ -64,7 +56,7 @@ mod tests {
             let mut builder = RankingBuilder::new(ranks.len());
             builder.set_from_ranks(ranks);
             ballots
-                .push(*weight, &builder, None, Origin { line })
+                .push(*weight, &builder, None, BallotOrigin { line })
                 .unwrap();
         }
         ballots

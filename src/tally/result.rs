@@ -236,7 +236,8 @@ impl ExactVotes {
         if denominator == 0 {
             return None;
         }
-        let divisor = gcd(numerator, denominator);
+        // gcd(0, 0) is 0; dividing by 1 then leaves the zero fraction as it is.
+        let divisor = num_integer::Integer::gcd(&numerator, &denominator).max(1);
         let (numerator, denominator) = (numerator / divisor, denominator / divisor);
         let mut rest = denominator;
         let (mut twos, mut fives) = (0u32, 0u32);
@@ -285,13 +286,6 @@ impl std::fmt::Display for ExactVotes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-fn gcd(mut a: u128, mut b: u128) -> u128 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a.max(1)
 }
 
 /// A method's working, tagged by `kind` in the JSON. Each method fills one variant;
@@ -484,6 +478,21 @@ pub struct RoundsAudit {
     /// The quota at the first round (Meek recomputes it: see each round).
     pub quota: Option<ExactVotes>,
     pub rounds: Vec<Round>,
+}
+
+impl RoundsAudit {
+    /// The candidates who took part in the count (not withdrawn), in input order.
+    #[must_use]
+    pub fn standing(&self) -> Vec<&str> {
+        self.rounds.first().map_or_else(Vec::new, |round| {
+            round
+                .tallies
+                .iter()
+                .filter(|tally| tally.state != CandidateState::Withdrawn)
+                .map(|tally| tally.candidate.as_str())
+                .collect()
+        })
+    }
 }
 
 /// One round of an IRV or STV count.

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ballot::BallotSet;
-use super::error::{Location, ParseError, Problem, TallyError};
+use super::error::{Location, ParseError, ParseProblem, TallyError};
 use super::format::limits::check_field;
 use super::format::numbered_lines;
 use super::result::{RejectReason, RejectedBallot, TallyResult, Turnout};
@@ -42,7 +42,7 @@ impl VoterRoll {
             if entry.split_whitespace().nth(1).is_some() {
                 return Err(ParseError::new(
                     Location::line(file, line),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what: "roll entry",
                         found: entry.to_owned(),
                         expected: "one e-mail address per line".to_owned(),
@@ -54,7 +54,7 @@ impl VoterRoll {
         if voters.is_empty() {
             return Err(ParseError::new(
                 Location::file(file),
-                Problem::Empty {
+                ParseProblem::Empty {
                     expected: "one e-mail address per line".to_owned(),
                 },
             ));

@@ -18,6 +18,8 @@
 use std::collections::BTreeMap;
 
 use super::ballot::{CandidateIndex, Candidates};
+use super::method::MethodOutcome;
+use super::result::{Audit, VoteCounts};
 use super::tie::TieBreaker;
 
 /// A candidate passed over by the affiliation cap.
@@ -129,6 +131,44 @@ pub fn fill_seats(
         }
     }
     fill
+}
+
+/// Votes counted per candidate, with the ballots that counted for no one.
+#[derive(Debug, Clone, Copy)]
+pub struct Totals<'t> {
+    /// Per candidate, by index.
+    pub votes: &'t [u64],
+    pub blank: u64,
+    pub void: u64,
+}
+
+/// The outcome of a method that ranks by whole-number totals (plurality, approval,
+/// cumulative): the ranking, the seats filled down it, and the totals as the audit (in the
+/// `audit` variant the method names), with the method's rules.
+pub fn outcome_by_totals(
+    totals: Totals<'_>,
+    candidates: &Candidates,
+    seats: u32,
+    max_per_affiliation: Option<u32>,
+    ties: &mut TieBreaker<'_>,
+    audit: fn(VoteCounts) -> Audit,
+    rules: Vec<String>,
+) -> MethodOutcome {
+    let ranking = ranking_from_totals(totals.votes, candidates);
+    let fill = fill_seats(&ranking, seats, candidates, max_per_affiliation, ties);
+    MethodOutcome {
+        audit: audit(VoteCounts::in_ranking_order(
+            &ranking,
+            totals.votes,
+            candidates,
+            totals.blank,
+            totals.void,
+        )),
+        ranking,
+        winners: fill.winners,
+        skipped: fill.skipped,
+        rules,
+    }
 }
 
 /// A ranking from whole-number totals (plurality, approval, cumulative): standing

@@ -78,17 +78,7 @@ pub fn draw_digest(seed: &str, description: &str, name: &str) -> String {
     hasher.update(description.as_bytes());
     hasher.update(b"\n");
     hasher.update(name.as_bytes());
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(64);
-    for byte in &digest {
-        hex.push(hex_digit(byte >> 4));
-        hex.push(hex_digit(byte & 0x0f));
-    }
-    hex
-}
-
-fn hex_digit(nibble: u8) -> char {
-    char::from_digit(u32::from(nibble), 16).unwrap_or('0')
+    crate::digest::hex(&hasher.finalize())
 }
 
 /// Settles (or reports) the ties a method meets, and remembers every one of them.

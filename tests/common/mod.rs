@@ -7,7 +7,7 @@ use std::process::Command;
 
 /// The outcome of one run.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -15,7 +15,7 @@ pub struct Run {
 
 impl Run {
     #[track_caller]
-    pub fn success(self) -> Self {
+    pub(crate) fn success(self) -> Self {
         assert_eq!(
             self.code, 0,
             "expected success\nstdout:\n{}\nstderr:\n{}",
@@ -25,7 +25,7 @@ impl Run {
     }
 
     #[track_caller]
-    pub fn code(self, code: i32) -> Self {
+    pub(crate) fn code(self, code: i32) -> Self {
         assert_eq!(
             self.code, code,
             "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
@@ -36,27 +36,48 @@ impl Run {
 }
 
 /// The repository root, so tests can name examples and fixtures.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn path(relative: &str) -> String {
+pub(crate) fn path(relative: &str) -> String {
     root().join(relative).display().to_string()
 }
 
 /// Run `electorate` with arguments, from the repository root.
-pub fn electorate(args: &[&str]) -> Run {
+pub(crate) fn electorate(args: &[&str]) -> Run {
     electorate_in(&root(), args)
 }
 
 /// Run `electorate` with arguments, from `dir`.
-pub fn electorate_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_electorate"))
+pub(crate) fn electorate_in(dir: &Path, args: &[&str]) -> Run {
+    electorate_with(dir, args, &[])
+}
+
+/// Variables that change how the tool looks or which election it reads: removed, so that
+/// a test sees the same thing on every machine unless it sets them.
+pub(crate) const STYLE_VARIABLES: [&str; 7] = [
+    "LANG",
+    "ELECTORATE_ELECTION",
+    "NO_COLOR",
+    "COLUMNS",
+    "TERM",
+    "LC_ALL",
+    "LC_CTYPE",
+];
+
+/// Run `electorate` with arguments and environment variables, from `dir`.
+pub(crate) fn electorate_with(dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_electorate"));
+    command
         .args(args)
         .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("the binary runs");
+        .env_remove("RUST_BACKTRACE");
+    for name in STYLE_VARIABLES {
+        command.env_remove(name);
+    }
+    command.envs(vars.iter().copied());
+    let output = command.output().expect("the binary runs");
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -66,7 +87,7 @@ pub fn electorate_in(dir: &Path, args: &[&str]) -> Run {
 
 /// Every visible file of a directory (the tool's ledger and lock are hidden), sorted, as
 /// (name, contents).
-pub fn files(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn files(dir: &Path) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("directory exists")
         .filter(|e| {
@@ -85,7 +106,7 @@ pub fn files(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// Write a small election into `dir` from (relative path, contents) pairs.
-pub fn write_tree(dir: &Path, files: &[(&str, &str)]) {
+pub(crate) fn write_tree(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {

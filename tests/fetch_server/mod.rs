@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// One change as the server holds it.
 #[derive(Debug, Clone)]
-pub struct Change {
+pub(crate) struct Change {
     pub number: u64,
     pub project: String,
     /// `YYYY-MM-DD HH:MM:SS`.
@@ -31,7 +31,7 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(
+    pub(crate) fn new(
         number: u64,
         project: &str,
         branch: &str,
@@ -81,7 +81,7 @@ impl Change {
     }
 
     /// The same change with a later `updated` (a comment after the merge).
-    pub fn touched(&self, updated: &str) -> Self {
+    pub(crate) fn touched(&self, updated: &str) -> Self {
         let mut value: serde_json::Value = serde_json::from_str(&self.json).unwrap();
         value["updated"] = serde_json::Value::from(format!("{updated}.000000000"));
         Self {
@@ -94,7 +94,7 @@ impl Change {
 
 /// What a faulty answer does.
 #[derive(Debug, Clone)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// Answer with this status, `Retry-After` and body instead.
     Status(u16, Option<String>, String),
     /// Close the connection without reading the request: the client sees a reset.
@@ -112,7 +112,7 @@ pub enum Fault {
 
 /// A fault on the requests it targets, so many times (`usize::MAX`: always).
 #[derive(Debug, Clone)]
-pub struct Rule {
+pub(crate) struct Rule {
     /// A substring of the decoded request target (`project:x/a`, `start=3`,
     /// `email==jane@example.org`); every part must be there.
     pub matching: Vec<String>,
@@ -121,7 +121,7 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn new(matching: &[&str], fault: Fault, times: usize) -> Self {
+    pub(crate) fn new(matching: &[&str], fault: Fault, times: usize) -> Self {
         Self {
             matching: matching.iter().map(|m| (*m).to_owned()).collect(),
             fault,
@@ -132,7 +132,7 @@ impl Rule {
 
 /// The data and faults, shared with the serving threads.
 #[derive(Debug, Default)]
-pub struct State {
+pub(crate) struct State {
     /// By project, in Gerrit's order (updated last first).
     pub changes: BTreeMap<String, Vec<Change>>,
     /// Address to member directory `data` entries (JSON objects).
@@ -149,19 +149,19 @@ pub struct State {
 }
 
 impl State {
-    pub fn add(&mut self, change: Change) {
+    pub(crate) fn add(&mut self, change: Change) {
         let list = self.changes.entry(change.project.clone()).or_default();
         list.retain(|c| c.number != change.number);
         list.push(change);
         list.sort_by(|a, b| b.updated.cmp(&a.updated).then(b.number.cmp(&a.number)));
     }
 
-    pub fn add_repo(&mut self, project: &str) {
+    pub(crate) fn add_repo(&mut self, project: &str) {
         self.changes.entry(project.to_owned()).or_default();
     }
 }
 
-pub struct Server {
+pub(crate) struct Server {
     pub url: String,
     pub state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
@@ -169,7 +169,7 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(state: State) -> Self {
+    pub(crate) fn start(state: State) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(state));
@@ -196,15 +196,15 @@ impl Server {
         }
     }
 
-    pub fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         f(&mut self.state.lock().unwrap())
     }
 
-    pub fn requests(&self) -> usize {
+    pub(crate) fn requests(&self) -> usize {
         self.with(|s| s.log.len())
     }
 
-    pub fn clear_log(&self) {
+    pub(crate) fn clear_log(&self) {
         self.with(|s| {
             s.log.clear();
             s.authorizations.clear();
@@ -475,7 +475,7 @@ fn members_answer(s: &State, params: &[(String, String)]) -> (u16, Vec<u8>) {
 }
 
 /// People of the fictional instance: (account id, name, email, username).
-pub fn person(i: usize) -> (u64, String, String, String) {
+pub(crate) fn person(i: usize) -> (u64, String, String, String) {
     const FIRST: [&str; 12] = [
         "Ada", "Bram", "Cleo", "Dario", "Esme", "Farid", "Greta", "Hugo", "Ines", "Jonas", "Kira",
         "Lior",
@@ -508,7 +508,7 @@ pub fn person(i: usize) -> (u64, String, String, String) {
 /// A deterministic instance: `per_repo` merged changes in each repository, spread over
 /// 2015-03-01 .. 2016-03-10 (both sides of a 2015-03-04 .. 2016-03-04 window), owners
 /// among `people`, a co-author on every fifth change, some on stable branches.
-pub fn generate(state: &mut State, repos: &[&str], per_repo: usize, people: usize) {
+pub(crate) fn generate(state: &mut State, repos: &[&str], per_repo: usize, people: usize) {
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
         seed ^= seed >> 12;
@@ -559,7 +559,7 @@ pub fn generate(state: &mut State, repos: &[&str], per_repo: usize, people: usiz
 }
 
 /// A member directory `data` entry.
-pub fn member(id: u64, name: &str, affiliations: &[(&str, bool)]) -> String {
+pub(crate) fn member(id: u64, name: &str, affiliations: &[(&str, bool)]) -> String {
     let (first, last) = name.split_once(' ').unwrap_or((name, ""));
     let affiliations: Vec<serde_json::Value> = affiliations
         .iter()

@@ -122,7 +122,7 @@ pub fn against_default(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{Candidate, Origin, RankingBuilder};
+    use crate::tally::ballot::{BallotOrigin, Candidate, RankingBuilder};
 
     fn ballots(count: usize, rankings: &[(u64, &[&[usize]])]) -> RankedBallots {
         let mut set = RankedBallots::new();
@@ -137,7 +137,8 @@ mod tests {
                 builder.push_tier(&tier).unwrap();
             }
             let line = u32::try_from(line + 1).unwrap();
-            set.push(*weight, &builder, None, Origin { line }).unwrap();
+            set.push(*weight, &builder, None, BallotOrigin { line })
+                .unwrap();
         }
         set
     }

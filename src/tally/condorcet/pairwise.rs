@@ -390,7 +390,7 @@ impl StrengthOrder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{Origin, RankingBuilder};
+    use crate::tally::ballot::{BallotOrigin, RankingBuilder};
 
     fn ballots(count: usize, rows: &[(u64, &[Option<u32>])]) -> RankedBallots {
         let mut ballots = RankedBallots::new();
@@ -398,7 +398,7 @@ mod tests {
         for (line, (weight, ranks)) in (1u32..).zip(rows) {
             builder.set_from_ranks(ranks);
             ballots
-                .push(*weight, &builder, None, Origin { line })
+                .push(*weight, &builder, None, BallotOrigin { line })
                 .unwrap();
         }
         ballots
@@ -476,7 +476,7 @@ mod tests {
                 1 + next(40_000)
             };
             ballots
-                .push(weight, &builder, None, Origin { line })
+                .push(weight, &builder, None, BallotOrigin { line })
                 .unwrap();
         }
         for unranked in [Unranked::Ignore, Unranked::Last] {

@@ -18,10 +18,10 @@
 //! wished; an unquoted line is taken whole as one name.
 
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, numbered_lines, parse_whole, push_error,
@@ -35,7 +35,7 @@ const EXPECTED_HEADER: &str = "a first line \"CANDIDATES SEATS\", e.g. \"4 2\"";
 /// A bad header, withdrawn line, weight or preference, a candidate ranked twice, a
 /// ballot without its closing `0`, a missing end-of-ballots line, too few names, or text
 /// after the title.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let mut lines = numbered_lines(text);
     let (header_line, header) = lines
         .by_ref()
@@ -44,7 +44,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         .ok_or_else(|| {
             ParseError::new(
                 Location::file(file),
-                Problem::Empty {
+                ParseProblem::Empty {
                     expected: EXPECTED_HEADER.to_owned(),
                 },
             )
@@ -55,7 +55,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         _ => {
             return Err(ParseError::new(
                 Location::line(file, header_line),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: excerpt(header),
                     expected: EXPECTED_HEADER.to_owned(),
                 },
@@ -68,7 +68,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         .ok_or_else(|| {
             ParseError::new(
                 Location::line(file, header_line),
-                Problem::TooManyCandidates {
+                ParseProblem::TooManyCandidates {
                     count: usize::try_from(count).unwrap_or(usize::MAX),
                     max: CandidateIndex::MAX_CANDIDATES,
                 },
@@ -95,13 +95,13 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         }
         let weight = read_ballot(file, line, content, count, &mut builder)?;
         ballots
-            .push(weight, &builder, None, Origin { line })
+            .push(weight, &builder, None, BallotOrigin { line })
             .map_err(|error| push_error(file, line, error))?;
     }
     if !ended {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: "the end of the file".to_owned(),
                 expected: "a line \"0\" after the last ballot, then the candidate names".to_owned(),
             },
@@ -115,7 +115,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if strings.len() < count {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: format!("{} candidate names", strings.len()),
                 expected: format!("{count} names, one per candidate, after the \"0\" line"),
             },
@@ -148,7 +148,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if let Some((line, extra)) = strings.next() {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: format!("{} after the title", excerpt(&extra)),
                 expected: "nothing after the candidate names and the title".to_owned(),
             },
@@ -186,7 +186,7 @@ fn read_withdrawn(
             None => {
                 return Err(ParseError::new(
                     Location::field(file, line, position + 1, None),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what: "withdrawn candidate",
                         found: token.to_owned(),
                         expected: format!("a negative candidate number from -1 to -{count}"),
@@ -234,7 +234,7 @@ fn read_ballot(
     let weight = parse_whole(weight_token).ok_or_else(|| {
         ParseError::new(
             Location::field(file, line, weight_field, None),
-            Problem::Invalid {
+            ParseProblem::Invalid {
                 what: "ballot weight",
                 found: weight_token.to_owned(),
                 expected: "a whole number, then the candidates best first, then 0".to_owned(),
@@ -248,7 +248,7 @@ fn read_ballot(
         if terminated {
             return Err(ParseError::new(
                 at(),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: format!("{} after the 0 that ends the ballot", excerpt(token)),
                     expected: "nothing after the 0".to_owned(),
                 },
@@ -258,7 +258,7 @@ fn read_ballot(
             "=" if builder.is_empty() || tie_next => {
                 return Err(ParseError::new(
                     at(),
-                    Problem::Unexpected {
+                    ParseProblem::Unexpected {
                         found: "\"=\" without a candidate before it".to_owned(),
                         expected: "\"=\" between two candidates ranked equal".to_owned(),
                     },
@@ -268,7 +268,7 @@ fn read_ballot(
             "0" if tie_next => {
                 return Err(ParseError::new(
                     at(),
-                    Problem::Unexpected {
+                    ParseProblem::Unexpected {
                         found: "\"=\" before the closing 0".to_owned(),
                         expected: "\"=\" between two candidates ranked equal".to_owned(),
                     },
@@ -283,12 +283,12 @@ fn read_ballot(
                     .ok_or_else(|| {
                         let expected = format!("a candidate number from 1 to {count}, \"=\" or 0");
                         let problem = if parse_whole(token).is_some() {
-                            Problem::UnknownCandidate {
+                            ParseProblem::UnknownCandidate {
                                 found: token.to_owned(),
                                 expected,
                             }
                         } else {
-                            Problem::Invalid {
+                            ParseProblem::Invalid {
                                 what: "preference",
                                 found: token.to_owned(),
                                 expected,
@@ -299,7 +299,7 @@ fn read_ballot(
                 builder.push(candidate, !tie_next).map_err(|_| {
                     ParseError::new(
                         at(),
-                        Problem::RankedTwice {
+                        ParseProblem::RankedTwice {
                             name: token.to_owned(),
                         },
                     )
@@ -311,7 +311,7 @@ fn read_ballot(
     if !terminated {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: "the end of the line".to_owned(),
                 expected: "0 at the end of the ballot".to_owned(),
             },
@@ -339,7 +339,7 @@ fn read_strings(
         let Some(end) = after_quote.find('"') else {
             return Err(ParseError::new(
                 Location::line(file, line),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: format!("an unterminated quoted name {}", excerpt(rest)),
                     expected: "a closing \" on the same line".to_owned(),
                 },
@@ -352,7 +352,7 @@ fn read_strings(
     if !rest.is_empty() {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: format!("{} outside quotes", excerpt(rest)),
                 expected: "names in double quotes".to_owned(),
             },

@@ -15,7 +15,7 @@
 
 use crate::model::LineCounter;
 use crate::tally::ballot::{BallotSet, Candidate, Candidates};
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 use crate::tally::format::limits::check_name;
 
 /// One row of a candidates file.
@@ -58,7 +58,7 @@ impl CandidateFile {
             None => {
                 return Err(ParseError::new(
                     Location::file(file),
-                    Problem::Empty {
+                    ParseProblem::Empty {
                         expected: EXPECTED_HEADER.to_owned(),
                     },
                 ));
@@ -78,7 +78,7 @@ impl CandidateFile {
         if id.is_none() && name.is_none() {
             return Err(ParseError::new(
                 Location::line(file, record_line(&mut lines, &header)),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: format!("the columns [{}]", columns_excerpt(&header)),
                     expected: EXPECTED_HEADER.to_owned(),
                 },
@@ -113,7 +113,7 @@ impl CandidateFile {
                         let position = withdrawn.unwrap_or(0);
                         return Err(ParseError::new(
                             Location::field(file, line, position + 1, Some("withdrawn")),
-                            Problem::Invalid {
+                            ParseProblem::Invalid {
                                 what: "withdrawn value",
                                 found: other.to_owned(),
                                 expected: "yes, no, true, false, 1, 0 or an empty cell".to_owned(),
@@ -139,7 +139,7 @@ impl CandidateFile {
             if row.id.is_none() && row.name.is_none() {
                 return Err(ParseError::new(
                     Location::line(file, line),
-                    Problem::Unexpected {
+                    ParseProblem::Unexpected {
                         found: "a row without id and name".to_owned(),
                         expected: "an id or a name on every row".to_owned(),
                     },
@@ -152,7 +152,7 @@ impl CandidateFile {
                     let name = if same_id { &row.id } else { &row.name };
                     return Err(ParseError::new(
                         Location::line(file, line),
-                        Problem::DuplicateCandidate {
+                        ParseProblem::DuplicateCandidate {
                             name: name.clone().unwrap_or_default(),
                         },
                     ));
@@ -206,7 +206,7 @@ impl CandidateFile {
                         .unwrap_or_default();
                     return Err(ParseError::new(
                         Location::line(&self.file, row.line),
-                        Problem::UnknownCandidate {
+                        ParseProblem::UnknownCandidate {
                             expected: format!(
                                 "a candidate of {} not matched by an earlier row ({})",
                                 set.file,
@@ -223,7 +223,7 @@ impl CandidateFile {
             let Some(row) = row.and_then(|row| self.rows.get(row)) else {
                 return Err(ParseError::new(
                     Location::file(&self.file),
-                    Problem::Unexpected {
+                    ParseProblem::Unexpected {
                         found: format!(
                             "no row for candidate {} of {}",
                             excerpt(&candidate.name),
@@ -276,7 +276,7 @@ pub(crate) fn csv_error(file: &str, lines: &mut LineCounter, error: &::csv::Erro
     };
     ParseError::new(
         location,
-        Problem::Unexpected {
+        ParseProblem::Unexpected {
             found: format!("a line that is not CSV ({error})"),
             expected: "comma-separated fields, quoted with \" where needed".to_owned(),
         },

@@ -9,10 +9,10 @@
 
 use crate::model::LineCounter;
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 use crate::tally::format::candidates::{csv_error, record_line};
 use crate::tally::format::limits::check_name;
 use crate::tally::format::{InputFormat, candidate_list_error, push_error};
@@ -21,7 +21,7 @@ use crate::tally::format::{InputFormat, candidate_list_error, push_error};
 ///
 /// # Errors
 /// See [`read_rank_grid`].
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     read_rank_grid(file, text, InputFormat::Civs)
 }
 
@@ -61,7 +61,7 @@ fn read_rank_grid_in_parts(
             Ok(false) => {
                 return Err(ParseError::new(
                     Location::file(file),
-                    Problem::Empty {
+                    ParseProblem::Empty {
                         expected: "a first line of candidate names".to_owned(),
                     },
                 ));
@@ -75,7 +75,7 @@ fn read_rank_grid_in_parts(
     if header.len() > CandidateIndex::MAX_CANDIDATES {
         return Err(ParseError::new(
             Location::line(file, header_line),
-            Problem::TooManyCandidates {
+            ParseProblem::TooManyCandidates {
                 count: header.len(),
                 max: CandidateIndex::MAX_CANDIDATES,
             },
@@ -86,7 +86,7 @@ fn read_rank_grid_in_parts(
         if token.is_empty() {
             return Err(ParseError::new(
                 Location::field(file, header_line, position + 1, None),
-                Problem::Invalid {
+                ParseProblem::Invalid {
                     what: "candidate name",
                     found: String::new(),
                     expected: "a candidate name in every field of the first line".to_owned(),
@@ -184,7 +184,7 @@ fn read_rank_grid_in_parts(
     if ballots.is_empty() {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::NoBallots {
+            ParseProblem::NoBallots {
                 expected: format!(
                     "a line of ranks per ballot after the candidate names on line {header_line}"
                 ),
@@ -293,7 +293,7 @@ impl Grid<'_> {
         }
         self.builder.set_from_ranks(&self.ranks);
         self.ballots
-            .push(1, &self.builder, None, Origin { line })
+            .push(1, &self.builder, None, BallotOrigin { line })
             .map_err(|error| push_error(self.file, line, error))?;
         Ok(true)
     }
@@ -310,7 +310,7 @@ impl Grid<'_> {
         {
             return Err(ParseError::new(
                 Location::field(file, line, 1, Some(candidates.name_at(0))),
-                Problem::MixedFormats {
+                ParseProblem::MixedFormats {
                     found: format!("{} starts with a CIVS upload multiplier", excerpt(first)),
                     format: format.description(),
                     expected: self.rank_range.clone(),
@@ -320,7 +320,7 @@ impl Grid<'_> {
         if fields.len() != count {
             return Err(ParseError::new(
                 Location::line(file, line),
-                Problem::FieldCount {
+                ParseProblem::FieldCount {
                     found: fields.len(),
                     expected: format!(
                         "{count}, one rank per candidate named on line {}",
@@ -342,7 +342,7 @@ impl Grid<'_> {
             } else if field == "-" {
                 return Err(ParseError::new(
                     at(),
-                    Problem::MixedFormats {
+                    ParseProblem::MixedFormats {
                         found: "\"-\" is the CIVS upload mark for no opinion".to_owned(),
                         format: format.description(),
                         expected: self.rank_range.clone(),
@@ -357,18 +357,18 @@ impl Grid<'_> {
         }
         self.builder.set_from_ranks(&self.ranks);
         self.ballots
-            .push(1, &self.builder, None, Origin { line })
+            .push(1, &self.builder, None, BallotOrigin { line })
             .map_err(|error| push_error(file, line, error))
     }
 }
 
 /// A rank from 1 to `count`, or the problem with `field`.
-pub(crate) fn parse_rank(field: &str, count: usize, expected: &str) -> Result<u32, Problem> {
+pub(crate) fn parse_rank(field: &str, count: usize, expected: &str) -> Result<u32, ParseProblem> {
     // Digits only, accumulated in one pass (a million ballots of thirty ranks each).
     let mut rank: u64 = 0;
     for byte in field.bytes() {
         if !byte.is_ascii_digit() {
-            return Err(Problem::RankNotANumber {
+            return Err(ParseProblem::RankNotANumber {
                 found: field.to_owned(),
                 expected: expected.to_owned(),
             });
@@ -376,14 +376,14 @@ pub(crate) fn parse_rank(field: &str, count: usize, expected: &str) -> Result<u3
         rank = (rank * 10 + u64::from(byte - b'0')).min(u64::from(u32::MAX) + 1);
     }
     if field.is_empty() {
-        return Err(Problem::RankNotANumber {
+        return Err(ParseProblem::RankNotANumber {
             found: field.to_owned(),
             expected: expected.to_owned(),
         });
     }
     match u32::try_from(rank) {
         Ok(rank) if rank >= 1 && usize::try_from(rank).is_ok_and(|rank| rank <= count) => Ok(rank),
-        _ => Err(Problem::RankOutOfRange {
+        _ => Err(ParseProblem::RankOutOfRange {
             found: field.to_owned(),
             expected: expected.to_owned(),
         }),

@@ -19,10 +19,10 @@
 //! ...).
 
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, ParseProblem};
 use crate::tally::format::candidates::CandidateFile;
 use crate::tally::format::civs::parse_rank;
 use crate::tally::format::{
@@ -34,7 +34,7 @@ use crate::tally::format::{
 /// # Errors
 /// An empty file, a bad multiplier, a line with the wrong number of ranks, a rank that is
 /// not a number or out of range.
-pub fn read(
+pub(super) fn read(
     file: &str,
     text: &str,
     names: Option<&CandidateFile>,
@@ -46,7 +46,7 @@ pub fn read(
     let Some(&(first_line, first)) = lines.peek() else {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::Empty {
+            ParseProblem::Empty {
                 expected: "one line of ranks per ballot".to_owned(),
             },
         ));
@@ -72,7 +72,7 @@ pub fn read(
             if ranks.len() > CandidateIndex::MAX_CANDIDATES {
                 return Err(ParseError::new(
                     Location::line(file, first_line),
-                    Problem::TooManyCandidates {
+                    ParseProblem::TooManyCandidates {
                         count: ranks.len(),
                         max: CandidateIndex::MAX_CANDIDATES,
                     },
@@ -108,7 +108,7 @@ pub fn read(
             };
             return Err(ParseError::new(
                 Location::line(file, line),
-                Problem::FieldCount {
+                ParseProblem::FieldCount {
                     found: fields.len(),
                     expected: format!("{count}, one rank per choice as in {source}"),
                 },
@@ -131,13 +131,13 @@ pub fn read(
                 })?)
             } else {
                 let problem = if field.eq_ignore_ascii_case("no opinion") {
-                    Problem::MixedFormats {
+                    ParseProblem::MixedFormats {
                         found: "\"No opinion\" is CIVS export syntax".to_owned(),
                         format: InputFormat::CivsUpload.description(),
                         expected: rank_range.clone(),
                     }
                 } else {
-                    Problem::RankNotANumber {
+                    ParseProblem::RankNotANumber {
                         found: (*field).to_owned(),
                         expected: rank_range.clone(),
                     }
@@ -150,7 +150,7 @@ pub fn read(
         }
         builder.set_from_ranks(&ranks);
         ballots
-            .push(multiplier, &builder, None, Origin { line })
+            .push(multiplier, &builder, None, BallotOrigin { line })
             .map_err(|error| push_error(file, line, error))?;
     }
     Ok(BallotSet {
@@ -175,7 +175,7 @@ fn split_line<'a>(file: &str, line: u32, text: &'a str) -> Result<(u64, Vec<&'a 
                 None => {
                     return Err(ParseError::new(
                         Location::line(file, line),
-                        Problem::Invalid {
+                        ParseProblem::Invalid {
                             what: "ballot multiplier",
                             found: multiplier.to_owned(),
                             expected: "a whole number before the X, as in \"8X1 4 3 2 5\""
@@ -194,7 +194,7 @@ fn split_line<'a>(file: &str, line: u32, text: &'a str) -> Result<(u64, Vec<&'a 
     if fields.is_empty() {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: "a multiplier without ranks".to_owned(),
                 expected: "the ranks of the ballot after the X".to_owned(),
             },

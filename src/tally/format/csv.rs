@@ -23,10 +23,10 @@
 
 use crate::model::LineCounter;
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder, ScoredBallots,
 };
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 use crate::tally::format::candidates::{csv_error, record_line};
 use crate::tally::format::civs::parse_rank;
 use crate::tally::format::limits::{check_field, check_name};
@@ -54,7 +54,7 @@ enum Marks {
 /// An empty file, a header without candidate columns or with an unknown column, mixed
 /// `rank:` and `votes:` columns, a row of the wrong length, a bad rank, vote count or
 /// weight.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -67,7 +67,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             None => {
                 return Err(ParseError::new(
                     Location::file(file),
-                    Problem::Empty {
+                    ParseProblem::Empty {
                         expected: EXPECTED_HEADER.to_owned(),
                     },
                 ));
@@ -96,7 +96,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         if record.len() != columns.len() {
             return Err(ParseError::new(
                 Location::line(file, line),
-                Problem::FieldCount {
+                ParseProblem::FieldCount {
                     found: record.len(),
                     expected: format!(
                         "{}, one per column of the header on line {header_line}",
@@ -123,7 +123,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                         .ok_or_else(|| {
                             ParseError::new(
                                 at(),
-                                Problem::Invalid {
+                                ParseProblem::Invalid {
                                     what: "weight",
                                     found: field.to_owned(),
                                     expected:
@@ -149,7 +149,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                             .ok_or_else(|| {
                                 ParseError::new(
                                     at(),
-                                    Problem::Invalid {
+                                    ParseProblem::Invalid {
                                         what: "vote count",
                                         found: field.to_owned(),
                                         expected: "a whole number of votes, or an empty cell for 0"
@@ -165,9 +165,9 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         let pushed = match marks {
             Marks::Ranks => {
                 builder.set_from_ranks(&ranks);
-                ranked.push(weight, &builder, voter, Origin { line })
+                ranked.push(weight, &builder, voter, BallotOrigin { line })
             }
-            Marks::Votes => scored.push(weight, &votes, voter, Origin { line }),
+            Marks::Votes => scored.push(weight, &votes, voter, BallotOrigin { line }),
         };
         pushed.map_err(|error| push_error(file, line, error))?;
     }
@@ -178,7 +178,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if ballots.is_empty() {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::NoBallots {
+            ParseProblem::NoBallots {
                 expected: format!("a row per ballot after the header on line {header_line}"),
             },
         ));
@@ -218,7 +218,7 @@ fn read_header(
             if name.is_empty() {
                 return Err(ParseError::new(
                     at(),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what: "column",
                         found: cell.to_owned(),
                         expected: format!("a candidate name after \"{prefix}:\""),
@@ -228,7 +228,7 @@ fn read_header(
             let index = CandidateIndex::new(names.len()).ok_or_else(|| {
                 ParseError::new(
                     at(),
-                    Problem::TooManyCandidates {
+                    ParseProblem::TooManyCandidates {
                         count: names.len() + 1,
                         max: CandidateIndex::MAX_CANDIDATES,
                     },
@@ -250,7 +250,7 @@ fn read_header(
             };
             return Err(ParseError::new(
                 at(),
-                Problem::Invalid {
+                ParseProblem::Invalid {
                     what: "column",
                     found: cell.to_owned(),
                     expected,
@@ -263,7 +263,7 @@ fn read_header(
                 Some(earlier) if earlier != these => {
                     return Err(ParseError::new(
                         at(),
-                        Problem::MixedFormats {
+                        ParseProblem::MixedFormats {
                             found: format!("{} mixes votes and ranks", excerpt(cell)),
                             format: InputFormat::Csv.description(),
                             expected: "\"rank:NAME\" columns only, or \"votes:NAME\" columns only"
@@ -279,7 +279,7 @@ fn read_header(
     let Some(marks) = marks else {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: "no candidate columns".to_owned(),
                 expected: EXPECTED_HEADER.to_owned(),
             },

@@ -12,7 +12,7 @@ use crate::tally::format::civs::read_rank_grid;
 ///
 /// # Errors
 /// As for the CIVS export.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     read_rank_grid(file, text, InputFormat::Elekto)
 }
 

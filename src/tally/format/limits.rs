@@ -19,7 +19,7 @@
 
 use std::io::{self, Read};
 
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 
 /// The longest line any input may have, in bytes (1 MiB).
 pub const MAX_LINE_BYTES: usize = 1 << 20;
@@ -110,7 +110,7 @@ fn line_too_long(file: &str, bytes: &[u8], overflow: Overflow, max: usize) -> Pa
     let head = memchr::memchr2(b'\n', b'\r', head).map_or(head, |end| &head[..end]);
     ParseError::new(
         Location::line(file, overflow.line),
-        Problem::LineTooLong {
+        ParseProblem::LineTooLong {
             start: excerpt(&String::from_utf8_lossy(head)),
             max,
         },
@@ -221,7 +221,7 @@ fn check_length(
     }
     Err(ParseError::new(
         location(),
-        Problem::TooLong {
+        ParseProblem::TooLong {
             what,
             found: excerpt(value),
             length,

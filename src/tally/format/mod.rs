@@ -22,7 +22,7 @@ mod toml;
 use std::fmt;
 
 use super::ballot::{BallotSet, CandidateListError, MAX_TOTAL_WEIGHT, PushError};
-use super::error::{Location, ParseError, Problem, excerpt};
+use super::error::{Location, ParseError, ParseProblem, excerpt};
 use candidates::CandidateFile;
 
 /// The ballot formats `electorate tally` reads.
@@ -188,7 +188,7 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ParseError> {
         let line = before.iter().filter(|byte| **byte == b'\n').count() + 1;
         ParseError::new(
             Location::line(file, u32::try_from(line).unwrap_or(u32::MAX)),
-            Problem::NotUtf8 {
+            ParseProblem::NotUtf8 {
                 byte: bytes.get(offset).copied().unwrap_or(0),
                 column: offset - line_start + 1,
             },
@@ -325,13 +325,13 @@ pub(crate) fn push_error(file: &str, line: u32, error: PushError) -> ParseError 
     match error {
         PushError::TooMuchWeight => ParseError::new(
             Location::line(file, line),
-            Problem::TooMuchWeight {
+            ParseProblem::TooMuchWeight {
                 max: MAX_TOTAL_WEIGHT,
             },
         ),
         PushError::TooManyBallots => ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: "more ballot data than one election can hold".to_owned(),
                 expected: "fewer than four billion ranked candidates in all".to_owned(),
             },
@@ -343,9 +343,9 @@ pub(crate) fn push_error(file: &str, line: u32, error: PushError) -> ParseError 
 pub(crate) fn candidate_list_error(location: Location, error: CandidateListError) -> ParseError {
     let problem = match error {
         CandidateListError::DuplicateName(name) | CandidateListError::DuplicateId(name) => {
-            Problem::DuplicateCandidate { name }
+            ParseProblem::DuplicateCandidate { name }
         }
-        CandidateListError::TooMany(count) => Problem::TooManyCandidates {
+        CandidateListError::TooMany(count) => ParseProblem::TooManyCandidates {
             count,
             max: super::ballot::CandidateIndex::MAX_CANDIDATES,
         },

@@ -19,10 +19,10 @@
 use std::collections::BTreeMap;
 
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder,
 };
-use crate::tally::error::{Location, ParseError, Problem, excerpt};
+use crate::tally::error::{Location, ParseError, ParseProblem, excerpt};
 use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, numbered_lines, parse_whole, push_error,
@@ -58,12 +58,12 @@ impl DataType {
 /// # Errors
 /// Missing or repeated alternative names, a bad count or order, a tie in a strict file,
 /// an incomplete order in a complete file, counts that do not add up.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let first = numbered_lines(text).find(|(_, line)| !line.trim().is_empty());
     match first {
         None => Err(ParseError::new(
             Location::file(file),
-            Problem::Empty {
+            ParseProblem::Empty {
                 expected: "\"# KEY: value\" header lines, then \"count: order\" lines".to_owned(),
             },
         )),
@@ -106,7 +106,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             parse_whole(value).ok_or_else(|| {
                 ParseError::new(
                     Location::line(file, line),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what,
                         found: value.to_owned(),
                         expected: "a whole number".to_owned(),
@@ -121,7 +121,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                 .ok_or_else(|| {
                     ParseError::new(
                         Location::line(file, line),
-                        Problem::Invalid {
+                        ParseProblem::Invalid {
                             what: "alternative number",
                             found: position.trim().to_owned(),
                             expected: "\"# ALTERNATIVE NAME N: name\" with N from 1".to_owned(),
@@ -139,7 +139,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             data_type = Some(DataType::from_name(value).ok_or_else(|| {
                 ParseError::new(
                     Location::line(file, line),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what: "data type",
                         found: value.to_owned(),
                         expected: "soc, soi, toc or toi".to_owned(),
@@ -158,7 +158,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if count > CandidateIndex::MAX_CANDIDATES {
         return Err(ParseError::new(
             Location::line(file, declared_count.map_or(1, |(line, _)| line)),
-            Problem::TooManyCandidates {
+            ParseProblem::TooManyCandidates {
                 count,
                 max: CandidateIndex::MAX_CANDIDATES,
             },
@@ -167,7 +167,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if let Some((&position, &(line, _))) = names.iter().find(|(position, _)| **position > count) {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Invalid {
+            ParseProblem::Invalid {
                 what: "alternative number",
                 found: position.to_string(),
                 expected: format!("at most {count}, the number of alternatives"),
@@ -179,7 +179,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         let Some((_, name)) = names.remove(&position) else {
             return Err(ParseError::new(
                 Location::file(file),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: format!("no name for alternative {position}"),
                     expected: format!("a line \"# ALTERNATIVE NAME {position}: ...\""),
                 },
@@ -207,7 +207,7 @@ fn read_current(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     {
         return Err(ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: format!("\"NUMBER VOTERS: {voters}\""),
                 expected: format!("the sum of the counts, {}", ballots.total_weight()),
             },
@@ -230,7 +230,7 @@ fn read_older(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let unexpected = |line: u32, found: &str, expected: &str| {
         ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: excerpt(found),
                 expected: expected.to_owned(),
             },
@@ -287,7 +287,7 @@ fn read_older(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if voters != ballots.total_weight() {
         return Err(ParseError::new(
             Location::line(file, totals_line),
-            Problem::Unexpected {
+            ParseProblem::Unexpected {
                 found: format!("{voters} voters"),
                 expected: format!("the sum of the counts, {}", ballots.total_weight()),
             },
@@ -317,7 +317,7 @@ fn read_orders(
         let Some((count_text, order)) = text.split_once(separator) else {
             return Err(ParseError::new(
                 Location::line(file, line),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: excerpt(text),
                     expected: format!(
                         "\"count{separator} order\", e.g. \"12{separator} 3,{{1,2}},4\""
@@ -328,7 +328,7 @@ fn read_orders(
         let weight = parse_whole(count_text.trim()).ok_or_else(|| {
             ParseError::new(
                 Location::line(file, line),
-                Problem::Invalid {
+                ParseProblem::Invalid {
                     what: "count",
                     found: count_text.trim().to_owned(),
                     expected: "a whole number of voters before the order".to_owned(),
@@ -337,7 +337,7 @@ fn read_orders(
         })?;
         read_order(file, line, order, candidates, data_type, &mut builder)?;
         ballots
-            .push(weight, &builder, None, Origin { line })
+            .push(weight, &builder, None, BallotOrigin { line })
             .map_err(|error| push_error(file, line, error))?;
     }
     Ok(ballots)
@@ -357,7 +357,7 @@ fn read_order(
     let problem = |found: String, expected: String| {
         ParseError::new(
             Location::line(file, line),
-            Problem::Unexpected { found, expected },
+            ParseProblem::Unexpected { found, expected },
         )
     };
     let mut in_braces = false;
@@ -375,7 +375,7 @@ fn read_order(
             .ok_or_else(|| {
                 ParseError::new(
                     Location::line(file, line),
-                    Problem::UnknownCandidate {
+                    ParseProblem::UnknownCandidate {
                         found: number.clone(),
                         expected: format!("an alternative number from 1 to {count}"),
                     },
@@ -384,7 +384,7 @@ fn read_order(
         builder.push(candidate, new_tier).map_err(|_| {
             ParseError::new(
                 Location::line(file, line),
-                Problem::RankedTwice {
+                ParseProblem::RankedTwice {
                     name: candidates.name(candidate).to_owned(),
                 },
             )
@@ -406,7 +406,7 @@ fn read_order(
                 if !data_type.ties {
                     return Err(ParseError::new(
                         Location::line(file, line),
-                        Problem::MixedFormats {
+                        ParseProblem::MixedFormats {
                             found: "a tie in braces".to_owned(),
                             format: strict_description(data_type),
                             expected: "strict orders without braces".to_owned(),

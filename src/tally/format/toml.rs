@@ -28,10 +28,10 @@ use ::toml::Spanned;
 use serde::Deserialize;
 
 use crate::tally::ballot::{
-    BallotSet, Ballots, Candidate, CandidateIndex, Candidates, Origin, RankedBallots,
+    BallotOrigin, BallotSet, Ballots, Candidate, CandidateIndex, Candidates, RankedBallots,
     RankingBuilder, ScoredBallots,
 };
-use crate::tally::error::{Location, ParseError, Problem};
+use crate::tally::error::{Location, ParseError, ParseProblem};
 use crate::tally::format::limits::{check_field, check_name};
 use crate::tally::format::{
     InputFormat, candidate_list_error, expected_candidates, line_of_offset, push_error,
@@ -73,12 +73,12 @@ struct BallotEntry {
 /// TOML syntax or type errors (with their line), no or both kinds of candidate lists, no
 /// ballots, a ballot with neither or both of `ranking` and `votes`, mixed kinds, an
 /// unknown candidate, a candidate ranked twice, a weight or seat count of 0.
-pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
+pub(super) fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     let at = |span: Range<usize>| Location::line(file, line_of_offset(text, span.start));
     if text.trim().is_empty() {
         return Err(ParseError::new(
             Location::file(file),
-            Problem::Empty {
+            ParseProblem::Empty {
                 expected: "a candidates list and [[ballot]] tables".to_owned(),
             },
         ));
@@ -87,7 +87,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         let location = error.span().map_or_else(|| Location::file(file), &at);
         ParseError::new(
             location,
-            Problem::Toml {
+            ParseProblem::Toml {
                 message: error.message().trim().to_owned(),
             },
         )
@@ -96,7 +96,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         Some(seats) if *seats.get_ref() == 0 => {
             return Err(ParseError::new(
                 at(seats.span()),
-                Problem::Invalid {
+                ParseProblem::Invalid {
                     what: "seats",
                     found: "0".to_owned(),
                     expected: "at least 1".to_owned(),
@@ -134,7 +134,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         (Some(names), Some(_)) => {
             return Err(ParseError::new(
                 at(names.span()),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: "both a candidates list and [[candidate]] tables".to_owned(),
                     expected: "one of them".to_owned(),
                 },
@@ -143,7 +143,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         (None, None) => {
             return Err(ParseError::new(
                 Location::file(file),
-                Problem::Unexpected {
+                ParseProblem::Unexpected {
                     found: "no candidates".to_owned(),
                     expected: "candidates = [\"...\", ...] or [[candidate]] tables".to_owned(),
                 },
@@ -153,7 +153,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
     if let Some(empty) = list.iter().position(|candidate| candidate.name.is_empty()) {
         return Err(ParseError::new(
             Location::line(file, list_line),
-            Problem::Invalid {
+            ParseProblem::Invalid {
                 what: "candidate name",
                 found: String::new(),
                 expected: format!("a name for candidate {}", empty + 1),
@@ -187,7 +187,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             Some(weight) if *weight.get_ref() == 0 => {
                 return Err(ParseError::new(
                     at(weight.span()),
-                    Problem::Invalid {
+                    ParseProblem::Invalid {
                         what: "weight",
                         found: "0".to_owned(),
                         expected: "a whole number of at least 1".to_owned(),
@@ -208,7 +208,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
                 };
                 return Err(ParseError::new(
                     Location::line(file, line),
-                    Problem::Unexpected {
+                    ParseProblem::Unexpected {
                         found: found.to_owned(),
                         expected: "ranking = [...] or votes = { ... }".to_owned(),
                     },
@@ -220,7 +220,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             Some(earlier) if earlier != this_kind => {
                 return Err(ParseError::new(
                     Location::line(file, line),
-                    Problem::MixedFormats {
+                    ParseProblem::MixedFormats {
                         found: format!("a ballot with {this_kind} after ballots with {earlier}"),
                         format: InputFormat::Toml.description(),
                         expected: format!("{earlier} on every ballot"),
@@ -229,7 +229,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
             }
             Some(_) => {}
         }
-        let origin = Origin { line };
+        let origin = BallotOrigin { line };
         let voter = ballot.voter.as_deref();
         if let Some(voter) = voter {
             check_field(|| Location::line(file, line), "voter id", voter)?;
@@ -263,7 +263,7 @@ pub fn read(file: &str, text: &str) -> Result<BallotSet, ParseError> {
         None => {
             return Err(ParseError::new(
                 Location::file(file),
-                Problem::NoBallots {
+                ParseProblem::NoBallots {
                     expected: "[[ballot]] tables".to_owned(),
                 },
             ));
@@ -286,7 +286,7 @@ fn find(candidates: &Candidates, token: &str) -> Option<CandidateIndex> {
 fn unknown(file: &str, line: u32, candidates: &Candidates, token: &str) -> ParseError {
     ParseError::new(
         Location::line(file, line),
-        Problem::UnknownCandidate {
+        ParseProblem::UnknownCandidate {
             found: token.to_owned(),
             expected: expected_candidates(candidates, token),
         },
@@ -307,7 +307,7 @@ fn check_distinct(
             _ => {
                 return Err(ParseError::new(
                     Location::line(file, line),
-                    Problem::RankedTwice {
+                    ParseProblem::RankedTwice {
                         name: candidates.name(*candidate).to_owned(),
                     },
                 ));
@@ -341,7 +341,7 @@ fn read_ranking(
             builder.push(candidate, position == 0).map_err(|_| {
                 ParseError::new(
                     Location::line(file, line),
-                    Problem::RankedTwice {
+                    ParseProblem::RankedTwice {
                         name: candidates.name(candidate).to_owned(),
                     },
                 )
@@ -354,7 +354,7 @@ fn read_ranking(
 fn not_a_name(file: &str, line: u32, value: &::toml::Value) -> ParseError {
     ParseError::new(
         Location::line(file, line),
-        Problem::Unexpected {
+        ParseProblem::Unexpected {
             found: format!("{value} in a ranking"),
             expected: "a candidate name, or a non-empty list of names ranked equal".to_owned(),
         },

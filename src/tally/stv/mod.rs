@@ -29,7 +29,10 @@ use super::method::{MethodOutcome, RankedInput, StvOptions, StvVariant, TiedRank
 use super::result::{Audit, RoundsAudit};
 use super::tie::TieBreaker;
 
+use gregory::Outcome;
 use papers::Papers;
+
+use crate::tally::ballot::Candidates;
 
 /// Count by STV in the chosen variant.
 ///
@@ -43,56 +46,37 @@ pub fn stv(
     ties: &mut TieBreaker<'_>,
 ) -> Result<MethodOutcome, TallyError> {
     let papers = Papers::new(input.ballots);
-    let (winners, ranking, quota, rounds, mut rules) = match options.variant {
+    // Scottish STV and ERS97 are one Gregory engine in two arithmetics; Meek's outcome
+    // names its quota the first round's.
+    type GregoryCount = fn(&Candidates, &Papers, u32, TiedRank, &mut TieBreaker<'_>) -> Outcome;
+    let (candidates, seats, tied_rank) = (input.candidates, input.seats, options.tied_rank);
+    let (outcome, mut rules) = match options.variant {
         StvVariant::Meek => {
-            let outcome = meek::count(
-                input.candidates,
-                &papers,
-                input.seats,
-                options.tied_rank,
-                ties,
-            );
-            (
-                outcome.winners,
-                outcome.ranking,
-                outcome.first_quota,
-                outcome.rounds,
-                meek::rules(),
-            )
+            let meek = meek::count(candidates, &papers, seats, tied_rank, ties);
+            let outcome = Outcome {
+                winners: meek.winners,
+                ranking: meek.ranking,
+                quota: meek.first_quota,
+                rounds: meek.rounds,
+            };
+            (outcome, meek::rules())
         }
-        StvVariant::Scottish => {
-            let outcome = scottish::count(
-                input.candidates,
-                &papers,
-                input.seats,
-                options.tied_rank,
-                ties,
-            );
-            (
-                outcome.winners,
-                outcome.ranking,
-                outcome.quota,
-                outcome.rounds,
-                scottish::rules(),
-            )
-        }
-        StvVariant::Ers => {
-            let outcome = ers::count(
-                input.candidates,
-                &papers,
-                input.seats,
-                options.tied_rank,
-                ties,
-            );
-            (
-                outcome.winners,
-                outcome.ranking,
-                outcome.quota,
-                outcome.rounds,
-                ers::rules(),
-            )
+        StvVariant::Scottish | StvVariant::Ers => {
+            let (count, rules): (GregoryCount, fn() -> Vec<String>) =
+                if options.variant == StvVariant::Scottish {
+                    (scottish::count, scottish::rules)
+                } else {
+                    (ers::count, ers::rules)
+                };
+            (count(candidates, &papers, seats, tied_rank, ties), rules())
         }
     };
+    let Outcome {
+        winners,
+        ranking,
+        quota,
+        rounds,
+    } = outcome;
     let rereading = match options.variant {
         StvVariant::Meek => Rereading::EveryIteration,
         StvVariant::Scottish | StvVariant::Ers => Rereading::Never,

@@ -181,7 +181,7 @@ fn to_u32(value: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tally::ballot::{Origin, RankingBuilder};
+    use crate::tally::ballot::{BallotOrigin, RankingBuilder};
 
     fn idx(position: usize) -> CandidateIndex {
         CandidateIndex::new(position).unwrap()
@@ -192,7 +192,9 @@ mod tests {
         for (line, ranks) in (1u32..).zip(rows) {
             let mut builder = RankingBuilder::new(ranks.len());
             builder.set_from_ranks(ranks);
-            ballots.push(1, &builder, None, Origin { line }).unwrap();
+            ballots
+                .push(1, &builder, None, BallotOrigin { line })
+                .unwrap();
         }
         Papers::new(&ballots)
     }
