@@ -360,18 +360,22 @@ fn report_case_variants(
     sources: &Sources,
     diagnostics: &mut Diagnostics,
 ) {
-    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     // Folded address -> each exact spelling with where it was first seen, in order.
     let mut spellings: std::collections::BTreeMap<String, Vec<(&str, Origin)>> =
         std::collections::BTreeMap::new();
+    // Each interned address once (a million changes hold a few thousand addresses).
+    let mut seen_symbols = rustc_hash::FxHashSet::default();
     let from_changes = log
         .changes
         .iter()
-        .filter_map(|c| c.email.map(|e| (log.symbols.resolve(e), c.origin)));
+        .filter_map(|c| c.email.map(|e| (e, c.origin)))
+        .filter(|&(email, _)| seen_symbols.insert(email))
+        .map(|(email, origin)| (log.symbols.resolve(email), origin));
     let from_members = members
         .into_iter()
         .flat_map(|m| &m.members)
         .flat_map(|m| m.emails.iter().map(move |e| (e.as_str(), m.origin)));
+    let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     for (email, origin) in from_changes.chain(from_members) {
         if !seen.insert(email) {
             continue;
