@@ -204,14 +204,14 @@ fn check_name(name: &str) -> Result<(), PublishError> {
 }
 
 /// The outputs' names, checked: plain, unique even where file names ignore case.
-fn check_names(outputs: &[Output]) -> Result<(), PublishError> {
+fn check_names(names: &[String]) -> Result<(), PublishError> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
-    for output in outputs {
-        check_name(&output.name)?;
-        if let Some(first) = seen.insert(output.name.to_lowercase(), &output.name) {
+    for name in names {
+        check_name(name)?;
+        if let Some(first) = seen.insert(name.to_lowercase(), name) {
             return Err(PublishError::BadName {
-                name: output.name.clone(),
-                reason: if first == output.name {
+                name: name.clone(),
+                reason: if first == name {
                     "two outputs have this name"
                 } else {
                     "two outputs have names that differ only in case, which one file system cannot hold apart"
@@ -335,11 +335,14 @@ fn inspect(dir: &Path) -> Result<Vec<(String, Entry)>, PublishError> {
     Ok(entries)
 }
 
-/// The directory's absolute path, following a symbolic link to it.
-fn resolve_dir(dir: &Path) -> Result<PathBuf, PublishError> {
+/// The directory's absolute path, following a symbolic link to it, and whether it was
+/// created (it did not exist).
+fn resolve_dir(dir: &Path) -> Result<(PathBuf, bool), PublishError> {
     let absolute = std::path::absolute(dir).map_err(io_error("resolve", dir))?;
     match fs::metadata(&absolute) {
-        Ok(meta) if meta.is_dir() => fs::canonicalize(&absolute).map_err(io_error("resolve", dir)),
+        Ok(meta) if meta.is_dir() => fs::canonicalize(&absolute)
+            .map(|real| (real, false))
+            .map_err(io_error("resolve", dir)),
         Ok(_) => Err(PublishError::NotADirectory {
             dir: dir.display().to_string(),
         }),
@@ -351,7 +354,9 @@ fn resolve_dir(dir: &Path) -> Result<PathBuf, PublishError> {
                 });
             }
             fs::create_dir_all(&absolute).map_err(io_error("create", dir))?;
-            fs::canonicalize(&absolute).map_err(io_error("resolve", dir))
+            fs::canonicalize(&absolute)
+                .map(|real| (real, true))
+                .map_err(io_error("resolve", dir))
         }
         Err(err) => Err(io_error("inspect", dir)(err)),
     }
@@ -391,8 +396,51 @@ pub fn publish_dir(
     outputs: &[Output],
     options: &DirOptions,
 ) -> Result<Published, PublishError> {
-    check_names(outputs)?;
-    let shown = dir.display().to_string();
+    let names: Vec<String> = outputs.iter().map(|o| o.name.clone()).collect();
+    let mut publication = begin(dir, &names, options)?;
+    for output in outputs {
+        publication.write(&output.name, &output.bytes)?;
+    }
+    publication.finish()
+}
+
+/// A set of outputs being published into a directory: the directory checked and locked,
+/// the new set being written into a staging directory beside it. Files may be written as
+/// they are produced, from another thread than the one that began; [`Publication::finish`]
+/// swaps the set in. Dropped before that (an error while producing the files), it removes
+/// what it staged and leaves the directory as it found it.
+#[derive(Debug)]
+pub struct Publication {
+    /// The target, as given and resolved.
+    shown: PathBuf,
+    real: PathBuf,
+    parent: PathBuf,
+    /// The names announced, in order, and whether each is written yet.
+    names: BTreeMap<String, bool>,
+    staging: PathBuf,
+    ledger: Vec<LedgerEntry>,
+    kept: Vec<String>,
+    cleaned: Vec<PathBuf>,
+    left: Vec<PathBuf>,
+    lock: Option<File>,
+    lock_existed: bool,
+    /// The target did not exist before this run.
+    created: bool,
+    /// Set once the new set is in place: nothing is left to undo.
+    done: bool,
+}
+
+/// Check and lock `dir` for a set of outputs named `names` (see the module
+/// documentation), and create the staging directory the set is written into.
+///
+/// # Errors
+/// As [`publish_dir`]; nothing is changed when one is returned.
+pub fn begin(
+    dir: &Path,
+    names: &[String],
+    options: &DirOptions,
+) -> Result<Publication, PublishError> {
+    check_names(names)?;
     // Inputs are compared before the directory is created, so a refused run leaves nothing.
     let target = std::path::absolute(dir).map_err(io_error("resolve", dir))?;
     let real_target = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
@@ -402,157 +450,224 @@ pub fn publish_dir(
             && input
                 .file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| outputs.iter().any(|o| o.name == n));
+                .is_some_and(|n| names.iter().any(|o| o == n));
         if replaced || input == real_target {
             return Err(PublishError::Input {
                 path: input.display().to_string(),
             });
         }
     }
-    let real = resolve_dir(dir)?;
+    let (real, created) = resolve_dir(dir)?;
     let (Some(parent), Some(name)) = (real.parent(), real.file_name().and_then(|n| n.to_str()))
     else {
-        return Err(PublishError::NotADirectory { dir: shown });
+        return Err(PublishError::NotADirectory {
+            dir: dir.display().to_string(),
+        });
     };
     let lock_existed = fs::symlink_metadata(real.join(LOCK)).is_ok();
     let lock = lock(&real, dir)?;
-    let result = publish_locked(&real, parent, name, outputs, options, dir);
-    if result.is_err() && !lock_existed {
-        // A refused run leaves the directory as it found it.
-        let _ = fs::remove_file(real.join(LOCK));
-    }
-    drop(lock);
-    result
-}
-
-fn publish_locked(
-    real: &Path,
-    parent: &Path,
-    name: &str,
-    outputs: &[Output],
-    options: &DirOptions,
-    dir: &Path,
-) -> Result<Published, PublishError> {
-    let shown = dir.display().to_string();
-    let mut published = Published {
-        dir: dir.to_path_buf(),
-        files: outputs.len(),
+    let mut publication = Publication {
+        shown: dir.to_path_buf(),
+        real: real.clone(),
+        parent: parent.to_path_buf(),
+        names: names.iter().map(|n| (n.clone(), false)).collect(),
+        staging: PathBuf::new(),
+        ledger: Vec::with_capacity(names.len()),
         kept: Vec::new(),
         cleaned: Vec::new(),
         left: Vec::new(),
+        lock: Some(lock),
+        lock_existed,
+        created,
+        done: false,
     };
-    remove_leftovers(parent, name, real, &mut published)?;
-
-    let mut changed = Vec::new();
-    let mut foreign = Vec::new();
-    for (entry, kind) in inspect(real)? {
-        match kind {
-            Entry::Ours => {}
-            Entry::Changed => changed.push(entry),
-            Entry::Foreign { keepable } => foreign.push((entry, keepable)),
-        }
-    }
-    if !changed.is_empty() {
-        return Err(PublishError::Modified {
-            dir: shown,
-            names: changed,
-        });
-    }
-    if !foreign.is_empty() {
-        if !options.keep_foreign {
-            return Err(PublishError::Foreign {
-                dir: shown,
-                names: foreign.into_iter().map(|(n, _)| n).collect(),
-            });
-        }
-        let in_the_way: Vec<String> = foreign
-            .iter()
-            .filter(|(n, _)| {
-                outputs
-                    .iter()
-                    .any(|o| o.name.to_lowercase() == n.to_lowercase())
-            })
-            .map(|(n, _)| n.clone())
-            .collect();
-        if !in_the_way.is_empty() {
-            return Err(PublishError::InTheWay {
-                dir: shown,
-                names: in_the_way,
-            });
-        }
-        if let Some((name, _)) = foreign.iter().find(|(_, keepable)| !keepable) {
-            return Err(PublishError::CannotKeep {
-                dir: shown,
-                name: name.clone(),
-            });
-        }
-        published.kept = foreign.into_iter().map(|(n, _)| n).collect();
-    }
-
-    let staging = stage(parent, name, real, outputs, &published.kept)?;
-    let swapped = swap(parent, &staging, real)?;
-    sync_dir(parent)?;
-    // The old set now sits where the staging directory was; remove what is provably ours.
-    if swapped && !clean_staging(&staging, real) {
-        published.left.push(staging);
-    }
-    Ok(published)
+    // From here on, an error drops `publication`, which unlocks and removes its staging.
+    publication.prepare(name, names, options)?;
+    Ok(publication)
 }
 
-/// Write the new set into a fresh staging directory beside the target, flushed to disk.
-fn stage(
-    parent: &Path,
-    name: &str,
-    real: &Path,
-    outputs: &[Output],
-    kept: &[String],
-) -> Result<PathBuf, PublishError> {
-    let prefix = staging_prefix(name);
-    let mut attempt = 0u32;
-    let staging = loop {
-        let candidate = parent.join(format!("{prefix}{}-{attempt}", std::process::id()));
-        match fs::create_dir(&candidate) {
-            Ok(()) => break candidate,
-            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
-                attempt += 1;
+impl Publication {
+    /// Clean up after killed runs, inspect the target, and create the staging directory.
+    fn prepare(
+        &mut self,
+        name: &str,
+        names: &[String],
+        options: &DirOptions,
+    ) -> Result<(), PublishError> {
+        let shown = self.shown.display().to_string();
+        let (parent, real) = (self.parent.clone(), self.real.clone());
+        remove_leftovers(&parent, name, &real, &mut self.cleaned, &mut self.left)?;
+
+        let mut changed = Vec::new();
+        let mut foreign = Vec::new();
+        for (entry, kind) in inspect(&real)? {
+            match kind {
+                Entry::Ours => {}
+                Entry::Changed => changed.push(entry),
+                Entry::Foreign { keepable } => foreign.push((entry, keepable)),
             }
-            Err(err) => return Err(io_error("create", &candidate)(err)),
         }
-    };
-    let mut marker = String::new();
-    for output in outputs {
-        marker.push_str(&output.name);
-        marker.push('\n');
+        if !changed.is_empty() {
+            return Err(PublishError::Modified {
+                dir: shown,
+                names: changed,
+            });
+        }
+        if !foreign.is_empty() {
+            if !options.keep_foreign {
+                return Err(PublishError::Foreign {
+                    dir: shown,
+                    names: foreign.into_iter().map(|(n, _)| n).collect(),
+                });
+            }
+            let in_the_way: Vec<String> = foreign
+                .iter()
+                .filter(|(n, _)| names.iter().any(|o| o.to_lowercase() == n.to_lowercase()))
+                .map(|(n, _)| n.clone())
+                .collect();
+            if !in_the_way.is_empty() {
+                return Err(PublishError::InTheWay {
+                    dir: shown,
+                    names: in_the_way,
+                });
+            }
+            if let Some((name, _)) = foreign.iter().find(|(_, keepable)| !keepable) {
+                return Err(PublishError::CannotKeep {
+                    dir: shown,
+                    name: name.clone(),
+                });
+            }
+            self.kept = foreign.into_iter().map(|(n, _)| n).collect();
+        }
+
+        let prefix = staging_prefix(name);
+        let mut attempt = 0u32;
+        self.staging = loop {
+            let candidate = parent.join(format!("{prefix}{}-{attempt}", std::process::id()));
+            match fs::create_dir(&candidate) {
+                Ok(()) => break candidate,
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists && attempt < 1000 => {
+                    attempt += 1;
+                }
+                Err(err) => return Err(io_error("create", &candidate)(err)),
+            }
+        };
+        // The marker names every file about to be written, so that the next run can
+        // remove what a killed one staged.
+        let mut marker = String::new();
+        for name in names {
+            marker.push_str(name);
+            marker.push('\n');
+        }
+        write_new(&self.staging.join(MARKER), marker.as_bytes())
     }
-    write_new(&staging.join(MARKER), marker.as_bytes())?;
-    let mut ledger = Ledger {
-        tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
-        files: Vec::with_capacity(outputs.len()),
-    };
-    for output in outputs {
-        write_new(&staging.join(&output.name), &output.bytes)?;
-        ledger.files.push(LedgerEntry {
-            name: output.name.clone(),
-            sha256: sha256_hex(&output.bytes),
+
+    /// Write one of the announced files into the staging directory.
+    ///
+    /// # Errors
+    /// The name was not announced, or was written already, or the file cannot be written.
+    pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
+        match self.names.get_mut(name) {
+            Some(written @ false) => *written = true,
+            Some(true) => {
+                return Err(PublishError::BadName {
+                    name: name.to_owned(),
+                    reason: "two outputs have this name",
+                });
+            }
+            None => {
+                return Err(PublishError::BadName {
+                    name: name.to_owned(),
+                    reason: "it was not among the outputs announced",
+                });
+            }
+        }
+        write_new(&self.staging.join(name), bytes)?;
+        self.ledger.push(LedgerEntry {
+            name: name.to_owned(),
+            sha256: sha256_hex(bytes),
         });
+        Ok(())
     }
-    ledger.files.sort_by(|a, b| a.name.cmp(&b.name));
-    let mut text = serde_json::to_string_pretty(&ledger).map_err(|err| PublishError::Io {
-        action: "write",
-        path: staging.join(LEDGER).display().to_string(),
-        source: io::Error::other(err),
-    })?;
-    text.push('\n');
-    write_new(&staging.join(LEDGER), text.as_bytes())?;
-    for (from, to) in std::iter::once(LOCK)
-        .chain(kept.iter().map(String::as_str))
-        .map(|n| (real.join(n), staging.join(n)))
-    {
-        fs::hard_link(&from, &to).map_err(io_error("link", &from))?;
+
+    /// Complete the set: write the ledger, flush the staging directory to disk, swap it
+    /// with the target, and remove the old set.
+    ///
+    /// # Errors
+    /// An announced file was not written, or the set cannot be flushed or swapped in (the
+    /// target then keeps its old set).
+    pub fn finish(mut self) -> Result<Published, PublishError> {
+        let staging = self.seal()?;
+        swap(&self.parent, &staging, &self.real)?;
+        // The new set is in place: from here on nothing is undone.
+        self.done = true;
+        sync_dir(&self.parent)?;
+        // The old set now sits where the staging directory was; remove what is provably ours.
+        if !clean_staging(&staging, &self.real) {
+            self.left.push(staging);
+        }
+        Ok(Published {
+            dir: self.shown.clone(),
+            files: self.names.len(),
+            kept: std::mem::take(&mut self.kept),
+            cleaned: std::mem::take(&mut self.cleaned),
+            left: std::mem::take(&mut self.left),
+        })
     }
-    fs::remove_file(staging.join(MARKER)).map_err(io_error("remove", &staging))?;
-    sync_tree(&staging, outputs)?;
-    Ok(staging)
+
+    /// Make the staging directory a complete set, ready to swap in: every announced file,
+    /// the ledger, links to the lock and the kept files, flushed to disk.
+    fn seal(&mut self) -> Result<PathBuf, PublishError> {
+        if let Some((name, _)) = self.names.iter().find(|(_, written)| !**written) {
+            return Err(PublishError::BadName {
+                name: name.clone(),
+                reason: "it was announced but never written",
+            });
+        }
+        let mut ledger = Ledger {
+            tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
+            files: std::mem::take(&mut self.ledger),
+        };
+        ledger.files.sort_by(|a, b| a.name.cmp(&b.name));
+        let staging = self.staging.clone();
+        let mut text = serde_json::to_string_pretty(&ledger).map_err(|err| PublishError::Io {
+            action: "write",
+            path: staging.join(LEDGER).display().to_string(),
+            source: io::Error::other(err),
+        })?;
+        text.push('\n');
+        write_new(&staging.join(LEDGER), text.as_bytes())?;
+        for (from, to) in std::iter::once(LOCK)
+            .chain(self.kept.iter().map(String::as_str))
+            .map(|n| (self.real.join(n), staging.join(n)))
+        {
+            fs::hard_link(&from, &to).map_err(io_error("link", &from))?;
+        }
+        fs::remove_file(staging.join(MARKER)).map_err(io_error("remove", &staging))?;
+        sync_tree(&staging, ledger.files.iter().map(|f| f.name.as_str()))?;
+        Ok(staging)
+    }
+}
+
+impl Drop for Publication {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        // Not finished: remove what was staged (the marker names it), then the lock if
+        // this run created it, leaving the directory as it was found.
+        if !self.staging.as_os_str().is_empty() {
+            clean_staging(&self.staging, &self.real);
+        }
+        drop(self.lock.take());
+        if !self.lock_existed {
+            let _ = fs::remove_file(self.real.join(LOCK));
+        }
+        if self.created {
+            // Only if still empty.
+            let _ = fs::remove_dir(&self.real);
+        }
+    }
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
@@ -566,15 +681,18 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), PublishError> {
 
 /// Flush a staging directory's files to disk: one `syncfs` where there is one.
 #[cfg(target_os = "linux")]
-fn sync_tree(staging: &Path, _outputs: &[Output]) -> Result<(), PublishError> {
+fn sync_tree<'a>(
+    staging: &Path,
+    _names: impl Iterator<Item = &'a str>,
+) -> Result<(), PublishError> {
     let dir = File::open(staging).map_err(io_error("open", staging))?;
     rustix::fs::syncfs(&dir).map_err(|err| io_error("flush", staging)(err.into()))
 }
 
 #[cfg(not(target_os = "linux"))]
-fn sync_tree(staging: &Path, outputs: &[Output]) -> Result<(), PublishError> {
-    for output in outputs {
-        let path = staging.join(&output.name);
+fn sync_tree<'a>(staging: &Path, names: impl Iterator<Item = &'a str>) -> Result<(), PublishError> {
+    for name in names {
+        let path = staging.join(name);
         File::open(&path)
             .and_then(|f| f.sync_all())
             .map_err(io_error("flush", &path))?;
@@ -638,7 +756,8 @@ fn remove_leftovers(
     parent: &Path,
     name: &str,
     real: &Path,
-    published: &mut Published,
+    cleaned: &mut Vec<PathBuf>,
+    left: &mut Vec<PathBuf>,
 ) -> Result<(), PublishError> {
     let prefix = staging_prefix(name);
     let listing = fs::read_dir(parent).map_err(io_error("read", parent))?;
@@ -655,9 +774,9 @@ fn remove_leftovers(
     leftovers.sort();
     for leftover in leftovers {
         if clean_staging(&leftover, real) {
-            published.cleaned.push(leftover);
+            cleaned.push(leftover);
         } else {
-            published.left.push(leftover);
+            left.push(leftover);
         }
     }
     Ok(())
@@ -976,7 +1095,10 @@ mod tests {
         let old_view = snapshot(&dir);
 
         // Killed after staging, before the swap: the old set stands.
-        let staged = stage(root.path(), "rolls", &real, &new, &[]).unwrap();
+        let mut publication = begin(&dir, &["a.txt".to_owned()], &DirOptions::default()).unwrap();
+        publication.write("a.txt", b"new").unwrap();
+        let staged = publication.seal().unwrap();
+        killed(publication);
         assert_eq!(snapshot(&dir), old_view);
         // Killed after the swap, before the old set was removed: the new set stands.
         swap(root.path(), &staged, &real).unwrap();
@@ -987,6 +1109,84 @@ mod tests {
         let published = publish_dir(&dir, &new, &DirOptions::default()).unwrap();
         assert_eq!(published.cleaned, std::slice::from_ref(&staged));
         assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    #[test]
+    fn files_written_on_another_thread_as_they_come_make_the_same_set() {
+        let root = tempfile::tempdir().unwrap();
+        let (at_once, streamed) = (root.path().join("a"), root.path().join("b"));
+        let outputs = [
+            out("b.txt", "2"),
+            out("a.txt", "1"),
+            out("manifest.json", "{}"),
+        ];
+        publish_dir(&at_once, &outputs, &DirOptions::default()).unwrap();
+        let names: Vec<String> = outputs.iter().map(|o| o.name.clone()).collect();
+        let publication = begin(&streamed, &names, &DirOptions::default()).unwrap();
+        let publication = std::thread::spawn(move || {
+            let mut publication = publication;
+            for output in &outputs {
+                publication.write(&output.name, &output.bytes).unwrap();
+            }
+            publication
+        })
+        .join()
+        .unwrap();
+        let published = publication.finish().unwrap();
+        assert_eq!(published.files, 3);
+        assert_eq!(snapshot(&streamed), snapshot(&at_once));
+    }
+
+    #[test]
+    fn a_publication_dropped_unfinished_leaves_the_directory_as_it_was() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let announced = ["a.txt".to_owned(), "b.txt".to_owned()];
+        // A new directory: gone again.
+        let mut publication = begin(&dir, &announced, &DirOptions::default()).unwrap();
+        publication.write("a.txt", b"new").unwrap();
+        drop(publication);
+        assert_eq!(names(root.path()), Vec::<String>::new());
+        // An old set: standing, lock and all, nothing staged beside it.
+        publish_dir(&dir, &[out("a.txt", "old")], &DirOptions::default()).unwrap();
+        let before = snapshot(&dir);
+        let mut publication = begin(&dir, &announced, &DirOptions::default()).unwrap();
+        publication.write("a.txt", b"new").unwrap();
+        drop(publication);
+        assert_eq!(snapshot(&dir), before);
+        assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    #[test]
+    fn only_the_names_announced_are_written_each_once_and_all_of_them() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        publish_dir(&dir, &[out("a.txt", "old")], &DirOptions::default()).unwrap();
+        let before = snapshot(&dir);
+        let announced = ["a.txt".to_owned(), "b.txt".to_owned()];
+        let mut publication = begin(&dir, &announced, &DirOptions::default()).unwrap();
+        let refused = |result: Result<(), PublishError>| result.unwrap_err().to_string();
+        assert_eq!(
+            refused(publication.write("c.txt", b"")),
+            "refusing to write output \"c.txt\": it was not among the outputs announced"
+        );
+        publication.write("a.txt", b"new").unwrap();
+        assert_eq!(
+            refused(publication.write("a.txt", b"again")),
+            "refusing to write output \"a.txt\": two outputs have this name"
+        );
+        assert_eq!(
+            publication.finish().unwrap_err().to_string(),
+            "refusing to write output \"b.txt\": it was announced but never written"
+        );
+        assert_eq!(snapshot(&dir), before);
+        assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    /// What a kill leaves: nothing undone, the lock released by the kernel.
+    fn killed(mut publication: Publication) {
+        publication.done = true;
+        drop(publication.lock.take());
     }
 
     fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {

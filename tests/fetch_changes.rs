@@ -51,7 +51,8 @@ fn http() -> Http {
     Http::new(
         Timeouts {
             connect: Duration::from_secs(2),
-            read: Duration::from_millis(500),
+            // Far above any answer's time, even on a loaded machine; a hang outlasts it.
+            read: Duration::from_secs(2),
         },
         None,
     )
@@ -285,11 +286,7 @@ fn malformed_json_once_is_retried_and_complete() {
 #[test]
 fn a_server_that_goes_silent_is_timed_out_and_retried() {
     retried_and_complete(
-        Rule::new(
-            &["project:x/empty"],
-            Fault::Hang(Duration::from_millis(1500)),
-            1,
-        ),
+        Rule::new(&["project:x/empty"], Fault::Hang(Duration::from_secs(5)), 1),
         1,
     );
 }
@@ -530,7 +527,16 @@ fn a_second_fetch_into_the_same_directory_is_refused_while_the_first_runs() {
     let dir = tempfile::tempdir().unwrap();
     std::thread::scope(|scope| {
         let first = scope.spawn(|| run(&server, dir.path(), &["x/alpha"]));
-        std::thread::sleep(Duration::from_millis(150));
+        // The first run asks the server only once it holds the lock, and each answer then
+        // takes 300 ms: the second comes while the lock is held, however loaded the machine.
+        let deadline = Clock::now() + Duration::from_secs(30);
+        while server.requests() == 0 {
+            assert!(
+                Clock::now() < deadline,
+                "the first fetch never asked the server"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
         let err = run(&server, dir.path(), &["x/alpha"]).unwrap_err();
         assert_eq!(
             err.to_string(),

@@ -11,7 +11,7 @@ use crate::cli::settings::{ElectionArgs, Format, print_problems, stop_on_errors}
 use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
-use crate::publish::{self, DirOptions, Output};
+use crate::publish::{self, DirOptions, Publication};
 use crate::report::roll as render;
 use crate::roll;
 
@@ -104,36 +104,34 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
             (engine, evaluation)
         },
     );
-    let render::RenderedRolls { files, manifest } = bar.phase("building the rolls", || {
-        let rolls = roll::build(&engine, &evaluation, &election.dates);
-        render::render(&rolls, &loaded.diagnostics, args.out.is_some())
-    })?;
-    let written = files.len();
-    if let Some(dir) = &args.out {
-        let outputs: Vec<Output> = files
-            .into_iter()
-            .map(|(name, bytes)| Output::new(name, bytes))
-            .collect();
-        let options = DirOptions {
-            keep_foreign: args.force,
-            inputs: loaded.input_paths.clone(),
-        };
-        let bytes: usize = outputs.iter().map(|o| o.bytes.len()).sum();
-        let published = bar.phase(
-            format!(
-                "writing {written} files ({} kB) to {}",
-                thousands(bytes / 1000),
-                dir.display()
-            ),
-            || publish::publish_dir(dir, &outputs, &options),
-        )?;
-        for left in published.left {
-            eprintln!(
-                "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
-                left.display()
-            );
+    let rolls = bar.phase("building the rolls", || {
+        roll::build(&engine, &evaluation, &election.dates)
+    });
+    let names = render::file_names(&rolls, true);
+    let written = names.len();
+    let manifest = match &args.out {
+        None => render::render(&rolls, &loaded.diagnostics, false)?.manifest,
+        Some(dir) => {
+            let options = DirOptions {
+                keep_foreign: args.force,
+                inputs: loaded.input_paths.clone(),
+            };
+            // Checked and locked before anything is rendered: a refused directory costs
+            // nothing. Files are then written on a second thread as they are rendered.
+            let publication = publish::begin(dir, &names, &options)?;
+            let (manifest, published) = bar.phase(
+                format!("writing {written} files to {}", dir.display()),
+                || write_while_rendering(publication, &rolls, &loaded.diagnostics),
+            )?;
+            for left in published.left {
+                eprintln!(
+                    "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
+                    left.display()
+                );
+            }
+            manifest
         }
-    }
+    };
     let mut stdout = std::io::stdout().lock();
     match args.format {
         Format::Table => {
@@ -148,4 +146,37 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
     }
     stdout.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// Render the rolls on this thread and write each file into `publication` on another as
+/// soon as it is ready, then swap the set in.
+fn write_while_rendering(
+    publication: Publication,
+    rolls: &roll::Rolls<'_>,
+    problems: &crate::model::Diagnostics,
+) -> anyhow::Result<(render::Manifest, publish::Published)> {
+    // A few files in flight: enough to keep the writer busy, little memory held.
+    let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
+    let (rendered, staged) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut publication = publication;
+            for (name, bytes) in receive {
+                publication.write(&name, &bytes)?;
+            }
+            Ok::<_, publish::PublishError>(publication)
+        });
+        let rendered = render::render_each(rolls, problems, true, &mut |name, bytes| {
+            send.send((name, bytes))
+                .map_err(|_| std::io::Error::other("the writer stopped"))
+        });
+        drop(send);
+        let staged = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (rendered, staged)
+    });
+    // The writer's error first: when it stopped, rendering stopped because of it.
+    let publication = staged?;
+    let manifest = rendered?;
+    Ok((manifest, publication.finish()?))
 }

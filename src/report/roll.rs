@@ -453,6 +453,24 @@ pub struct RenderedRolls {
     pub manifest: Manifest,
 }
 
+/// The manifest's own file name.
+pub const MANIFEST: &str = "manifest.json";
+
+/// The names of the files [`render_each`] gives, in its order: `<roll>.txt` and
+/// `<roll>.csv` for each roll, then, with `listed`, the manifest.
+#[must_use]
+pub fn file_names(rolls: &Rolls<'_>, listed: bool) -> Vec<String> {
+    let mut names: Vec<String> = rolls
+        .rolls
+        .iter()
+        .flat_map(|roll| [format!("{}.txt", roll.name), format!("{}.csv", roll.name)])
+        .collect();
+    if listed {
+        names.push(MANIFEST.to_owned());
+    }
+    names
+}
+
 /// Render every roll and the manifest. With `listed`, the manifest lists the roll files
 /// with their hashes and is itself the last file; without, it lists none (nothing is
 /// written).
@@ -465,6 +483,24 @@ pub fn render(
     listed: bool,
 ) -> io::Result<RenderedRolls> {
     let mut files = Vec::with_capacity(rolls.rolls.len() * 2 + 1);
+    let manifest = render_each(rolls, problems, listed, &mut |name, bytes| {
+        files.push((name, bytes));
+        Ok(())
+    })?;
+    Ok(RenderedRolls { files, manifest })
+}
+
+/// As [`render`], handing each file to `sink` as soon as it is rendered (so that it can
+/// be written while the next is rendered), in the order of [`file_names`].
+///
+/// # Errors
+/// What `sink` returns.
+pub fn render_each(
+    rolls: &Rolls<'_>,
+    problems: &Diagnostics,
+    listed: bool,
+    sink: &mut dyn FnMut(String, Vec<u8>) -> io::Result<()>,
+) -> io::Result<Manifest> {
     let mut written: Vec<Vec<WrittenFile>> = Vec::with_capacity(rolls.rolls.len());
     for roll in &rolls.rolls {
         let mut txt = Vec::new();
@@ -484,14 +520,14 @@ pub fn render(
                 },
             ]);
         }
-        files.push((txt_name, txt));
-        files.push((csv_name, csv));
+        sink(txt_name, txt)?;
+        sink(csv_name, csv)?;
     }
     let manifest = manifest(rolls, problems, &written);
     if listed {
         let mut json = Vec::new();
         write_json(&manifest, &mut json)?;
-        files.push(("manifest.json".to_owned(), json));
+        sink(MANIFEST.to_owned(), json)?;
     }
-    Ok(RenderedRolls { files, manifest })
+    Ok(manifest)
 }
