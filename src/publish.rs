@@ -415,8 +415,8 @@ pub struct Publication {
     shown: PathBuf,
     real: PathBuf,
     parent: PathBuf,
-    /// The names announced, in order, and whether each is written yet.
-    names: BTreeMap<String, bool>,
+    /// The names announced, and how far each is.
+    names: BTreeMap<String, Slot>,
     staging: PathBuf,
     ledger: Vec<LedgerEntry>,
     kept: Vec<String>,
@@ -428,6 +428,15 @@ pub struct Publication {
     created: bool,
     /// Set once the new set is in place: nothing is left to undo.
     done: bool,
+}
+
+/// How far an announced output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Announced,
+    /// Created empty by [`Publication::reserve`].
+    Reserved,
+    Written,
 }
 
 /// Check and lock `dir` for a set of outputs named `names` (see the module
@@ -470,7 +479,7 @@ pub fn begin(
         shown: dir.to_path_buf(),
         real: real.clone(),
         parent: parent.to_path_buf(),
-        names: names.iter().map(|n| (n.clone(), false)).collect(),
+        names: names.iter().map(|n| (n.clone(), Slot::Announced)).collect(),
         staging: PathBuf::new(),
         ledger: Vec::with_capacity(names.len()),
         kept: Vec::new(),
@@ -562,27 +571,52 @@ impl Publication {
         write_new(&self.staging.join(MARKER), marker.as_bytes())
     }
 
+    /// Create every announced file, empty, in the staging directory, to be filled by
+    /// [`Publication::write`]. Creating a file costs the file system far more than filling
+    /// it (an inode to find), so a caller that knows the names long before the contents
+    /// reserves them on another thread meanwhile.
+    ///
+    /// # Errors
+    /// A file cannot be created.
+    pub fn reserve(&mut self) -> Result<(), PublishError> {
+        for (name, slot) in &mut self.names {
+            if *slot == Slot::Announced {
+                write_new(&self.staging.join(name), b"")?;
+                *slot = Slot::Reserved;
+            }
+        }
+        Ok(())
+    }
+
     /// Write one of the announced files into the staging directory.
     ///
     /// # Errors
     /// The name was not announced, or was written already, or the file cannot be written.
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), PublishError> {
+        let refused = |reason| {
+            Err(PublishError::BadName {
+                name: name.to_owned(),
+                reason,
+            })
+        };
+        let path = self.staging.join(name);
         match self.names.get_mut(name) {
-            Some(written @ false) => *written = true,
-            Some(true) => {
-                return Err(PublishError::BadName {
-                    name: name.to_owned(),
-                    reason: "two outputs have this name",
-                });
+            Some(slot @ Slot::Announced) => {
+                write_new(&path, bytes)?;
+                *slot = Slot::Written;
             }
-            None => {
-                return Err(PublishError::BadName {
-                    name: name.to_owned(),
-                    reason: "it was not among the outputs announced",
-                });
+            Some(slot @ Slot::Reserved) => {
+                // Created empty by this run in its own staging directory.
+                OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|mut file| file.write_all(bytes))
+                    .map_err(io_error("write", &path))?;
+                *slot = Slot::Written;
             }
+            Some(Slot::Written) => return refused("two outputs have this name"),
+            None => return refused("it was not among the outputs announced"),
         }
-        write_new(&self.staging.join(name), bytes)?;
         self.ledger.push(LedgerEntry {
             name: name.to_owned(),
             sha256: sha256_hex(bytes),
@@ -618,7 +652,7 @@ impl Publication {
     /// Make the staging directory a complete set, ready to swap in: every announced file,
     /// the ledger, links to the lock and the kept files, flushed to disk.
     fn seal(&mut self) -> Result<PathBuf, PublishError> {
-        if let Some((name, _)) = self.names.iter().find(|(_, written)| !**written) {
+        if let Some((name, _)) = self.names.iter().find(|(_, slot)| **slot != Slot::Written) {
             return Err(PublishError::BadName {
                 name: name.clone(),
                 reason: "it was announced but never written",
@@ -1125,6 +1159,8 @@ mod tests {
         let publication = begin(&streamed, &names, &DirOptions::default()).unwrap();
         let publication = std::thread::spawn(move || {
             let mut publication = publication;
+            // Created empty first, filled later, as `roll` does.
+            publication.reserve().unwrap();
             for output in &outputs {
                 publication.write(&output.name, &output.bytes).unwrap();
             }
@@ -1139,12 +1175,13 @@ mod tests {
 
     #[test]
     fn a_publication_dropped_unfinished_leaves_the_directory_as_it_was() {
+        // Dropped with its files reserved, or one of them written.
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("rolls");
         let announced = ["a.txt".to_owned(), "b.txt".to_owned()];
         // A new directory: gone again.
         let mut publication = begin(&dir, &announced, &DirOptions::default()).unwrap();
-        publication.write("a.txt", b"new").unwrap();
+        publication.reserve().unwrap();
         drop(publication);
         assert_eq!(names(root.path()), Vec::<String>::new());
         // An old set: standing, lock and all, nothing staged beside it.

@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::cli::Outcome;
 use crate::cli::progress::{Bar, thousands};
-use crate::cli::settings::{ElectionArgs, Format, print_problems, stop_on_errors};
+use crate::cli::settings::{ElectionArgs, Format, Loaded, print_problems, stop_on_errors};
 use crate::cli::terminal::Terminal;
 use crate::identity::People;
 use crate::policy::Engine;
@@ -85,44 +85,28 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
         anyhow::bail!("roll names collide; no roll was written");
     }
     let election = &loaded.election;
-    let people = bar.phase(
-        format!(
-            "identity: {} changes",
-            thousands(election.changes.changes.len())
-        ),
-        || People::resolve(election, loaded.compat),
+    // The files' names follow from the policy and the governance files alone, so the
+    // directory is checked and locked before any work, and its files are created on a
+    // second thread while the rolls are computed (creating a file is what costs).
+    let names = render::file_names(
+        roll::all_instances(&loaded.policy, &election.governance).map(|(_, name, _)| name),
+        true,
     );
-    let (engine, evaluation) = bar.phase(
-        format!(
-            "policy {}: {} people",
-            loaded.policy.name,
-            thousands(people.len())
-        ),
-        || {
-            let engine = Engine::new(&loaded.policy, election, &people);
-            let evaluation = engine.evaluate(&election.dates);
-            (engine, evaluation)
-        },
-    );
-    let rolls = bar.phase("building the rolls", || {
-        roll::build(&engine, &evaluation, &election.dates)
-    });
-    let names = render::file_names(&rolls, true);
     let written = names.len();
     let manifest = match &args.out {
-        None => render::render(&rolls, &loaded.diagnostics, false)?.manifest,
+        None => {
+            compute(&loaded, &bar, |rolls| {
+                render::render(rolls, &loaded.diagnostics, false)
+            })?
+            .manifest
+        }
         Some(dir) => {
             let options = DirOptions {
                 keep_foreign: args.force,
                 inputs: loaded.input_paths.clone(),
             };
-            // Checked and locked before anything is rendered: a refused directory costs
-            // nothing. Files are then written on a second thread as they are rendered.
             let publication = publish::begin(dir, &names, &options)?;
-            let (manifest, published) = bar.phase(
-                format!("writing {written} files to {}", dir.display()),
-                || write_while_rendering(publication, &rolls, &loaded.diagnostics),
-            )?;
+            let (manifest, published) = write_while_computing(publication, &loaded, &bar, dir)?;
             for left in published.left {
                 eprintln!(
                     "warning: {} is left from an earlier run and holds files electorate cannot prove it wrote; look inside, then remove it",
@@ -148,35 +132,87 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
     Ok(Outcome::Clean)
 }
 
-/// Render the rolls on this thread and write each file into `publication` on another as
-/// soon as it is ready, then swap the set in.
-fn write_while_rendering(
+/// Resolve identities, evaluate the policy, build every roll, and hand them to `then`.
+fn compute<T>(loaded: &Loaded, bar: &Bar, then: impl FnOnce(&roll::Rolls<'_>) -> T) -> T {
+    let election = &loaded.election;
+    let people = bar.phase(
+        format!(
+            "identity: {} changes",
+            thousands(election.changes.changes.len())
+        ),
+        || People::resolve(election, loaded.compat),
+    );
+    let (engine, evaluation) = bar.phase(
+        format!(
+            "policy {}: {} people",
+            loaded.policy.name,
+            thousands(people.len())
+        ),
+        || {
+            let engine = Engine::new(&loaded.policy, election, &people);
+            let evaluation = engine.evaluate(&election.dates);
+            (engine, evaluation)
+        },
+    );
+    let rolls = bar.phase("building the rolls", || {
+        roll::build(&engine, &evaluation, &election.dates)
+    });
+    let done = then(&rolls);
+    // The process ends soon after: freeing what the rolls were built from (hundreds of
+    // thousands of allocations, a tenth of a second for a million changes) would only
+    // delay it, and the memory goes back to the system at exit all the same.
+    std::mem::forget(rolls);
+    std::mem::forget(evaluation);
+    std::mem::forget(engine);
+    std::mem::forget(people);
+    done
+}
+
+/// Compute and render the rolls on this thread while a second creates the publication's
+/// files, writes each as soon as it is rendered, and swaps the set in.
+fn write_while_computing(
     publication: Publication,
-    rolls: &roll::Rolls<'_>,
-    problems: &crate::model::Diagnostics,
+    loaded: &Loaded,
+    bar: &Bar,
+    dir: &std::path::Path,
 ) -> anyhow::Result<(render::Manifest, publish::Published)> {
     // A few files in flight: enough to keep the writer busy, little memory held.
     let (send, receive) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4);
-    let (rendered, staged) = std::thread::scope(|scope| {
+    let (rendered, published) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || {
             let mut publication = publication;
+            publication.reserve()?;
             for (name, bytes) in receive {
                 publication.write(&name, &bytes)?;
             }
-            Ok::<_, publish::PublishError>(publication)
+            publication.finish()
         });
-        let rendered = render::render_each(rolls, problems, true, &mut |name, bytes| {
-            send.send((name, bytes))
-                .map_err(|_| std::io::Error::other("the writer stopped"))
+        let rendered = compute(loaded, bar, |rolls| {
+            let rendered = bar.phase(format!("writing the rolls to {}", dir.display()), || {
+                render::render_each(rolls, &loaded.diagnostics, true, &mut |name, bytes| {
+                    send.send((name, bytes)).map_err(|_| {
+                        std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the writer stopped")
+                    })
+                })
+            });
+            // Rendering is over: let the writer finish (or, when rendering failed, drop
+            // what it staged) without waiting for anything else.
+            drop(send);
+            rendered
         });
-        drop(send);
-        let staged = writer
+        let published = writer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (rendered, staged)
+        (rendered, published)
     });
-    // The writer's error first: when it stopped, rendering stopped because of it.
-    let publication = staged?;
-    let manifest = rendered?;
-    Ok((manifest, publication.finish()?))
+    match (rendered, published) {
+        (Ok(manifest), Ok(published)) => Ok((manifest, published)),
+        // The writer stopped, and rendering with it: the writer's error says why.
+        (Ok(_), Err(err)) => Err(err.into()),
+        (Err(err), Err(writer)) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+            Err(writer.into())
+        }
+        // Rendering failed, so the writer found files missing: the render's error says why.
+        (Err(err), _) => Err(err.into()),
+    }
 }

@@ -456,14 +456,16 @@ pub struct RenderedRolls {
 /// The manifest's own file name.
 pub const MANIFEST: &str = "manifest.json";
 
-/// The names of the files [`render_each`] gives, in its order: `<roll>.txt` and
-/// `<roll>.csv` for each roll, then, with `listed`, the manifest.
+/// The names of the files [`render_each`] gives for rolls of these names, in its order:
+/// `<roll>.txt` and `<roll>.csv` for each roll, then, with `listed`, the manifest.
 #[must_use]
-pub fn file_names(rolls: &Rolls<'_>, listed: bool) -> Vec<String> {
+pub fn file_names<S: AsRef<str>>(rolls: impl IntoIterator<Item = S>, listed: bool) -> Vec<String> {
     let mut names: Vec<String> = rolls
-        .rolls
-        .iter()
-        .flat_map(|roll| [format!("{}.txt", roll.name), format!("{}.csv", roll.name)])
+        .into_iter()
+        .flat_map(|roll| {
+            let roll = roll.as_ref();
+            [format!("{roll}.txt"), format!("{roll}.csv")]
+        })
         .collect();
     if listed {
         names.push(MANIFEST.to_owned());
