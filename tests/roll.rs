@@ -649,3 +649,39 @@ fn two_records_of_one_change_that_disagree_are_an_error_naming_both() {
     );
     assert!(run.stderr.contains("2014-09-16") && run.stderr.contains("2015-09-16"));
 }
+
+#[test]
+fn rolls_rendered_on_two_threads_come_in_order_with_the_bytes_written() {
+    use electorate::identity::People;
+    use electorate::policy::Engine;
+    use electorate::report::roll as render;
+
+    let loaded = electorate::ingest::inputs::load(
+        std::path::Path::new(&path(EXAMPLE)),
+        &electorate::ingest::Silent,
+    )
+    .expect("the example loads");
+    let election = &loaded.election;
+    let policy = electorate::policy::builtin("openstack").expect("shipped policy");
+    let people = People::resolve(election, electorate::model::Compat::NONE);
+    let engine = Engine::new(&policy, election, &people);
+    let evaluation = engine.evaluate(&election.dates);
+    let rolls = electorate::roll::build(&engine, &evaluation, &election.dates);
+    assert!(rolls.rolls.len() >= 4, "enough rolls for two threads");
+    let rendered = render::render(&rolls, &loaded.diagnostics, true).unwrap();
+    let names: Vec<&str> = rendered.files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        render::file_names(rolls.rolls.iter().map(|r| r.name.as_str()), true)
+    );
+    let (_out, written) = roll_example(&[]);
+    for (name, bytes) in &rendered.files {
+        if name != "manifest.json" {
+            assert_eq!(
+                std::str::from_utf8(bytes).unwrap(),
+                txt(&written, name),
+                "{name}"
+            );
+        }
+    }
+}

@@ -189,7 +189,7 @@ fn write_while_computing(
         });
         let rendered = compute(loaded, bar, |rolls| {
             let rendered = bar.phase(format!("writing the rolls to {}", dir.display()), || {
-                render::render_each(rolls, &loaded.diagnostics, true, &mut |name, bytes| {
+                render::render_each(rolls, &loaded.diagnostics, true, &|name, bytes| {
                     send.send((name, bytes)).map_err(|_| {
                         std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the writer stopped")
                     })

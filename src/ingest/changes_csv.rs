@@ -80,7 +80,8 @@ pub fn read(
     progress: &dyn Progress,
 ) -> std::io::Result<(FileDigest, FileRows)> {
     let mut reader = open(input, progress)?;
-    let data = limits::read_all(&input.shown(), &mut reader, limits::MAX_LINE_BYTES)?;
+    let size = std::fs::metadata(&input.path).map_or(0, |m| m.len());
+    let data = limits::read_all(&input.shown(), &mut reader, limits::MAX_LINE_BYTES, size)?;
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let halves = data.len() as u64 >= PARALLEL_FROM && cores >= 2;
     let rows = parse(&input.display, data, file, log, diagnostics, halves);

@@ -45,6 +45,8 @@ pub const MAX_ATTENDEES: usize = 10_000;
 
 /// How much is read at a time.
 const CHUNK: usize = 64 << 10;
+/// The most [`read_all`] reserves ahead of reading, whatever size the file claims.
+const MAX_RESERVE: usize = 4 << 30;
 
 /// The lengths of the lines of an input fed in pieces.
 #[derive(Debug, Clone)]
@@ -139,7 +141,7 @@ pub fn read_bounded(
 ) -> io::Result<(Vec<u8>, FileDigest)> {
     let mut reader = open(input, progress)?;
     let shown = input.shown();
-    let bytes = read_all_within(&shown, &mut reader, max, max_total.unwrap_or(usize::MAX))?;
+    let bytes = read_all_within(&shown, &mut reader, max, max_total.unwrap_or(usize::MAX), 0)?;
     if let Some(max_total) = max_total
         && bytes.len() > max_total
     {
@@ -149,7 +151,8 @@ pub fn read_bounded(
 }
 
 /// [`read_bounded`] for a file already open, whose digest the caller finishes (after
-/// parsing, so that hashing and parsing overlap).
+/// parsing, so that hashing and parsing overlap). `expected` is the file's size when
+/// known (0 otherwise): room for it is taken at once, not grown by copying.
 ///
 /// # Errors
 /// See [`read_bounded`].
@@ -157,8 +160,9 @@ pub fn read_all<R: Read>(
     file: &str,
     reader: &mut HashingReader<'_, R>,
     max: usize,
+    expected: u64,
 ) -> io::Result<Vec<u8>> {
-    read_all_within(file, reader, max, usize::MAX)
+    read_all_within(file, reader, max, usize::MAX, expected)
 }
 
 fn read_all_within<R: Read>(
@@ -166,8 +170,17 @@ fn read_all_within<R: Read>(
     reader: &mut HashingReader<'_, R>,
     max: usize,
     max_total: usize,
+    expected: u64,
 ) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    // Reserved, not touched: memory is taken as the file is read. The last chunk's read,
+    // which finds the end, fits in the extra chunk.
+    let expected = usize::try_from(expected).unwrap_or(usize::MAX);
+    let mut bytes = Vec::with_capacity(
+        expected
+            .min(max_total)
+            .min(MAX_RESERVE)
+            .saturating_add(CHUNK),
+    );
     let mut lines = LineLengths::new(max);
     loop {
         if bytes.len() > max_total {

@@ -484,16 +484,31 @@ pub fn render(
     problems: &Diagnostics,
     listed: bool,
 ) -> io::Result<RenderedRolls> {
-    let mut files = Vec::with_capacity(rolls.rolls.len() * 2 + 1);
-    let manifest = render_each(rolls, problems, listed, &mut |name, bytes| {
-        files.push((name, bytes));
+    let files = std::sync::Mutex::new(Vec::with_capacity(rolls.rolls.len() * 2 + 1));
+    let manifest = render_each(rolls, problems, listed, &|name, bytes| {
+        files
+            .lock()
+            .map_err(|_| io::Error::other("a renderer panicked"))?
+            .push((name, bytes));
         Ok(())
     })?;
+    let mut files = files
+        .into_inner()
+        .map_err(|_| io::Error::other("a renderer panicked"))?;
+    // In the order of `file_names`, whichever thread rendered each.
+    let order = file_names(rolls.rolls.iter().map(|r| r.name.as_str()), listed);
+    let position: std::collections::HashMap<&str, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    files.sort_by_key(|(name, _)| position.get(name.as_str()).copied());
     Ok(RenderedRolls { files, manifest })
 }
 
 /// As [`render`], handing each file to `sink` as soon as it is rendered (so that it can
-/// be written while the next is rendered), in the order of [`file_names`].
+/// be written while the next is rendered). Large sets of rolls are rendered on two
+/// threads, so files arrive in no particular order, the manifest last.
 ///
 /// # Errors
 /// What `sink` returns.
@@ -501,17 +516,16 @@ pub fn render_each(
     rolls: &Rolls<'_>,
     problems: &Diagnostics,
     listed: bool,
-    sink: &mut dyn FnMut(String, Vec<u8>) -> io::Result<()>,
+    sink: &(dyn Fn(String, Vec<u8>) -> io::Result<()> + Sync),
 ) -> io::Result<Manifest> {
-    let mut written: Vec<Vec<WrittenFile>> = Vec::with_capacity(rolls.rolls.len());
-    for roll in &rolls.rolls {
+    let render_one = |roll: &Roll| -> io::Result<Vec<WrittenFile>> {
         let mut txt = Vec::new();
         write_txt(roll, &mut txt)?;
         let mut csv = Vec::with_capacity(roll.voters.len() * 200);
         write_csv(&RollView { rolls, roll }, &mut csv)?;
         let (txt_name, csv_name) = (format!("{}.txt", roll.name), format!("{}.csv", roll.name));
-        if listed {
-            written.push(vec![
+        let hashes = if listed {
+            vec![
                 WrittenFile {
                     path: txt_name.clone(),
                     sha256: crate::digest::sha256_hex(&txt),
@@ -520,11 +534,53 @@ pub fn render_each(
                     path: csv_name.clone(),
                     sha256: crate::digest::sha256_hex(&csv),
                 },
-            ]);
-        }
+            ]
+        } else {
+            Vec::new()
+        };
         sink(txt_name, txt)?;
         sink(csv_name, csv)?;
-    }
+        Ok(hashes)
+    };
+    // Each thread takes the next roll not yet taken: the TC roll alone is a third of
+    // the work, so a fixed split would leave one thread idle.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> io::Result<Vec<(usize, Vec<WrittenFile>)>> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(roll) = rolls.rolls.get(i) else {
+                return Ok(done);
+            };
+            done.push((i, render_one(roll)?));
+        }
+    };
+    let threads = if rolls.rolls.len() >= PARALLEL_ROLLS {
+        2
+    } else {
+        1
+    };
+    let mut rendered = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for helper in helpers {
+            let theirs = helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            match (&mut all, theirs) {
+                (Ok(all), Ok(theirs)) => all.extend(theirs),
+                (Ok(_), Err(err)) => all = Err(err),
+                (Err(_), _) => {}
+            }
+        }
+        all
+    })?;
+    rendered.sort_by_key(|(i, _)| *i);
+    let written: Vec<Vec<WrittenFile>> = if listed {
+        rendered.into_iter().map(|(_, files)| files).collect()
+    } else {
+        Vec::new()
+    };
     let manifest = manifest(rolls, problems, &written);
     if listed {
         let mut json = Vec::new();
@@ -533,3 +589,7 @@ pub fn render_each(
     }
     Ok(manifest)
 }
+
+/// From this many rolls on, [`render_each`] renders on two threads: low enough that the
+/// shipped example (eight rolls) and the tests built on it go through that path.
+const PARALLEL_ROLLS: usize = 4;
