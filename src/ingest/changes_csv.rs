@@ -880,53 +880,10 @@ mod tests {
         assert_eq!(credits[0].role, CreditRole::CoAuthor);
     }
 
-    /// Everything a log holds, with symbols resolved: two logs that read the same
-    /// records compare equal even if one interned a string the other never needed.
-    fn fingerprint(log: &ChangeLog) -> String {
-        let t = |s: crate::model::Sym| log.symbols.resolve(s).to_owned();
-        let accounts: Vec<_> = log
-            .accounts
-            .iter()
-            .map(|a| {
-                let key = match a.key {
-                    crate::model::AccountKey::Email(e) => format!("email:{}", t(e)),
-                    other => format!("{other:?}"),
-                };
-                (
-                    key,
-                    a.gerrit_id,
-                    a.emails.iter().map(|e| t(*e)).collect::<Vec<_>>(),
-                    a.name.map(t),
-                    a.username.map(t),
-                    a.first_seen,
-                )
-            })
-            .collect();
-        let changes: Vec<_> = log
-            .changes
-            .iter()
-            .map(|c| {
-                (
-                    t(c.repo),
-                    t(c.branch),
-                    c.owner,
-                    c.email.map(t),
-                    c.merged,
-                    c.status.map(t),
-                    c.merged_at,
-                    c.label(log),
-                    log.credits_of(c).to_vec(),
-                    c.origin,
-                )
-            })
-            .collect();
-        format!("{accounts:?}\n{changes:?}")
-    }
-
     fn sequential(text: &[u8]) -> (String, Vec<String>, FileRows) {
         let (log, d, rows) = parse(text);
         (
-            fingerprint(&log),
+            log.fingerprint(),
             d.all().iter().map(ToString::to_string).collect(),
             rows,
         )
@@ -944,7 +901,7 @@ mod tests {
             true,
         );
         (
-            fingerprint(&log),
+            log.fingerprint(),
             d.all().iter().map(ToString::to_string).collect(),
             rows,
         )

@@ -492,6 +492,57 @@ impl ChangeLog {
             .get(start..start + usize::from(change.credits_len))
             .unwrap_or(&[])
     }
+
+    /// Everything the log holds, as text with symbols resolved: two logs that read the same
+    /// records give the same text even if one interned a string the other never needed.
+    /// For tests and fuzz targets that compare two ways of reading one input.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let text = |sym: Sym| self.symbols.resolve(sym).to_owned();
+        let accounts: Vec<_> = self
+            .accounts
+            .iter()
+            .map(|a| {
+                let key = match a.key {
+                    AccountKey::Email(e) => format!("email:{}", text(e)),
+                    AccountKey::Unusable(raw) => format!("unusable:{}", text(raw)),
+                    other => format!("{other:?}"),
+                };
+                (
+                    key,
+                    a.gerrit_id,
+                    a.emails.iter().map(|&e| text(e)).collect::<Vec<_>>(),
+                    a.unusable_emails
+                        .iter()
+                        .map(|&e| text(e))
+                        .collect::<Vec<_>>(),
+                    a.name.map(text),
+                    a.username.map(text),
+                    a.first_seen,
+                )
+            })
+            .collect();
+        let changes: Vec<_> = self
+            .changes
+            .iter()
+            .map(|c| {
+                (
+                    text(c.repo),
+                    text(c.branch),
+                    c.owner,
+                    c.email.map(text),
+                    c.merged,
+                    c.status.map(text),
+                    c.merged_at,
+                    c.label(self),
+                    c.commit.map(|t| self.text(t).to_owned()),
+                    self.credits_of(c).to_vec(),
+                    c.origin,
+                )
+            })
+            .collect();
+        format!("{accounts:?}\n{changes:?}")
+    }
 }
 
 #[cfg(test)]
