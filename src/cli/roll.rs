@@ -94,12 +94,10 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
     );
     let written = names.len();
     let manifest = match &args.out {
-        None => {
-            compute(&loaded, &bar, |rolls| {
-                render::render(rolls, &loaded.diagnostics, false)
-            })?
-            .manifest
-        }
+        // Nothing to write: the summary needs the manifest alone, not the files.
+        None => compute(&loaded, &bar, |rolls| {
+            render::manifest(rolls, &loaded.diagnostics, &[])
+        }),
         Some(dir) => {
             let options = DirOptions {
                 keep_foreign: args.force,
