@@ -421,3 +421,37 @@ fn governance_is_read_at_the_election_tag_whatever_is_checked_out() {
         run.stderr
     );
 }
+
+#[test]
+fn a_change_id_too_long_to_be_one_is_replaced_by_the_commit_id_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    if git_output(&repo, &["init", "-q", "-b", "master"], None).is_none() {
+        eprintln!("skipped: git is not available to build the test repository");
+        return;
+    }
+    let tree = git_output(&repo, &["mktree"], Some("")).unwrap();
+    let commit = format!(
+        "tree {tree}\nauthor Ann Operator <ann@example.org> 1475323200 +0000\ncommitter Gate Keeper <gate@example.org> 1475323200 +0000\n\nAdd a\n\nChange-Id: I{}\n",
+        "1".repeat(1_200)
+    );
+    let id = git_output(
+        &repo,
+        &["hash-object", "-t", "commit", "-w", "--stdin"],
+        Some(&commit),
+    )
+    .unwrap();
+    git_output(&repo, &["update-ref", "refs/heads/master", &id], None).unwrap();
+    let election = "[election]\nname = \"git\"\nwindow = { start = \"2016-02-01T00:00:00Z\", end = \"2017-02-01T00:00:00Z\" }\npolicy = \"openstack\"\n[inputs]\ngit = [{ path = \"repo\", project = \"openstack/osops-tools-generic\" }]\n";
+    write_tree(dir.path(), &[("election.toml", election)]);
+    let election_path = dir.path().join("election.toml").display().to_string();
+    let run = electorate(&["check", "--election", &election_path]);
+    assert!(
+        run.stdout.contains(&format!(
+            "/repo: record 1: field Change-Id: commit {id}: its Change-Id trailer is 1201 bytes, longer than the 1000 a field may hold; the commit id identifies the change instead"
+        )),
+        "{}",
+        run.stdout
+    );
+}

@@ -324,8 +324,21 @@ pub fn read(
             .last()
             .map_or_else(|| id.clone(), str::to_owned);
         let (credits_start, credits_len) = log.add_credits(credits);
-        // A Change-Id trailer too long to be one is not one.
+        // A Change-Id trailer too long to be one is not one: the commit id stands in, and
+        // the official is told.
         let change_id = if change_id.len() > MAX_FIELD_BYTES {
+            diagnostics.push(
+                Problem::warning(
+                    Code::FieldTooLong,
+                    name,
+                    format!(
+                        "commit {id}: its Change-Id trailer is {} bytes, longer than the {MAX_FIELD_BYTES} a field may hold; the commit id identifies the change instead",
+                        change_id.len()
+                    ),
+                )
+                .at_record(u64::from(record))
+                .in_field("Change-Id"),
+            );
             id.clone()
         } else {
             change_id
