@@ -415,10 +415,9 @@ pub struct Publication {
     shown: PathBuf,
     real: PathBuf,
     parent: PathBuf,
-    /// The names announced, and how far each is.
+    /// The names announced, and how far each is; in name order, as the ledger lists them.
     names: BTreeMap<String, Slot>,
     staging: PathBuf,
-    ledger: Vec<LedgerEntry>,
     kept: Vec<String>,
     cleaned: Vec<PathBuf>,
     left: Vec<PathBuf>,
@@ -431,12 +430,13 @@ pub struct Publication {
 }
 
 /// How far an announced output is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Slot {
     Announced,
     /// Created empty by [`Publication::reserve`].
     Reserved,
-    Written,
+    /// Written, with its SHA-256 for the ledger.
+    Written(String),
 }
 
 /// Check and lock `dir` for a set of outputs named `names` (see the module
@@ -481,7 +481,6 @@ pub fn begin(
         parent: parent.to_path_buf(),
         names: names.iter().map(|n| (n.clone(), Slot::Announced)).collect(),
         staging: PathBuf::new(),
-        ledger: Vec::with_capacity(names.len()),
         kept: Vec::new(),
         cleaned: Vec::new(),
         left: Vec::new(),
@@ -600,27 +599,20 @@ impl Publication {
             })
         };
         let path = self.staging.join(name);
-        match self.names.get_mut(name) {
-            Some(slot @ Slot::Announced) => {
-                write_new(&path, bytes)?;
-                *slot = Slot::Written;
-            }
-            Some(slot @ Slot::Reserved) => {
-                // Created empty by this run in its own staging directory.
-                OpenOptions::new()
-                    .write(true)
-                    .open(&path)
-                    .and_then(|mut file| file.write_all(bytes))
-                    .map_err(io_error("write", &path))?;
-                *slot = Slot::Written;
-            }
-            Some(Slot::Written) => return refused("two outputs have this name"),
-            None => return refused("it was not among the outputs announced"),
+        let Some(slot) = self.names.get_mut(name) else {
+            return refused("it was not among the outputs announced");
+        };
+        match slot {
+            Slot::Announced => write_new(&path, bytes)?,
+            // Created empty by this run in its own staging directory.
+            Slot::Reserved => OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|mut file| file.write_all(bytes))
+                .map_err(io_error("write", &path))?,
+            Slot::Written(_) => return refused("two outputs have this name"),
         }
-        self.ledger.push(LedgerEntry {
-            name: name.to_owned(),
-            sha256: sha256_hex(bytes),
-        });
+        *slot = Slot::Written(sha256_hex(bytes));
         Ok(())
     }
 
@@ -652,17 +644,23 @@ impl Publication {
     /// Make the staging directory a complete set, ready to swap in: every announced file,
     /// the ledger, links to the lock and the kept files, flushed to disk.
     fn seal(&mut self) -> Result<PathBuf, PublishError> {
-        if let Some((name, _)) = self.names.iter().find(|(_, slot)| **slot != Slot::Written) {
-            return Err(PublishError::BadName {
+        let mut files = Vec::with_capacity(self.names.len());
+        for (name, slot) in &self.names {
+            let Slot::Written(sha256) = slot else {
+                return Err(PublishError::BadName {
+                    name: name.clone(),
+                    reason: "it was announced but never written",
+                });
+            };
+            files.push(LedgerEntry {
                 name: name.clone(),
-                reason: "it was announced but never written",
+                sha256: sha256.clone(),
             });
         }
-        let mut ledger = Ledger {
+        let ledger = Ledger {
             tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
-            files: std::mem::take(&mut self.ledger),
+            files,
         };
-        ledger.files.sort_by(|a, b| a.name.cmp(&b.name));
         let staging = self.staging.clone();
         let mut text = serde_json::to_string_pretty(&ledger).map_err(|err| PublishError::Io {
             action: "write",

@@ -24,7 +24,7 @@ use crate::model::{
     Code, ExtraAtc, FileId, Governance, Month, Origin, Position, Repo, Team, TeamIdx, TeamKind,
     slug,
 };
-use crate::model::{Diagnostics, Problem, address_problem, cut_quoted, excerpt};
+use crate::model::{Diagnostics, LineCounter, Problem, address_problem, cut_quoted, excerpt};
 
 /// Which governance file a path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -599,13 +599,10 @@ struct Places {
 
 impl Places {
     fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
-            .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
-            .count() as u64;
+        let lines = LineCounter::new(text.as_bytes()).line_of(text.len() as u64);
         let last = text.rsplit(['\n', '\r']).next().unwrap_or("");
         Self {
-            lines: breaks + 1,
+            lines,
             end: last.chars().count() as u64 + 1,
         }
     }

@@ -82,6 +82,18 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
         .filter(|(_, h)| is_email(h))
         .map(|(i, _)| i)
         .collect();
+    // Each column's name as problems quote it, cut once rather than on every row.
+    let email_fields: Vec<(usize, String)> = email_cols
+        .iter()
+        .map(|&col| {
+            (
+                col,
+                header
+                    .get(col)
+                    .map_or_else(|| "email".to_owned(), |h| cut(h)),
+            )
+        })
+        .collect();
     if id_col.is_none() || email_cols.is_empty() {
         let mut missing = Vec::new();
         if id_col.is_none() {
@@ -219,10 +231,7 @@ pub fn parse(name: &str, bytes: &[u8], file: FileId, diagnostics: &mut Diagnosti
         }
         let mut emails = Vec::new();
         let mut bad = false;
-        for &col in &email_cols {
-            let field = header
-                .get(col)
-                .map_or_else(|| "email".to_owned(), |h| cut(h));
+        for &(col, ref field) in &email_fields {
             for address in record
                 .get(col)
                 .unwrap_or("")

@@ -224,7 +224,8 @@ impl ChangeLog {
             .filter(|e| !e.is_empty())
             .map(|e| self.symbols.intern(e));
         // Most records name an account already seen with an address already seen: find
-        // both without hashing any string.
+        // the account by number, and the address with one lookup of its text (no new
+        // symbol, no allocation).
         if let Some(id) = seen.gerrit_id
             && let Some(&idx) = self.by_key.get(&AccountKey::Gerrit(id))
         {

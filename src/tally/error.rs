@@ -7,19 +7,8 @@
 
 use std::fmt::{self, Write as _};
 
-/// The most characters of a value an error message quotes.
-pub const EXCERPT_CHARS: usize = 40;
-
-/// A value quoted for an error message: Rust's `{:?}` quoting (so spaces, empty strings
-/// and control characters show), cut after [`EXCERPT_CHARS`] characters with `…` after
-/// the closing quote, so that a fifty-megabyte field makes a one-line message.
-#[must_use]
-pub fn excerpt(value: &str) -> String {
-    match value.char_indices().nth(EXCERPT_CHARS) {
-        None => format!("{value:?}"),
-        Some((cut, _)) => format!("{:?}…", value.get(..cut).unwrap_or(value)),
-    }
-}
+/// Values are quoted as everywhere else: [`crate::model::excerpt`].
+pub use crate::model::{EXCERPT_CHARS, excerpt};
 
 /// Text that is not a quoted value (a number as written, another parser's message) but
 /// can still carry input (the TOML parser names an unknown key as written, line breaks and
