@@ -77,6 +77,9 @@ pub struct Published {
     /// The directory written, as given.
     pub dir: PathBuf,
     pub files: usize,
+    /// Files whose bytes were the same as the set's before: carried over (the same file,
+    /// its modification time kept) rather than written again.
+    pub unchanged: usize,
     /// Files the tool did not write that were kept beside the outputs (`keep_foreign`).
     pub kept: Vec<String>,
     /// Leftovers of killed runs removed before writing.
@@ -224,8 +227,9 @@ fn check_names(names: &[String]) -> Result<(), PublishError> {
 
 /// How an entry of an existing directory relates to the tool.
 enum Entry {
-    /// Written by the tool, unchanged: replace freely.
-    Ours,
+    /// Written by the tool, unchanged: replace freely. With what the ledger recorded of it,
+    /// when it recorded a hash.
+    Ours(Option<Previous>),
     /// Written by the tool, changed since (or no longer a regular file).
     Changed,
     /// Not the tool's: a regular file or a symbolic link (can be kept), or anything else.
@@ -311,14 +315,18 @@ fn inspect(dir: &Path) -> Result<Vec<(String, Entry)>, PublishError> {
             continue;
         }
         let path = entry.path();
+        // Taken before the file is hashed, so that a change made while it is read shows.
         let meta = fs::symlink_metadata(&path).map_err(io_error("inspect", &path))?;
         let kind = match owned.get(&name) {
             Some(expected) if meta.is_file() => match expected {
-                None => Entry::Ours,
+                None => Entry::Ours(None),
                 Some(sha) => {
                     let actual = file_sha256(&path).map_err(io_error("read", &path))?;
                     if &actual == sha {
-                        Entry::Ours
+                        Entry::Ours(Some(Previous {
+                            sha256: actual,
+                            stamp: Stamp::of(&meta),
+                        }))
                     } else {
                         Entry::Changed
                     }
@@ -333,6 +341,40 @@ fn inspect(dir: &Path) -> Result<Vec<(String, Entry)>, PublishError> {
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(entries)
+}
+
+/// A file of the target's current set as it was checked: its hash, and what shows that
+/// its bytes are untouched since (the same inode, length and modification time).
+#[derive(Debug, Clone)]
+struct Previous {
+    sha256: String,
+    stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Self {
+        #[cfg(unix)]
+        let (device, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (meta.dev(), meta.ino())
+        };
+        #[cfg(not(unix))]
+        let (device, inode) = (0, 0);
+        Self {
+            device,
+            inode,
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
 }
 
 /// The directory's absolute path, following a symbolic link to it, and whether it was
@@ -417,6 +459,11 @@ pub struct Publication {
     parent: PathBuf,
     /// The names announced, and how far each is; in name order, as the ledger lists them.
     names: BTreeMap<String, Slot>,
+    /// The target's files of its current set, as checked: one whose new bytes are the same
+    /// is carried into the new set as a hard link instead of being written again.
+    previous: BTreeMap<String, Previous>,
+    /// How many files were carried over so.
+    unchanged: usize,
     staging: PathBuf,
     kept: Vec<String>,
     cleaned: Vec<PathBuf>,
@@ -480,6 +527,8 @@ pub fn begin(
         real: real.clone(),
         parent: parent.to_path_buf(),
         names: names.iter().map(|n| (n.clone(), Slot::Announced)).collect(),
+        previous: BTreeMap::new(),
+        unchanged: 0,
         staging: PathBuf::new(),
         kept: Vec::new(),
         cleaned: Vec::new(),
@@ -510,7 +559,10 @@ impl Publication {
         let mut foreign = Vec::new();
         for (entry, kind) in inspect(&real)? {
             match kind {
-                Entry::Ours => {}
+                Entry::Ours(Some(previous)) => {
+                    self.previous.insert(entry, previous);
+                }
+                Entry::Ours(None) => {}
                 Entry::Changed => changed.push(entry),
                 Entry::Foreign { keepable } => foreign.push((entry, keepable)),
             }
@@ -573,13 +625,14 @@ impl Publication {
     /// Create every announced file, empty, in the staging directory, to be filled by
     /// [`Publication::write`]. Creating a file costs the file system far more than filling
     /// it (an inode to find), so a caller that knows the names long before the contents
-    /// reserves them on another thread meanwhile.
+    /// reserves them on another thread meanwhile. Names the target's current set has are
+    /// left alone: their bytes may turn out the same, and be carried over.
     ///
     /// # Errors
     /// A file cannot be created.
     pub fn reserve(&mut self) -> Result<(), PublishError> {
         for (name, slot) in &mut self.names {
-            if *slot == Slot::Announced {
+            if *slot == Slot::Announced && !self.previous.contains_key(name) {
                 write_new(&self.staging.join(name), b"")?;
                 *slot = Slot::Reserved;
             }
@@ -599,10 +652,17 @@ impl Publication {
             })
         };
         let path = self.staging.join(name);
+        let sha256 = sha256_hex(bytes);
+        let carried = match self.names.get(name) {
+            None => return refused("it was not among the outputs announced"),
+            Some(Slot::Announced) => self.carry_over(name, &sha256)?,
+            Some(_) => false,
+        };
         let Some(slot) = self.names.get_mut(name) else {
             return refused("it was not among the outputs announced");
         };
         match slot {
+            Slot::Announced if carried => {}
             Slot::Announced => write_new(&path, bytes)?,
             // Created empty by this run in its own staging directory.
             Slot::Reserved => OpenOptions::new()
@@ -612,8 +672,35 @@ impl Publication {
                 .map_err(io_error("write", &path))?,
             Slot::Written(_) => return refused("two outputs have this name"),
         }
-        *slot = Slot::Written(sha256_hex(bytes));
+        *slot = Slot::Written(sha256);
         Ok(())
+    }
+
+    /// Put the target's file `name` into the staging directory as a hard link when its
+    /// bytes are the new ones (`sha256`) and it is untouched since it was checked: a file
+    /// rewritten with the same bytes would cost a new inode and the old one's removal, the
+    /// most expensive work of a run that changes little. Returns whether it did; when it
+    /// cannot (another file system, links not supported), the file is written afresh.
+    fn carry_over(&mut self, name: &str, sha256: &str) -> Result<bool, PublishError> {
+        let Some(previous) = self.previous.get(name) else {
+            return Ok(false);
+        };
+        if previous.sha256 != sha256 || cfg!(not(unix)) {
+            return Ok(false);
+        }
+        let (from, to) = (self.real.join(name), self.staging.join(name));
+        if fs::hard_link(&from, &to).is_err() {
+            return Ok(false);
+        }
+        // Linked: now make sure the link is to the file that was checked, as it was.
+        let same = fs::symlink_metadata(&to)
+            .is_ok_and(|meta| meta.is_file() && Stamp::of(&meta) == previous.stamp);
+        if !same {
+            fs::remove_file(&to).map_err(io_error("remove", &to))?;
+            return Ok(false);
+        }
+        self.unchanged += 1;
+        Ok(true)
     }
 
     /// Complete the set: write the ledger, flush the staging directory to disk, swap it
@@ -635,6 +722,7 @@ impl Publication {
         Ok(Published {
             dir: self.shown.clone(),
             files: self.names.len(),
+            unchanged: self.unchanged,
             kept: std::mem::take(&mut self.kept),
             cleaned: std::mem::take(&mut self.cleaned),
             left: std::mem::take(&mut self.left),
@@ -1215,6 +1303,84 @@ mod tests {
             "refusing to write output \"b.txt\": it was announced but never written"
         );
         assert_eq!(snapshot(&dir), before);
+        assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> (u64, u64) {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::symlink_metadata(path).unwrap();
+        (meta.ino(), meta.nlink())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_whose_bytes_are_the_same_is_carried_over_not_written_again() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let options = DirOptions::default();
+        publish_dir(
+            &dir,
+            &[out("same.txt", "a\n"), out("new.txt", "1")],
+            &options,
+        )
+        .unwrap();
+        let (same, new) = (inode(&dir.join("same.txt")), inode(&dir.join("new.txt")));
+        let published = publish_dir(
+            &dir,
+            &[out("same.txt", "a\n"), out("new.txt", "2")],
+            &options,
+        )
+        .unwrap();
+        assert_eq!(published.unchanged, 1);
+        assert_eq!(
+            inode(&dir.join("same.txt")),
+            same,
+            "the same file, one link"
+        );
+        assert_ne!(
+            inode(&dir.join("new.txt")).0,
+            new.0,
+            "changed bytes, a new file"
+        );
+        assert_eq!(fs::read_to_string(dir.join("new.txt")).unwrap(), "2");
+        assert_eq!(
+            names(root.path()),
+            ["rolls"],
+            "the old set's links are gone"
+        );
+        // Reserved names (as `roll` reserves them) are carried over all the same.
+        let mut publication = begin(&dir, &["same.txt".to_owned()], &options).unwrap();
+        publication.reserve().unwrap();
+        publication.write("same.txt", b"a\n").unwrap();
+        assert_eq!(publication.finish().unwrap().unchanged, 1);
+        assert_eq!(inode(&dir.join("same.txt")), same);
+        assert_eq!(names(&dir), [LEDGER, LOCK, "same.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_touched_after_the_check_is_written_afresh() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let options = DirOptions::default();
+        publish_dir(&dir, &[out("a.txt", "x")], &options).unwrap();
+        let before = inode(&dir.join("a.txt"));
+        let mut publication = begin(&dir, &["a.txt".to_owned()], &options).unwrap();
+        // Someone writes the file between the check and the write: the checked hash no
+        // longer vouches for it, so its bytes are not trusted to be the new ones.
+        let file = OpenOptions::new()
+            .write(true)
+            .open(dir.join("a.txt"))
+            .unwrap();
+        file.set_modified(std::time::SystemTime::UNIX_EPOCH)
+            .unwrap();
+        drop(file);
+        publication.write("a.txt", b"x").unwrap();
+        let published = publication.finish().unwrap();
+        assert_eq!(published.unchanged, 0);
+        assert_ne!(inode(&dir.join("a.txt")).0, before.0);
+        assert_eq!(fs::read_to_string(dir.join("a.txt")).unwrap(), "x");
         assert_eq!(names(root.path()), ["rolls"]);
     }
 

@@ -361,15 +361,16 @@ fn report_case_variants(
     diagnostics: &mut Diagnostics,
 ) {
     // Folded address -> each exact spelling with where it was first seen, in order.
-    let mut spellings: std::collections::BTreeMap<String, Vec<(&str, Origin)>> =
-        std::collections::BTreeMap::new();
-    // Each interned address once (a million changes hold a few thousand addresses).
-    let mut seen_symbols = rustc_hash::FxHashSet::default();
+    let mut spellings: rustc_hash::FxHashMap<String, Vec<(&str, Origin)>> =
+        rustc_hash::FxHashMap::default();
+    // Each interned address once, by its symbol's index (a million changes hold tens of
+    // thousands of addresses).
+    let mut seen_symbols = vec![false; log.symbols.len()];
     let from_changes = log
         .changes
         .iter()
         .filter_map(|c| c.email.map(|e| (e, c.origin)))
-        .filter(|&(email, _)| seen_symbols.insert(email))
+        .filter(|&(email, _)| !std::mem::replace(&mut seen_symbols[email.index()], true))
         .map(|(email, origin)| (log.symbols.resolve(email), origin));
     let from_members = members
         .into_iter()
@@ -385,7 +386,11 @@ fn report_case_variants(
             .or_default()
             .push((email, origin));
     }
-    for variants in spellings.values().filter(|v| v.len() > 1) {
+    // Reported in the order of the folded addresses, whatever the table's order.
+    let mut spellings: Vec<(String, Vec<(&str, Origin)>)> =
+        spellings.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    spellings.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, variants) in &spellings {
         let (first, first_at) = variants[0];
         for &(other, origin) in &variants[1..] {
             diagnostics.push(at(

@@ -18,7 +18,10 @@
 //! time. A merge time `gerrit query` estimated from `lastUpdated` does not disagree with a
 //! submit time: the submit time is kept. Co-authors and reviewers of the copies are united.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use crate::model::{Change, ChangeLog, Credit, Instant, MergeTime, Origin, Sym};
 
@@ -82,6 +85,12 @@ enum Key<'a> {
     Record(Sym, Sym, u32, Option<Sym>, Option<Instant>),
 }
 
+/// A change's index as the table keeps it: a log holds fewer than 2^32 changes (each is a
+/// record of at least a few bytes in a file read whole).
+fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("fewer than 2^32 changes")
+}
+
 /// What to do with a later record of a change already seen.
 enum Verdict {
     /// The same change: drop the later record.
@@ -95,30 +104,39 @@ enum Verdict {
 impl ChangeLog {
     /// Keep each change once (see the module's documentation), in the order first read.
     pub fn deduplicate(&mut self) -> Deduplicated {
-        let mut first: FxHashMap<Key<'_>, usize> = FxHashMap::default();
-        first.reserve(self.changes.len());
-        // For each change, the index of the change it duplicates, if any.
-        let mut duplicate_of: Vec<Option<(usize, Verdict)>> = Vec::new();
-        let mut any = false;
+        // The first record of each change, by index: four bytes a change rather than a copy
+        // of its key, so that a million changes cost a table of a few megabytes. A key is
+        // hashed once and compared, on a collision of hashes, with the key of the record
+        // found.
+        let mut first: HashTable<u32> = HashTable::with_capacity(self.changes.len());
+        let hash = |key: &Key<'_>| FxBuildHasher.hash_one(key);
+        // The later records of changes already seen, in the order read: (index, the
+        // record it repeats, what the two say). Few or none in most elections.
+        let mut repeats: Vec<(usize, usize, Verdict)> = Vec::new();
         for (index, change) in self.changes.iter().enumerate() {
             let key = self.key(change);
-            match first.get(&key) {
+            let hashed = hash(&key);
+            let found = first.find_mut(hashed, |&seen| {
+                self.key(&self.changes[seen as usize]) == key
+            });
+            match found {
                 None => {
-                    first.insert(key, index);
-                    duplicate_of.push(None);
+                    first.insert_unique(hashed, index_u32(index), |&seen| {
+                        hash(&self.key(&self.changes[seen as usize]))
+                    });
                 }
-                Some(&earlier) => {
-                    any = true;
-                    let verdict = self.compare(&self.changes[earlier], change);
+                Some(earlier) => {
+                    let verdict = self.compare(&self.changes[*earlier as usize], change);
+                    let repeated = *earlier as usize;
                     if matches!(verdict, Verdict::SameBetter) {
-                        first.insert(key, index);
+                        *earlier = index_u32(index);
                     }
-                    duplicate_of.push(Some((earlier, verdict)));
+                    repeats.push((index, repeated, verdict));
                 }
             }
         }
         drop(first);
-        if !any {
+        if repeats.is_empty() {
             return Deduplicated::default();
         }
 
@@ -128,10 +146,7 @@ impl ChangeLog {
         let mut pending_conflicts = Vec::new();
         // survivor[i]: the record standing for i's change so far.
         let mut survivor: Vec<usize> = (0..self.changes.len()).collect();
-        for index in 0..self.changes.len() {
-            let Some((earlier, verdict)) = duplicate_of[index].take() else {
-                continue;
-            };
+        for (index, earlier, verdict) in repeats {
             let standing = survivor[earlier];
             match verdict {
                 Verdict::Same => {
