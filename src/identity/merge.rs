@@ -2,8 +2,6 @@
 //! person, and so are the addresses of one member (union-find, numbered so that the result
 //! never depends on the order links are found in).
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 
 use crate::identity::{Link, People, Person, PersonIdx, Record};
@@ -60,12 +58,19 @@ impl Sets {
 #[must_use]
 pub(crate) fn merge(claims: &[Claim<'_>], folding: EmailFolding) -> People {
     let mut sets = Sets::new(claims.len());
-    let mut first_with_key: FxHashMap<String, u32> = FxHashMap::default();
+    // Each claim's addresses folded once: the keys to join on here, the person's addresses
+    // in `build`.
+    let mut folded: Vec<Vec<String>> = claims
+        .iter()
+        .map(|claim| claim.emails.iter().map(|e| folding.fold(e)).collect())
+        .collect();
+    let mut first_with_key: FxHashMap<&str, u32> = FxHashMap::default();
+    first_with_key.reserve(claims.len());
     let mut links = Vec::new();
-    for (i, claim) in claims.iter().enumerate() {
+    for (i, (claim, keys)) in claims.iter().zip(&folded).enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         for handle in &claim.handles {
-            match first_with_key.get(handle) {
+            match first_with_key.get(handle.as_str()) {
                 Some(&j) => {
                     if sets.union(j, i) {
                         links.push((
@@ -76,13 +81,12 @@ pub(crate) fn merge(claims: &[Claim<'_>], folding: EmailFolding) -> People {
                     }
                 }
                 None => {
-                    first_with_key.insert(handle.clone(), i);
+                    first_with_key.insert(handle, i);
                 }
             }
         }
-        for email in &claim.emails {
-            let key = folding.fold(email);
-            match first_with_key.get(&key) {
+        for key in keys {
+            match first_with_key.get(key.as_str()) {
                 Some(&j) => {
                     if sets.union(j, i) {
                         let link = match claim.member_id.or(claims[j as usize].member_id) {
@@ -103,17 +107,20 @@ pub(crate) fn merge(claims: &[Claim<'_>], folding: EmailFolding) -> People {
             }
         }
     }
-    build(claims, &mut sets, links, folding)
+    drop(first_with_key);
+    build(claims, &mut folded, &mut sets, links, folding)
 }
 
 fn build(
     claims: &[Claim<'_>],
+    folded: &mut [Vec<String>],
     sets: &mut Sets,
     links: Vec<(Record, Record, Link)>,
     folding: EmailFolding,
 ) -> People {
-    // Roots in order of their smallest member give persons a stable numbering.
-    let mut person_of_root: BTreeMap<u32, PersonIdx> = BTreeMap::new();
+    // Roots in order of their smallest member give persons a stable numbering: a set's
+    // root is its smallest claim index, so the first claim of each set numbers it.
+    let mut person_of_root: Vec<PersonIdx> = vec![PersonIdx(u32::MAX); claims.len()];
     let mut people = People {
         compat: crate::model::Compat {
             folding,
@@ -121,20 +128,21 @@ fn build(
         },
         ..People::default()
     };
-    for (i, claim) in claims.iter().enumerate() {
-        let root = sets.find(u32::try_from(i).unwrap_or(u32::MAX));
-        let next = PersonIdx(u32::try_from(person_of_root.len()).unwrap_or(u32::MAX));
-        let person = *person_of_root.entry(root).or_insert(next);
-        if person.index() == people.persons.len() {
+    for (i, (claim, keys)) in claims.iter().zip(folded.iter_mut()).enumerate() {
+        let root = sets.find(u32::try_from(i).unwrap_or(u32::MAX)) as usize;
+        if person_of_root[root].0 == u32::MAX {
+            person_of_root[root] =
+                PersonIdx(u32::try_from(people.persons.len()).unwrap_or(u32::MAX));
             people.persons.push(Person::default());
         }
+        let person = person_of_root[root];
         let entry = &mut people.persons[person.index()];
         entry.records.push(claim.record);
-        for email in &claim.emails {
-            entry.emails.push(folding.fold(email));
-        }
+        entry.emails.append(keys);
         for handle in &claim.handles {
-            people.by_handle.entry(handle.clone()).or_insert(person);
+            if !people.by_handle.contains_key(handle) {
+                people.by_handle.insert(handle.clone(), person);
+            }
         }
         let (kind, index) = claim.record.slot();
         let table = &mut people.of_record[kind];
@@ -153,10 +161,12 @@ fn build(
         person.emails.sort_unstable();
         person.emails.dedup();
         for email in &person.emails {
-            people
-                .by_email
-                .entry(email.clone())
-                .or_insert(PersonIdx(u32::try_from(idx).unwrap_or(u32::MAX)));
+            if !people.by_email.contains_key(email) {
+                people.by_email.insert(
+                    email.clone(),
+                    PersonIdx(u32::try_from(idx).unwrap_or(u32::MAX)),
+                );
+            }
         }
     }
     people

@@ -172,37 +172,40 @@ fn read_all_within<R: Read>(
     max_total: usize,
     expected: u64,
 ) -> io::Result<Vec<u8>> {
-    // Reserved, not touched: memory is taken as the file is read. The last chunk's read,
+    // Allocated zeroed, which for a large buffer is fresh memory the kernel zeroes as it
+    // is first written: no pass over it before the file is read in. The last chunk's read,
     // which finds the end, fits in the extra chunk.
     let expected = usize::try_from(expected).unwrap_or(usize::MAX);
-    let mut bytes = Vec::with_capacity(
+    let mut bytes = vec![
+        0u8;
         expected
             .min(max_total)
             .min(MAX_RESERVE)
-            .saturating_add(CHUNK),
-    );
+            .saturating_add(CHUNK)
+    ];
+    let mut filled = 0;
     let mut lines = LineLengths::new(max);
     loop {
-        if bytes.len() > max_total {
+        if filled > max_total {
+            bytes.truncate(filled);
             return Ok(bytes);
         }
-        let filled = bytes.len();
-        bytes.resize(filled + CHUNK, 0);
-        let read = match reader.read(&mut bytes[filled..]) {
+        if bytes.len() < filled + CHUNK {
+            bytes.resize(filled + CHUNK, 0);
+        }
+        let read = match reader.read(&mut bytes[filled..filled + CHUNK]) {
             Ok(read) => read,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {
-                bytes.truncate(filled);
-                continue;
-            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
             Err(error) => return Err(with_path(&error, file)),
         };
-        bytes.truncate(filled + read);
         if read == 0 {
+            bytes.truncate(filled);
             return Ok(bytes);
         }
         lines
-            .feed(&bytes[filled..])
+            .feed(&bytes[filled..filled + read])
             .map_err(|line| line_too_long(file, line, max))?;
+        filled += read;
     }
 }
 
