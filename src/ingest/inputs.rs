@@ -99,7 +99,8 @@ pub fn load_election(
     progress: &dyn Progress,
 ) -> Result<Loaded, LoadError> {
     let mut sources = Sources::default();
-    let mut files = vec![InputFile {
+    sources.add(election.file.display.clone());
+    let election_entry = InputFile {
         role: "election",
         path: election.file.display.clone(),
         format: None,
@@ -110,55 +111,31 @@ pub fn load_election(
         ignored: None,
         duplicates: None,
         commit: None,
-    }];
-    sources.add(election.file.display.clone());
+    };
+    // The change inputs are numbered first, in the order the election file lists them, so
+    // that the other inputs can be read (and numbered after them) on a second thread while
+    // the changes, which are most of the work, are read on this one.
+    let names = (election.inputs.changes.iter().map(|c| &c.input))
+        .chain(election.inputs.git.iter().map(|g| &g.input));
+    let change_ids: Vec<FileId> = names.map(|i| sources.add(i.display.clone())).collect();
+    let mut later_diagnostics = Diagnostics::default();
+    let (changes, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| read_others(&election, &mut sources, &mut later_diagnostics));
+        let changes = read_changes(&election, &change_ids, &mut diagnostics, progress);
+        // A panic on the other thread is a bug: raised here as it would have been there.
+        let others = others
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (changes, others)
+    });
+    let (mut log, change_files) = changes?;
+    let others = others?;
 
-    let total: u64 = election
-        .inputs
-        .changes
-        .iter()
-        .filter_map(|c| std::fs::metadata(&c.input.path).ok())
-        .map(|m| m.len())
-        .sum();
-    progress.start(total);
-    let mut log = ChangeLog::new();
-    // Which entry of `files` each change input's FileId has, to count what dedup drops.
-    let mut change_files: Vec<(FileId, usize)> = Vec::new();
-    for change in &election.inputs.changes {
-        let file = sources.add(change.input.display.clone());
-        change_files.push((file, files.len()));
-        let (digest, rows) = match change.format {
-            ChangeFormat::Csv => {
-                changes_csv::read(&change.input, file, &mut log, &mut diagnostics, progress)?
-            }
-            ChangeFormat::GerritRest => {
-                gerrit_rest::read(&change.input, file, &mut log, &mut diagnostics, progress)?
-            }
-            ChangeFormat::GerritQuery => {
-                gerrit_query::read(&change.input, file, &mut log, &mut diagnostics, progress)?
-            }
-        };
-        files.push(record(
-            "changes",
-            &change.input,
-            digest,
-            Some(&rows),
-            Some(change.format),
-        ));
-    }
-    for git in &election.inputs.git {
-        let file = sources.add(git.input.display.clone());
-        change_files.push((file, files.len()));
-        let read = git::read(git, file, &mut log, &mut diagnostics)
-            .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
-        let mut entry = record("git", &git.input, read.digest, Some(&read.rows), None);
-        entry.commit = Some(read.head);
-        files.push(entry);
-    }
-    progress.finish();
     let found = log.deduplicate();
     report_duplicates(&found, &log, &sources, &mut diagnostics);
-    for (file, entry) in change_files {
+    let mut files = Vec::with_capacity(1 + change_files.len() + others.files.len());
+    files.push(election_entry);
+    for (file, mut entry) in change_files {
         let dropped = found
             .duplicates
             .iter()
@@ -169,15 +146,112 @@ pub fn load_election(
             .iter()
             .filter(|c| c.dropped.file == file)
             .count() as u64;
-        let entry = &mut files[entry];
         if dropped > 0 {
             entry.duplicates = Some(dropped);
         }
         if conflicting > 0 {
             entry.rejected = Some(entry.rejected.unwrap_or(0) + conflicting);
         }
+        files.push(entry);
     }
+    files.extend(others.files);
+    diagnostics.extend(later_diagnostics);
+    report_case_variants(&log, others.members.as_ref(), &sources, &mut diagnostics);
+    Ok(Loaded {
+        election: Election {
+            name: election.name.clone(),
+            dates: Dates {
+                window: election.window,
+                as_of: election.as_of,
+            },
+            policy: election.policy.clone(),
+            seats: election.seats.clone(),
+            sources,
+            changes: log,
+            governance: others.governance,
+            members: others.members,
+            activities: others.activities,
+            declared: others.declared,
+            inputs: files,
+        },
+        file: election,
+        diagnostics,
+    })
+}
 
+/// Every change input read into one log, in the election file's order (`ids` numbers
+/// them), each with its manifest entry.
+fn read_changes(
+    election: &ElectionFile,
+    ids: &[FileId],
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Result<(ChangeLog, Vec<(FileId, InputFile)>), LoadError> {
+    let total: u64 = election
+        .inputs
+        .changes
+        .iter()
+        .filter_map(|c| std::fs::metadata(&c.input.path).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.start(total);
+    let mut log = ChangeLog::new();
+    let mut files = Vec::with_capacity(ids.len());
+    let mut ids = ids.iter().copied();
+    for change in &election.inputs.changes {
+        let file = ids.next().unwrap_or_default();
+        let (digest, rows) = match change.format {
+            ChangeFormat::Csv => {
+                changes_csv::read(&change.input, file, &mut log, diagnostics, progress)?
+            }
+            ChangeFormat::GerritRest => {
+                gerrit_rest::read(&change.input, file, &mut log, diagnostics, progress)?
+            }
+            ChangeFormat::GerritQuery => {
+                gerrit_query::read(&change.input, file, &mut log, diagnostics, progress)?
+            }
+        };
+        files.push((
+            file,
+            record(
+                "changes",
+                &change.input,
+                digest,
+                Some(&rows),
+                Some(change.format),
+            ),
+        ));
+    }
+    for git in &election.inputs.git {
+        let file = ids.next().unwrap_or_default();
+        let read = git::read(git, file, &mut log, diagnostics)
+            .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
+        let mut entry = record("git", &git.input, read.digest, Some(&read.rows), None);
+        entry.commit = Some(read.head);
+        files.push((file, entry));
+    }
+    progress.finish();
+    Ok((log, files))
+}
+
+/// What an election reads besides its changes.
+struct Others {
+    governance: Governance,
+    members: Option<Members>,
+    activities: Activities,
+    declared: Vec<crate::model::Declared>,
+    /// Their manifest entries, in the order read.
+    files: Vec<InputFile>,
+}
+
+/// Read the governance files, the membership list, the activity inputs and the identity
+/// file, numbering each in `sources` as it is read.
+fn read_others(
+    election: &ElectionFile,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+) -> Result<Others, LoadError> {
+    let mut files = Vec::new();
     let mut governance = Governance::default();
     let g = &election.inputs.governance;
     for (role, which, input) in [
@@ -192,18 +266,12 @@ pub fn load_election(
     ] {
         if let Some(input) = input {
             let file = sources.add(input.display.clone());
-            let digest = governance.read(input, file, which, &mut diagnostics)?;
+            let digest = governance.read(input, file, which, diagnostics)?;
             files.push(record(role, input, digest, None, None));
         }
     }
     if let Some(at) = &g.git {
-        read_governance_at(
-            at,
-            &mut governance,
-            &mut sources,
-            &mut files,
-            &mut diagnostics,
-        )?;
+        read_governance_at(at, &mut governance, sources, &mut files, diagnostics)?;
     }
     if g.projects.is_none() && g.git.is_none() {
         diagnostics.push(Problem::warning(
@@ -216,7 +284,7 @@ pub fn load_election(
     let members = match &election.inputs.members {
         Some(input) => {
             let file = sources.add(input.display.clone());
-            let (members, digest) = members::read(input, file, &mut diagnostics)?;
+            let (members, digest) = members::read(input, file, diagnostics)?;
             let rows = FileRows {
                 read: members.rows,
                 rejected: members.rejected,
@@ -230,17 +298,13 @@ pub fn load_election(
     let mut activities = Activities::default();
     for input in &election.inputs.meetings {
         let file = sources.add(input.display.clone());
-        let digest = activities.read_meetbot(
-            input,
-            file,
-            &election.inputs.meeting_bots,
-            &mut diagnostics,
-        )?;
+        let digest =
+            activities.read_meetbot(input, file, &election.inputs.meeting_bots, diagnostics)?;
         files.push(record("meeting", input, digest, None, None));
     }
     for input in &election.inputs.rosters {
         let file = sources.add(input.display.clone());
-        let (digest, read, rejected) = activities.read_roster(input, file, &mut diagnostics)?;
+        let (digest, read, rejected) = activities.read_roster(input, file, diagnostics)?;
         let rows = FileRows {
             read,
             rejected,
@@ -250,7 +314,7 @@ pub fn load_election(
     }
     for input in &election.inputs.auc_metrics {
         let file = sources.add(input.display.clone());
-        let (digest, read, rejected) = activities.read_metrics(input, file, &mut diagnostics)?;
+        let (digest, read, rejected) = activities.read_metrics(input, file, diagnostics)?;
         let rows = FileRows {
             read,
             rejected,
@@ -261,32 +325,18 @@ pub fn load_election(
     let declared = match &election.inputs.identity {
         Some(input) => {
             let file = sources.add(input.display.clone());
-            let (declared, digest) = declarations::read(input, file, &mut diagnostics)?;
+            let (declared, digest) = declarations::read(input, file, diagnostics)?;
             files.push(record("identity", input, digest, None, None));
             declared
         }
         None => Vec::new(),
     };
-    report_case_variants(&log, members.as_ref(), &sources, &mut diagnostics);
-    Ok(Loaded {
-        election: Election {
-            name: election.name.clone(),
-            dates: Dates {
-                window: election.window,
-                as_of: election.as_of,
-            },
-            policy: election.policy.clone(),
-            seats: election.seats.clone(),
-            sources,
-            changes: log,
-            governance,
-            members,
-            activities,
-            declared,
-            inputs: files,
-        },
-        file: election,
-        diagnostics,
+    Ok(Others {
+        governance,
+        members,
+        activities,
+        declared,
+        files,
     })
 }
 

@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashSet;
 
 use crate::identity::{People, PersonIdx, Record, by_person};
 use crate::model::{
@@ -278,12 +277,22 @@ impl<'a> Engine<'a> {
                 };
             }
         }
-        let mut used_branches = FxHashSet::default();
-        let mut used_repos = FxHashSet::default();
+        // The branches and repositories the changes name, each once: patterns are matched
+        // against these, not against every change.
+        let (mut is_branch, mut is_repo) = (vec![false; symbol_count], vec![false; symbol_count]);
         for change in &log.changes {
-            used_branches.insert(change.branch);
-            used_repos.insert(change.repo);
+            is_branch[change.branch.index()] = true;
+            is_repo[change.repo.index()] = true;
         }
+        let used = |marks: Vec<bool>| -> Vec<Sym> {
+            marks
+                .iter()
+                .enumerate()
+                .filter(|&(_, &used)| used)
+                .map(|(i, _)| Sym::from_index(i))
+                .collect()
+        };
+        let (used_branches, used_repos) = (used(is_branch), used(is_repo));
         let branch_ok = criteria
             .iter()
             .map(|c| match c.rule {
@@ -425,85 +434,110 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// Each code-change criterion's credited contributions, computed on up to two threads
+    /// (a policy has a few such criteria, each a pass over every change).
     fn prepare_credits(&mut self) {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let this = &*self;
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let ci = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(criterion) = this.criteria.get(ci) else {
+                    return done;
+                };
+                done.push((ci, this.criterion_credits(ci, criterion.rule)));
+            }
+        };
+        let mut credits: Vec<(usize, CriterionCredits)> = std::thread::scope(|scope| {
+            let helper = (this.criteria.len() > 1).then(|| scope.spawn(work));
+            let mut credits = work();
+            if let Some(helper) = helper {
+                // A panic on the helper is a bug: it is raised here as it would have been.
+                credits.extend(
+                    helper
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            credits
+        });
+        credits.sort_unstable_by_key(|&(ci, _)| ci);
+        self.credits = credits.into_iter().map(|(_, credits)| credits).collect();
+    }
+
+    fn criterion_credits(&self, ci: usize, rule: &Rule) -> CriterionCredits {
         let log = &self.election.changes;
         let mut credited = Vec::new();
-        let mut credits = Vec::with_capacity(self.criteria.len());
-        for (ci, criterion) in self.criteria.iter().enumerate() {
-            let Rule::CodeChange(rule) = criterion.rule else {
-                credits.push(CriterionCredits::default());
+        let Rule::CodeChange(rule) = rule else {
+            return CriterionCredits::default();
+        };
+        let mut list = Vec::new();
+        for (i, change) in log.changes.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            if !change.merged || self.people.is_dropped(index) || self.selects(ci, change).is_err()
+            {
                 continue;
-            };
-            let mut list = Vec::new();
-            for (i, change) in log.changes.iter().enumerate() {
-                let index = u32::try_from(i).unwrap_or(u32::MAX);
-                if !change.merged
-                    || self.people.is_dropped(index)
-                    || self.selects(ci, change).is_err()
-                {
-                    continue;
-                }
-                let Some(at) = change.merged_at else { continue };
-                let team = self.team_of(change.repo).map_or(NO_TEAM, |(t, _)| t.0);
-                self.credited(change, &rule.credit, &mut credited);
-                for &person in &credited {
-                    list.push(Credited {
-                        person,
-                        team,
-                        at,
-                        change: index,
-                    });
-                }
             }
-            let mut list = by_person(list, self.people.len(), |c| c.person);
-            let mut start = 0;
-            while start < list.len() {
-                let person = list[start].person;
-                let end = start + list[start..].partition_point(|c| c.person == person);
-                // Changes merged at one instant are ordered by their number, so the first
-                // and last evidence shown does not depend on the order rows were read in.
-                list[start..end].sort_unstable_by(|a, b| {
-                    (a.team, a.at).cmp(&(b.team, b.at)).then_with(|| {
-                        let number = |c: u32| log.changes[c as usize].number;
-                        number(a.change)
-                            .cmp(&number(b.change))
-                            .then(a.change.cmp(&b.change))
-                    })
+            let Some(at) = change.merged_at else { continue };
+            let team = self.team_of(change.repo).map_or(NO_TEAM, |(t, _)| t.0);
+            self.credited(change, &rule.credit, &mut credited);
+            for &person in &credited {
+                list.push(Credited {
+                    person,
+                    team,
+                    at,
+                    change: index,
                 });
-                start = end;
             }
-            let mut runs = Vec::new();
-            let mut start = 0;
-            for i in 1..=list.len() {
-                if i == list.len()
-                    || (list[i].person, list[i].team) != (list[start].person, list[start].team)
-                {
-                    runs.push((
-                        u32::try_from(start).unwrap_or(u32::MAX),
-                        u32::try_from(i).unwrap_or(u32::MAX),
-                    ));
-                    start = i;
-                }
-            }
-            let mut retired_before = Vec::with_capacity(list.len() + 1);
-            let mut retired = 0u32;
-            retired_before.push(0);
-            for c in &list {
-                if matches!(
-                    self.team_of(log.changes[c.change as usize].repo),
-                    Some((_, Some(_)))
-                ) {
-                    retired += 1;
-                }
-                retired_before.push(retired);
-            }
-            credits.push(CriterionCredits {
-                list,
-                runs,
-                retired_before,
-            });
         }
-        self.credits = credits;
+        let mut list = by_person(list, self.people.len(), |c| c.person);
+        let mut start = 0;
+        while start < list.len() {
+            let person = list[start].person;
+            let end = start + list[start..].partition_point(|c| c.person == person);
+            // Changes merged at one instant are ordered by their number, so the first
+            // and last evidence shown does not depend on the order rows were read in.
+            list[start..end].sort_unstable_by(|a, b| {
+                (a.team, a.at).cmp(&(b.team, b.at)).then_with(|| {
+                    let number = |c: u32| log.changes[c as usize].number;
+                    number(a.change)
+                        .cmp(&number(b.change))
+                        .then(a.change.cmp(&b.change))
+                })
+            });
+            start = end;
+        }
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for i in 1..=list.len() {
+            if i == list.len()
+                || (list[i].person, list[i].team) != (list[start].person, list[start].team)
+            {
+                runs.push((
+                    u32::try_from(start).unwrap_or(u32::MAX),
+                    u32::try_from(i).unwrap_or(u32::MAX),
+                ));
+                start = i;
+            }
+        }
+        let mut retired_before = Vec::with_capacity(list.len() + 1);
+        let mut retired = 0u32;
+        retired_before.push(0);
+        for c in &list {
+            if matches!(
+                self.team_of(log.changes[c.change as usize].repo),
+                Some((_, Some(_)))
+            ) {
+                retired += 1;
+            }
+            retired_before.push(retired);
+        }
+        CriterionCredits {
+            list,
+            runs,
+            retired_before,
+        }
     }
 
     /// Who holds which status at these dates.
