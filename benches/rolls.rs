@@ -1,6 +1,8 @@
 //! Building every roll from a generated export of 1,000,000 changes (500 teams, 2,000
 //! repositories, 50,000 people): reading, the engine, and rendering, separately and end to
-//! end; and comparing two policies at 36 monthly dates. Run with `cargo bench --bench rolls`.
+//! end; comparing two policies at 36 monthly dates; and publishing the 1,005 files into a
+//! directory on disk (under `target/`) that holds the previous set, with the same bytes
+//! and with every file changed. Run with `cargo bench --bench rolls`.
 
 mod generate;
 
@@ -13,6 +15,7 @@ use electorate::ingest::Silent;
 use electorate::ingest::inputs::{self, Loaded};
 use electorate::model::Compat;
 use electorate::policy::Engine;
+use electorate::publish::{DirOptions, Output, publish_dir};
 use electorate::report::roll as render;
 use electorate::roll::{self, compare};
 
@@ -80,6 +83,39 @@ fn rolls(c: &mut Criterion) {
         b.iter(|| {
             let bundle = inputs::load(&election, &Silent).expect("load");
             black_box(all_rolls(&bundle, &policy))
+        });
+    });
+    // Publishing: the rendered set into a directory under target/ (the disk the build is
+    // on), which already holds the previous run's set, as a re-run finds it.
+    let people = People::resolve(&bundle.election, Compat::NONE);
+    let engine = Engine::new(&policy, &bundle.election, &people);
+    let evaluation = engine.evaluate(&bundle.election.dates);
+    let rolls = roll::build(&engine, &evaluation, &bundle.election.dates);
+    let rendered = render::render(&rolls, &bundle.diagnostics, true).expect("render");
+    // Listed: the manifest among them, as `roll --out` writes it.
+    let outputs: Vec<Output> = rendered
+        .files
+        .iter()
+        .map(|(name, bytes)| Output::new(name.clone(), bytes.clone()))
+        .collect();
+    assert_eq!(outputs.len(), 1005);
+    // Every file changed: the same set with one more line, then without it, in turn.
+    let changed: Vec<Output> = outputs
+        .iter()
+        .map(|o| Output::new(o.name.clone(), [o.bytes.as_slice(), b"\n"].concat()))
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bench-publish");
+    let options = DirOptions::default();
+    publish_dir(&dir, &outputs, &options).expect("publish");
+    group.bench_function("publish-1005-files-unchanged", |b| {
+        b.iter(|| black_box(publish_dir(&dir, &outputs, &options).expect("publish")));
+    });
+    let mut turn = false;
+    group.bench_function("publish-1005-files-all-changed", |b| {
+        b.iter(|| {
+            turn = !turn;
+            let set = if turn { &changed } else { &outputs };
+            black_box(publish_dir(&dir, set, &options).expect("publish"))
         });
     });
     group.finish();
