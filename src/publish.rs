@@ -69,6 +69,12 @@ pub struct DirOptions {
     pub keep_foreign: bool,
     /// Files the run read: no output may replace one of them.
     pub inputs: Vec<PathBuf>,
+    /// What the outputs are made from (say a digest of the inputs, the rules and the
+    /// tool's version), recorded in the ledger. When the set in the directory was made
+    /// from the same, its files are expected to come out the same again: they are carried
+    /// over as their bytes are confirmed, and none is created ahead of its contents by
+    /// [`Publication::reserve`]. Only a hint: every file is still compared by its hash.
+    pub made_from: Option<String>,
 }
 
 /// What publishing did.
@@ -175,7 +181,18 @@ fn io_error(action: &'static str, path: &Path) -> impl FnOnce(io::Error) -> Publ
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Ledger {
     tool: String,
+    /// See [`DirOptions::made_from`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    made_from: Option<String>,
     files: Vec<LedgerEntry>,
+}
+
+/// The ledger of a directory, if it holds one the tool wrote.
+fn read_ledger(dir: &Path) -> Option<Ledger> {
+    let text = fs::read_to_string(dir.join(LEDGER)).ok()?;
+    serde_json::from_str::<Ledger>(&text)
+        .ok()
+        .filter(|ledger| ledger.tool.starts_with("electorate"))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -240,10 +257,7 @@ enum Entry {
 /// legacy manifest's own file, whose hash nobody recorded).
 fn owned_files(dir: &Path) -> BTreeMap<String, Option<String>> {
     let mut owned = BTreeMap::new();
-    if let Ok(text) = fs::read_to_string(dir.join(LEDGER))
-        && let Ok(ledger) = serde_json::from_str::<Ledger>(&text)
-        && ledger.tool.starts_with("electorate")
-    {
+    if let Some(ledger) = read_ledger(dir) {
         for entry in ledger.files {
             owned.insert(entry.name, Some(entry.sha256));
         }
@@ -464,6 +478,10 @@ pub struct Publication {
     previous: BTreeMap<String, Previous>,
     /// How many files were carried over so.
     unchanged: usize,
+    /// What this set is made from, for the ledger ([`DirOptions::made_from`]).
+    made_from: Option<String>,
+    /// The target's set was made from the same: its files are expected back unchanged.
+    repeat: bool,
     staging: PathBuf,
     kept: Vec<String>,
     cleaned: Vec<PathBuf>,
@@ -529,6 +547,8 @@ pub fn begin(
         names: names.iter().map(|n| (n.clone(), Slot::Announced)).collect(),
         previous: BTreeMap::new(),
         unchanged: 0,
+        made_from: options.made_from.clone(),
+        repeat: false,
         staging: PathBuf::new(),
         kept: Vec::new(),
         cleaned: Vec::new(),
@@ -554,6 +574,8 @@ impl Publication {
         let shown = self.shown.display().to_string();
         let (parent, real) = (self.parent.clone(), self.real.clone());
         remove_leftovers(&parent, name, &real, &mut self.cleaned, &mut self.left)?;
+        self.repeat = self.made_from.is_some()
+            && read_ledger(&real).and_then(|ledger| ledger.made_from) == self.made_from;
 
         let mut changed = Vec::new();
         let mut foreign = Vec::new();
@@ -625,14 +647,15 @@ impl Publication {
     /// Create every announced file, empty, in the staging directory, to be filled by
     /// [`Publication::write`]. Creating a file costs the file system far more than filling
     /// it (an inode to find), so a caller that knows the names long before the contents
-    /// reserves them on another thread meanwhile. Names the target's current set has are
-    /// left alone: their bytes may turn out the same, and be carried over.
+    /// reserves them on another thread meanwhile. When the target's set was made from
+    /// what this one is ([`DirOptions::made_from`]), the names it has are left alone:
+    /// their bytes are expected to be the same, and the files to be carried over.
     ///
     /// # Errors
     /// A file cannot be created.
     pub fn reserve(&mut self) -> Result<(), PublishError> {
         for (name, slot) in &mut self.names {
-            if *slot == Slot::Announced && !self.previous.contains_key(name) {
+            if *slot == Slot::Announced && !(self.repeat && self.previous.contains_key(name)) {
                 write_new(&self.staging.join(name), b"")?;
                 *slot = Slot::Reserved;
             }
@@ -747,6 +770,7 @@ impl Publication {
         }
         let ledger = Ledger {
             tool: format!("electorate {}", env!("CARGO_PKG_VERSION")),
+            made_from: self.made_from.clone(),
             files,
         };
         let staging = self.staging.clone();
@@ -1164,6 +1188,7 @@ mod tests {
         let options = DirOptions {
             keep_foreign: true,
             inputs: vec![input.clone()],
+            made_from: None,
         };
         let err = publish_dir(root.path(), &[out("members.csv", "x")], &options).unwrap_err();
         assert!(matches!(err, PublishError::Input { .. }), "{err}");
@@ -1349,13 +1374,62 @@ mod tests {
             ["rolls"],
             "the old set's links are gone"
         );
-        // Reserved names (as `roll` reserves them) are carried over all the same.
-        let mut publication = begin(&dir, &["same.txt".to_owned()], &options).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_set_made_from_the_same_is_not_created_ahead_and_is_carried_over() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let made_from = |basis: &str| DirOptions {
+            made_from: Some(basis.to_owned()),
+            ..DirOptions::default()
+        };
+        let announced = ["a.txt".to_owned(), "b.txt".to_owned()];
+        publish_dir(
+            &dir,
+            &[out("a.txt", "1"), out("b.txt", "2")],
+            &made_from("x"),
+        )
+        .unwrap();
+        let a = inode(&dir.join("a.txt"));
+        assert!(
+            fs::read_to_string(dir.join(LEDGER))
+                .unwrap()
+                .contains(r#""made_from": "x""#)
+        );
+
+        // Made from the same: nothing is reserved, the files come back and are linked.
+        let mut publication = begin(&dir, &announced, &made_from("x")).unwrap();
         publication.reserve().unwrap();
-        publication.write("same.txt", b"a\n").unwrap();
+        assert!(
+            !publication.staging.join("a.txt").exists(),
+            "not created ahead"
+        );
+        publication.write("a.txt", b"1").unwrap();
+        publication.write("b.txt", b"changed").unwrap();
         assert_eq!(publication.finish().unwrap().unchanged, 1);
-        assert_eq!(inode(&dir.join("same.txt")), same);
-        assert_eq!(names(&dir), [LEDGER, LOCK, "same.txt"]);
+        assert_eq!(inode(&dir.join("a.txt")), a);
+
+        // Made from something else: every file is created ahead, and written in full.
+        let mut publication = begin(&dir, &announced, &made_from("y")).unwrap();
+        publication.reserve().unwrap();
+        assert!(publication.staging.join("a.txt").exists(), "created ahead");
+        publication.write("a.txt", b"1").unwrap();
+        publication.write("b.txt", b"changed").unwrap();
+        assert_eq!(publication.finish().unwrap().unchanged, 0);
+        assert_ne!(inode(&dir.join("a.txt")).0, a.0);
+        assert_eq!(
+            snapshot(&dir)
+                .into_iter()
+                .filter(|(n, _)| !n.starts_with('.'))
+                .collect::<Vec<_>>(),
+            [
+                ("a.txt".to_owned(), b"1".to_vec()),
+                ("b.txt".to_owned(), b"changed".to_vec())
+            ]
+        );
+        assert_eq!(names(root.path()), ["rolls"]);
     }
 
     #[cfg(unix)]

@@ -155,6 +155,7 @@ pub(super) fn run(args: &DigestArgs) -> anyhow::Result<Outcome> {
     let options = DirOptions {
         keep_foreign: false,
         inputs: vec![args.input.clone(), secret_file.clone()],
+        made_from: None,
     };
     publish::publish_dir(out, &outputs, &options)?;
     match args.format {

@@ -102,6 +102,7 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
             let options = DirOptions {
                 keep_foreign: args.force,
                 inputs: loaded.input_paths.clone(),
+                made_from: Some(made_from(&loaded, args)),
             };
             let publication = publish::begin(dir, &names, &options)?;
             let (manifest, published) = write_while_computing(publication, &loaded, &bar, dir)?;
@@ -128,6 +129,25 @@ pub(super) fn run(args: &RollArgs, terminal: &Terminal) -> anyhow::Result<Outcom
     }
     stdout.flush()?;
     Ok(Outcome::Clean)
+}
+
+/// A digest of what the rolls are made from: the tool, the policy, the compatibility mode,
+/// whether bad rows are skipped, and every input with its SHA-256. The same digest as the
+/// directory's last set means its files should come out the same (see
+/// [`DirOptions::made_from`]); it is a hint for speed, never trusted for correctness.
+fn made_from(loaded: &Loaded, args: &RollArgs) -> String {
+    let mut basis = format!(
+        "electorate {}\npolicy {} {}\ncompat {:?}\nskip-bad-rows {}\n",
+        env!("CARGO_PKG_VERSION"),
+        loaded.policy.name,
+        loaded.policy.sha256,
+        loaded.compat,
+        args.skip_bad_rows
+    );
+    for input in &loaded.election.inputs {
+        basis.push_str(&format!("{} {} {}\n", input.role, input.sha256, input.path));
+    }
+    crate::digest::sha256_hex(basis.as_bytes())
 }
 
 /// Resolve identities, evaluate the policy, build every roll, and hand them to `then`.

@@ -512,6 +512,7 @@ fn write_report(args: &TallyArgs, counted: &Counted, dir: &Path, bar: &Bar) -> a
     let options = DirOptions {
         keep_foreign: false,
         inputs,
+        made_from: None,
     };
     publish_dir(dir, &outputs, &options)?;
     eprintln!(
