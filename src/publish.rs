@@ -1434,6 +1434,37 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn a_carried_over_file_survives_a_run_that_stops_or_is_killed() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("rolls");
+        let options = DirOptions::default();
+        publish_dir(&dir, &[out("a.txt", "x")], &options).unwrap();
+        let before = (inode(&dir.join("a.txt")), snapshot(&dir));
+        // Dropped after carrying the file over (an error while rendering the rest).
+        let announced = ["a.txt".to_owned(), "b.txt".to_owned()];
+        let mut publication = begin(&dir, &announced, &options).unwrap();
+        publication.write("a.txt", b"x").unwrap();
+        drop(publication);
+        assert_eq!((inode(&dir.join("a.txt")), snapshot(&dir)), before);
+        assert_eq!(names(root.path()), ["rolls"]);
+        // Killed after carrying it over: the next run removes the link it left, not the
+        // file.
+        let mut publication = begin(&dir, &announced, &options).unwrap();
+        publication.write("a.txt", b"x").unwrap();
+        killed(publication);
+        assert_eq!(
+            inode(&dir.join("a.txt")).1,
+            2,
+            "linked from the staging directory"
+        );
+        let published = publish_dir(&dir, &[out("a.txt", "x")], &options).unwrap();
+        assert_eq!(published.cleaned.len(), 1);
+        assert_eq!((inode(&dir.join("a.txt")), snapshot(&dir)), before);
+        assert_eq!(names(root.path()), ["rolls"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn a_file_touched_after_the_check_is_written_afresh() {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("rolls");
