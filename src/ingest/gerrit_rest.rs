@@ -441,7 +441,9 @@ fn read_change(
     };
     // An address past its limit leaves the record out, as any field past its limit; one
     // that is only not an address still counts for its account, with a warning.
-    let unusable = match change.owner.email.as_deref() {
+    // An empty address is no address (as in `gerrit query` output): the account id
+    // identifies the owner, and the roll lists them as having no usable address.
+    let unusable = match change.owner.email.as_deref().filter(|e| !e.is_empty()) {
         Some(email) => match address_problem(email) {
             Some((Code::FieldTooLong, message)) => {
                 diagnostics.push(problem(Code::FieldTooLong, "owner.email", message));
@@ -589,7 +591,7 @@ pub(crate) fn sight(
     origin: Origin,
     at: Option<crate::model::Instant>,
 ) -> Option<crate::model::AccountIdx> {
-    let email = account.email.as_deref();
+    let email = account.email.as_deref().filter(|e| !e.is_empty());
     let usable = email.filter(|e| is_plausible_email(e));
     log.account(
         AccountSighting {
@@ -676,6 +678,33 @@ mod tests {
             "an unmerged change of an unidentified owner is still a row"
         );
         assert!(!log.changes[0].merged);
+    }
+
+    #[test]
+    fn an_empty_owner_address_is_no_address_not_a_bad_one() {
+        let (log, problems, rows) = parse(&format!(
+            "[{}]",
+            MERGED.replace("\"email\":\"jane@example.org\"", "\"email\":\"\"")
+        ));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.rejected, 0);
+        let owner = &log.accounts[log.changes[0].owner.index()];
+        assert_eq!(owner.gerrit_id, Some(42));
+        assert!(owner.emails.is_empty() && owner.unusable_emails.is_empty());
+        // Without an account id, an empty address identifies nobody: as with none.
+        let (_, problems, rows) = parse(&format!(
+            "[{}]",
+            MERGED
+                .replace("\"email\":\"jane@example.org\"", "\"email\":\"\"")
+                .replace("\"_account_id\":42,", "")
+        ));
+        assert_eq!(rows.rejected, 1);
+        assert_eq!(
+            problems,
+            [
+                "rest.json: record 1: field owner: has neither _account_id nor email, expected DETAILED_ACCOUNTS output (query with o=DETAILED_ACCOUNTS)"
+            ]
+        );
     }
 
     #[test]
