@@ -48,7 +48,9 @@ const CHUNK: usize = 64 << 10;
 /// The most [`read_all`] reserves ahead of reading, whatever size the file claims.
 const MAX_RESERVE: usize = 4 << 30;
 
-/// The lengths of the lines of an input fed in pieces.
+/// The lengths of the lines of an input fed in pieces. A line ends at `\n`, `\r\n` or a
+/// lone `\r`, as everywhere else lines are counted ([`crate::model::LineCounter`]): a file
+/// with old Mac line ends is many short lines, not one long one.
 #[derive(Debug, Clone)]
 pub struct LineLengths {
     max: usize,
@@ -56,6 +58,8 @@ pub struct LineLengths {
     line: u64,
     /// Its bytes so far.
     length: usize,
+    /// The last byte fed ended a line with `\r`: a `\n` right after it is the same end.
+    after_cr: bool,
 }
 
 impl LineLengths {
@@ -65,6 +69,7 @@ impl LineLengths {
             max,
             line: 1,
             length: 0,
+            after_cr: false,
         }
     }
 
@@ -74,12 +79,21 @@ impl LineLengths {
     /// The 1-based number of the line that grew past the limit.
     pub fn feed(&mut self, piece: &[u8]) -> Result<(), u64> {
         let mut from = 0;
-        for end in memchr::memchr_iter(b'\n', piece) {
+        for end in memchr::memchr2_iter(b'\n', b'\r', piece) {
+            let crlf = piece[end] == b'\n' && self.after_cr && end == from;
+            self.after_cr = piece[end] == b'\r';
+            if crlf {
+                from = end + 1;
+                continue;
+            }
             self.length += end - from;
             self.check()?;
             self.line += 1;
             self.length = 0;
             from = end + 1;
+        }
+        if from < piece.len() {
+            self.after_cr = false;
         }
         self.length += piece.len() - from;
         self.check()
@@ -249,6 +263,22 @@ mod tests {
             assert_eq!(lengths(text, step, 4), Err(4), "{step}");
             assert_eq!(lengths(text, step, 9), Ok(()), "{step}");
         }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line_as_everywhere_else() {
+        let text = "ab\rcd\r\n\rlong line\rx\r";
+        for step in 1..=text.len() {
+            assert_eq!(lengths(text, step, 4), Err(4), "{step}");
+            assert_eq!(lengths(text, step, 9), Ok(()), "{step}");
+        }
+        // Many short lines with old Mac line ends are not one long line.
+        let mac = "a,b\r".repeat(1000);
+        assert_eq!(lengths(&mac, 4096, 16), Ok(()));
+        // The line numbers agree with the ones problems carry.
+        let counted = crate::model::LineCounter::new(text.as_bytes())
+            .record_line(u64::try_from(text.find("long").unwrap()).unwrap());
+        assert_eq!(counted, 4);
     }
 
     #[test]
