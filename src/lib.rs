@@ -35,6 +35,7 @@ pub mod identity;
 pub mod ingest;
 pub mod located_toml;
 pub mod model;
+pub mod parallel;
 pub mod policy;
 pub mod publish;
 pub mod report;

@@ -13,6 +13,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     let mut map: BTreeMap<&'static str, &'static [&'static str]> = BTreeMap::new();
     map.insert("model", &[]);
     map.insert("digest", &[]);
+    map.insert("parallel", &[]);
     map.insert("suggest", &[]);
     map.insert("located_toml", &["model", "suggest"]);
     map.insert(
@@ -29,12 +30,15 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "digest",
             "suggest",
             "keywords",
+            "parallel",
         ],
     );
     map.insert("roll", &["model", "identity", "policy", "suggest"]);
     map.insert(
         "report",
-        &["model", "identity", "policy", "roll", "tally", "digest"],
+        &[
+            "model", "identity", "policy", "roll", "tally", "digest", "parallel",
+        ],
     );
     map.insert("tally", &["model", "digest", "suggest"]);
     map.insert("publish", &["digest"]);

@@ -437,33 +437,11 @@ impl<'a> Engine<'a> {
     /// Each code-change criterion's credited contributions, computed on up to two threads
     /// (a policy has a few such criteria, each a pass over every change).
     fn prepare_credits(&mut self) {
-        let next = std::sync::atomic::AtomicUsize::new(0);
         let this = &*self;
-        let work = || {
-            let mut done = Vec::new();
-            loop {
-                let ci = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some(criterion) = this.criteria.get(ci) else {
-                    return done;
-                };
-                done.push((ci, this.criterion_credits(ci, criterion.rule)));
-            }
-        };
-        let mut credits: Vec<(usize, CriterionCredits)> = std::thread::scope(|scope| {
-            let helper = (this.criteria.len() > 1).then(|| scope.spawn(work));
-            let mut credits = work();
-            if let Some(helper) = helper {
-                // A panic on the helper is a bug: it is raised here as it would have been.
-                credits.extend(
-                    helper
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
-            }
-            credits
+        let Ok(credits) = crate::parallel::each(this.criteria.len(), 2, |ci| {
+            Ok::<_, std::convert::Infallible>(this.criterion_credits(ci, this.criteria[ci].rule))
         });
-        credits.sort_unstable_by_key(|&(ci, _)| ci);
-        self.credits = credits.into_iter().map(|(_, credits)| credits).collect();
+        self.credits = credits;
     }
 
     fn criterion_credits(&self, ci: usize, rule: &Rule) -> CriterionCredits {

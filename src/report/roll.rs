@@ -544,43 +544,14 @@ pub fn render_each(
     };
     // Each thread takes the next roll not yet taken: the TC roll alone is a third of
     // the work, so a fixed split would leave one thread idle.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || -> io::Result<Vec<(usize, Vec<WrittenFile>)>> {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(roll) = rolls.rolls.get(i) else {
-                return Ok(done);
-            };
-            done.push((i, render_one(roll)?));
-        }
-    };
     let threads = if rolls.rolls.len() >= PARALLEL_ROLLS {
         2
     } else {
         1
     };
-    let mut rendered = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut all = work();
-        for helper in helpers {
-            let theirs = helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            match (&mut all, theirs) {
-                (Ok(all), Ok(theirs)) => all.extend(theirs),
-                (Ok(_), Err(err)) => all = Err(err),
-                (Err(_), _) => {}
-            }
-        }
-        all
-    })?;
-    rendered.sort_by_key(|(i, _)| *i);
-    let written: Vec<Vec<WrittenFile>> = if listed {
-        rendered.into_iter().map(|(_, files)| files).collect()
-    } else {
-        Vec::new()
-    };
+    let rendered =
+        crate::parallel::each(rolls.rolls.len(), threads, |i| render_one(&rolls.rolls[i]))?;
+    let written: Vec<Vec<WrittenFile>> = if listed { rendered } else { Vec::new() };
     let manifest = manifest(rolls, problems, &written);
     if listed {
         let mut json = Vec::new();
