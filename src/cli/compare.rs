@@ -13,7 +13,6 @@ use crate::cli::settings::{
     Format, UserPaths, election_file, parse_compat, print_problems, read_election,
 };
 use crate::cli::terminal::Terminal;
-use crate::identity::People;
 use crate::model::Compat;
 use crate::policy::{self, Engine, Policy};
 use crate::publish;
@@ -108,13 +107,7 @@ pub(super) fn run(args: &CompareArgs, terminal: &Terminal) -> anyhow::Result<Out
         .map(|p| policy::resolve(p))
         .collect::<Result<_, _>>()?;
     // Who is who does not depend on the policy: one identity stage serves every engine.
-    let people = bar.phase(
-        format!(
-            "identity: {} changes",
-            thousands(election.changes.changes.len())
-        ),
-        || People::resolve(election, args.compat),
-    );
+    let people = bar.resolve_people(election, args.compat);
     let engines: Vec<Engine<'_>> = policies
         .iter()
         .map(|policy| Engine::new(policy, election, &people))

@@ -8,7 +8,6 @@ use crate::cli::Outcome;
 use crate::cli::progress::{Bar, thousands};
 use crate::cli::settings::{ElectionArgs, Format};
 use crate::cli::terminal::Terminal;
-use crate::identity::People;
 use crate::policy::Engine;
 use crate::report::explain as render;
 use crate::roll::explain::{self, Explained, Lookup};
@@ -53,13 +52,7 @@ pub(super) fn run(args: &ExplainArgs, terminal: &Terminal) -> anyhow::Result<Out
         );
     }
     let election = &loaded.election;
-    let people = bar.phase(
-        format!(
-            "identity: {} changes",
-            thousands(election.changes.changes.len())
-        ),
-        || People::resolve(election, loaded.compat),
-    );
+    let people = bar.resolve_people(election, loaded.compat);
     let engine = Engine::new(&loaded.policy, election, &people);
     let found = match explain::find(&engine, &args.who) {
         Lookup::Found(found) => found,

@@ -67,6 +67,21 @@ impl Bar {
         done
     }
 
+    /// The identity phase every command that evaluates a policy starts with.
+    pub(super) fn resolve_people(
+        &self,
+        election: &crate::model::Election,
+        compat: crate::model::Compat,
+    ) -> crate::identity::People {
+        self.phase(
+            format!(
+                "identity: {} changes",
+                thousands(election.changes.changes.len())
+            ),
+            || crate::identity::People::resolve(election, compat),
+        )
+    }
+
     /// A phase of `total` steps (policies, dates, files), with a bar.
     #[must_use]
     pub(super) fn steps(&self, what: impl Display, total: u64) -> Steps {

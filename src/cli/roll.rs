@@ -9,7 +9,6 @@ use crate::cli::Outcome;
 use crate::cli::progress::{Bar, thousands};
 use crate::cli::settings::{ElectionArgs, Format, Loaded, print_problems, stop_on_errors};
 use crate::cli::terminal::Terminal;
-use crate::identity::People;
 use crate::policy::Engine;
 use crate::publish::{self, DirOptions, Publication};
 use crate::report::roll as render;
@@ -153,13 +152,7 @@ fn made_from(loaded: &Loaded, args: &RollArgs) -> String {
 /// Resolve identities, evaluate the policy, build every roll, and hand them to `then`.
 fn compute<T>(loaded: &Loaded, bar: &Bar, then: impl FnOnce(&roll::Rolls<'_>) -> T) -> T {
     let election = &loaded.election;
-    let people = bar.phase(
-        format!(
-            "identity: {} changes",
-            thousands(election.changes.changes.len())
-        ),
-        || People::resolve(election, loaded.compat),
-    );
+    let people = bar.resolve_people(election, loaded.compat);
     let (engine, evaluation) = bar.phase(
         format!(
             "policy {}: {} people",
