@@ -256,8 +256,13 @@ enum Entry {
 /// What the tool knows it wrote in a directory: names with their hashes (`None` for a
 /// legacy manifest's own file, whose hash nobody recorded).
 fn owned_files(dir: &Path) -> BTreeMap<String, Option<String>> {
+    owned_by(read_ledger(dir), dir)
+}
+
+/// [`owned_files`] with the directory's ledger already read.
+fn owned_by(ledger: Option<Ledger>, dir: &Path) -> BTreeMap<String, Option<String>> {
     let mut owned = BTreeMap::new();
-    if let Some(ledger) = read_ledger(dir) {
+    if let Some(ledger) = ledger {
         for entry in ledger.files {
             owned.insert(entry.name, Some(entry.sha256));
         }
@@ -317,9 +322,12 @@ fn file_sha256(path: &Path) -> io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-/// Classify every entry of an existing directory (the lock, ledger and marker excepted).
-fn inspect(dir: &Path) -> Result<Vec<(String, Entry)>, PublishError> {
-    let owned = owned_files(dir);
+/// Classify every entry of an existing directory (the lock, ledger and marker excepted),
+/// given what the tool knows it wrote there ([`owned_files`]).
+fn inspect(
+    dir: &Path,
+    owned: &BTreeMap<String, Option<String>>,
+) -> Result<Vec<(String, Entry)>, PublishError> {
     let mut entries = Vec::new();
     let listing = fs::read_dir(dir).map_err(io_error("read", dir))?;
     for entry in listing {
@@ -574,12 +582,14 @@ impl Publication {
         let shown = self.shown.display().to_string();
         let (parent, real) = (self.parent.clone(), self.real.clone());
         remove_leftovers(&parent, name, &real, &mut self.cleaned, &mut self.left)?;
+        let ledger = read_ledger(&real);
         self.repeat = self.made_from.is_some()
-            && read_ledger(&real).and_then(|ledger| ledger.made_from) == self.made_from;
+            && ledger.as_ref().and_then(|l| l.made_from.as_ref()) == self.made_from.as_ref();
+        let owned = owned_by(ledger, &real);
 
         let mut changed = Vec::new();
         let mut foreign = Vec::new();
-        for (entry, kind) in inspect(&real)? {
+        for (entry, kind) in inspect(&real, &owned)? {
             match kind {
                 Entry::Ours(Some(previous)) => {
                     self.previous.insert(entry, previous);
@@ -676,26 +686,22 @@ impl Publication {
         };
         let path = self.staging.join(name);
         let sha256 = sha256_hex(bytes);
-        let carried = match self.names.get(name) {
+        match self.names.get(name) {
             None => return refused("it was not among the outputs announced"),
-            Some(Slot::Announced) => self.carry_over(name, &sha256)?,
-            Some(_) => false,
-        };
-        let Some(slot) = self.names.get_mut(name) else {
-            return refused("it was not among the outputs announced");
-        };
-        match slot {
-            Slot::Announced if carried => {}
-            Slot::Announced => write_new(&path, bytes)?,
+            Some(Slot::Written(_)) => return refused("two outputs have this name"),
+            Some(Slot::Announced) => {
+                if !self.carry_over(name, &sha256)? {
+                    write_new(&path, bytes)?;
+                }
+            }
             // Created empty by this run in its own staging directory.
-            Slot::Reserved => OpenOptions::new()
+            Some(Slot::Reserved) => OpenOptions::new()
                 .write(true)
                 .open(&path)
                 .and_then(|mut file| file.write_all(bytes))
                 .map_err(io_error("write", &path))?,
-            Slot::Written(_) => return refused("two outputs have this name"),
         }
-        *slot = Slot::Written(sha256);
+        self.names.insert(name.to_owned(), Slot::Written(sha256));
         Ok(())
     }
 
