@@ -179,8 +179,8 @@ pub fn load_election(
     })
 }
 
-/// Every change input read into one log, in the election file's order (`ids` numbers
-/// them), each with its manifest entry.
+/// Every change input read into one log, in the election file's order: `ids` numbers
+/// the change files, then the git repositories. Each comes with its manifest entry.
 fn read_changes(
     election: &ElectionFile,
     ids: &[FileId],
@@ -196,10 +196,14 @@ fn read_changes(
         .sum();
     progress.start(total);
     let mut log = ChangeLog::new();
+    debug_assert_eq!(
+        ids.len(),
+        election.inputs.changes.len() + election.inputs.git.len(),
+        "one number for each change input"
+    );
     let mut files = Vec::with_capacity(ids.len());
-    let mut ids = ids.iter().copied();
-    for change in &election.inputs.changes {
-        let file = ids.next().unwrap_or_default();
+    let (change_ids, git_ids) = ids.split_at(election.inputs.changes.len().min(ids.len()));
+    for (change, &file) in election.inputs.changes.iter().zip(change_ids) {
         let (digest, rows) = match change.format {
             ChangeFormat::Csv => {
                 changes_csv::read(&change.input, file, &mut log, diagnostics, progress)?
@@ -222,8 +226,7 @@ fn read_changes(
             ),
         ));
     }
-    for git in &election.inputs.git {
-        let file = ids.next().unwrap_or_default();
+    for (git, &file) in election.inputs.git.iter().zip(git_ids) {
         let read = git::read(git, file, &mut log, diagnostics)
             .map_err(|message| LoadError::Io(std::io::Error::other(message)))?;
         let mut entry = record("git", &git.input, read.digest, Some(&read.rows), None);
