@@ -186,50 +186,51 @@ fn git_output(dir: &Path, args: &[&str], input: Option<&str>) -> Option<String> 
         .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
+/// A new repository `repo` in `dir`, with the id of its empty tree, for commits written
+/// as raw objects; `None` when git is not available to build it.
+fn raw_repository(dir: &Path) -> Option<(std::path::PathBuf, String)> {
+    let repo = dir.join("repo");
+    std::fs::create_dir_all(&repo).ok()?;
+    git_output(&repo, &["init", "-q", "-b", "master"], None)?;
+    let tree = git_output(&repo, &["mktree"], Some(""))?;
+    Some((repo, tree))
+}
+
+/// Write a commit object exactly as given (`--literally`: git would refuse some of the
+/// ones the tests need) and return its id.
+fn raw_commit(repo: &Path, text: &str) -> String {
+    git_output(
+        repo,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "-w",
+            "--literally",
+            "--stdin",
+        ],
+        Some(text),
+    )
+    .unwrap()
+}
+
 #[test]
 fn only_the_trailer_block_credits_and_an_unreadable_commit_time_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    if git_output(&repo, &["init", "-q", "-b", "master"], None).is_none() {
+    let Some((repo, tree)) = raw_repository(dir.path()) else {
         eprintln!("skipped: git is not available to build the test repository");
         return;
-    }
-    let tree = git_output(&repo, &["mktree"], Some("")).unwrap();
+    };
     // A revert quoting the reverted change's trailers in its body, then a commit whose
     // committer time is 2^64 - 1, written as raw objects (git commit would refuse it).
     let revert = format!(
         "tree {tree}\nauthor Ann Operator <ann@example.org> 1475323200 +0000\ncommitter Gate Keeper <gate@example.org> 1475323200 +0000\n\nRevert \"Add b\"\n\nThis reverts commit 0123, which said:\n\n    Co-Authored-By: Cy Helper <cy@example.org>\n    Change-Id: Iold\n\nChange-Id: I3333333333333333333333333333333333333333\n"
     );
-    let first = git_output(
-        &repo,
-        &[
-            "hash-object",
-            "-t",
-            "commit",
-            "-w",
-            "--literally",
-            "--stdin",
-        ],
-        Some(&revert),
-    )
-    .unwrap();
+    let first = raw_commit(&repo, &revert);
     let broken = format!(
         "tree {tree}\nparent {first}\nauthor Bo Operator <bo@example.org> 1475323300 +0000\ncommitter Gate Keeper <gate@example.org> 18446744073709551615 +0000\n\nAdd c\n"
     );
-    let second = git_output(
-        &repo,
-        &[
-            "hash-object",
-            "-t",
-            "commit",
-            "-w",
-            "--literally",
-            "--stdin",
-        ],
-        Some(&broken),
-    )
-    .unwrap();
+    let second = raw_commit(&repo, &broken);
     git_output(&repo, &["update-ref", "refs/heads/master", &second], None).unwrap();
 
     let policy = "[policy]\nname = \"ops\"\n[[status]]\nid = \"ops\"\n[[status.criterion]]\nid = \"ops-change\"\nkind = \"code-change\"\nrepos = [\"openstack/osops-*\"]\ncredit = [\"owner\", \"co-author\"]\nwindow = \"election\"\n[[roll]]\nid = \"ops\"\nstatuses = [\"ops\"]\n";
@@ -425,23 +426,15 @@ fn governance_is_read_at_the_election_tag_whatever_is_checked_out() {
 #[test]
 fn a_change_id_too_long_to_be_one_is_replaced_by_the_commit_id_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    std::fs::create_dir_all(&repo).unwrap();
-    if git_output(&repo, &["init", "-q", "-b", "master"], None).is_none() {
+    let Some((repo, tree)) = raw_repository(dir.path()) else {
         eprintln!("skipped: git is not available to build the test repository");
         return;
-    }
-    let tree = git_output(&repo, &["mktree"], Some("")).unwrap();
+    };
     let commit = format!(
         "tree {tree}\nauthor Ann Operator <ann@example.org> 1475323200 +0000\ncommitter Gate Keeper <gate@example.org> 1475323200 +0000\n\nAdd a\n\nChange-Id: I{}\n",
         "1".repeat(1_200)
     );
-    let id = git_output(
-        &repo,
-        &["hash-object", "-t", "commit", "-w", "--stdin"],
-        Some(&commit),
-    )
-    .unwrap();
+    let id = raw_commit(&repo, &commit);
     git_output(&repo, &["update-ref", "refs/heads/master", &id], None).unwrap();
     let election = "[election]\nname = \"git\"\nwindow = { start = \"2016-02-01T00:00:00Z\", end = \"2017-02-01T00:00:00Z\" }\npolicy = \"openstack\"\n[inputs]\ngit = [{ path = \"repo\", project = \"openstack/osops-tools-generic\" }]\n";
     write_tree(dir.path(), &[("election.toml", election)]);
