@@ -435,7 +435,7 @@ fn report_case_variants(
             continue;
         }
         spellings
-            .entry(email.trim().to_ascii_lowercase())
+            .entry(crate::model::EmailFolding::Whole.fold(email))
             .or_default()
             .push((email, origin));
     }
