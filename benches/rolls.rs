@@ -19,13 +19,22 @@ use electorate::publish::{DirOptions, Output, publish_dir};
 use electorate::report::roll as render;
 use electorate::roll::{self, compare};
 
-fn all_rolls(read: &Loaded, policy: &electorate::policy::Policy) -> usize {
+/// Every roll of the election rendered; with `listed`, the manifest among the files.
+fn render_all(
+    read: &Loaded,
+    policy: &electorate::policy::Policy,
+    listed: bool,
+) -> render::RenderedRolls {
     let election = &read.election;
     let people = People::resolve(election, Compat::NONE);
     let engine = Engine::new(policy, election, &people);
     let evaluation = engine.evaluate(&election.dates);
     let rolls = roll::build(&engine, &evaluation, &election.dates);
-    let rendered = render::render(&rolls, &read.diagnostics, false).expect("render");
+    render::render(&rolls, &read.diagnostics, listed).expect("render")
+}
+
+fn all_rolls(read: &Loaded, policy: &electorate::policy::Policy) -> usize {
+    let rendered = render_all(read, policy, false);
     let mut manifest = Vec::new();
     render::write_json(&rendered.manifest, &mut manifest).expect("json");
     rendered
@@ -87,16 +96,11 @@ fn rolls(c: &mut Criterion) {
     });
     // Publishing: the rendered set into a directory under target/ (the disk the build is
     // on), which already holds the previous run's set, as a re-run finds it.
-    let people = People::resolve(&bundle.election, Compat::NONE);
-    let engine = Engine::new(&policy, &bundle.election, &people);
-    let evaluation = engine.evaluate(&bundle.election.dates);
-    let rolls = roll::build(&engine, &evaluation, &bundle.election.dates);
-    let rendered = render::render(&rolls, &bundle.diagnostics, true).expect("render");
     // Listed: the manifest among them, as `roll --out` writes it.
-    let outputs: Vec<Output> = rendered
+    let outputs: Vec<Output> = render_all(&bundle, &policy, true)
         .files
-        .iter()
-        .map(|(name, bytes)| Output::new(name.clone(), bytes.clone()))
+        .into_iter()
+        .map(|(name, bytes)| Output::new(name, bytes))
         .collect();
     assert_eq!(outputs.len(), 1005);
     // Every file changed: the same set with one more line, then without it, in turn.
